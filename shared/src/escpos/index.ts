@@ -1,0 +1,3 @@
+export * from './decoder.ts';
+export * from './encoder.ts';
+export * from './status.ts';

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+// One command runs every workspace's tests and the end-to-end tests: `npm test`.
+// Each workspace is a project so a developer can run one: `npx vitest run --project shared`.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'shared', root: 'shared', include: ['test/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'firmware-sim',
+          root: 'firmware-sim',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      { test: { name: 'gateway', root: 'gateway', include: ['test/**/*.test.ts'], testTimeout: 20_000 } },
+      { test: { name: 'kiosk', root: 'kiosk', include: ['test/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'e2e',
+          root: 'test',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['shared/src/**/*.ts'],
+      exclude: ['shared/src/cli/**'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { lines: 95 },
+    },
+  },
+});

@@ -1,0 +1,97 @@
+// Seams inside the gateway between the engine (broker, ingest, alerts, supervision) and the
+// registry + HTTP API. Both sides build against these types.
+import type { AlertSeverity, AlertState, EventType } from '@linli/shared';
+
+export type DeviceKind = 'pendant' | 'wall-button' | 'door-contact' | 'access-reader' | 'zigbee';
+
+export interface DeviceRecord {
+  id: string; // device id = MQTT username; for zigbee devices the friendly name
+  site: string;
+  kind: DeviceKind;
+  location: { building?: string; unit?: string; room?: string; grid?: string };
+  heartbeatIntervalS: number;
+  offlineTimeoutS: number; // mains 600, battery 90000 (Zigbee2MQTT defaults) unless set
+  residentId?: string;
+  retired: boolean;
+  createdAt: number;
+}
+
+export interface ResidentRecord {
+  id: string;
+  name: string; // stored as given by staff; shown masked on shared screens
+  address?: string;
+  phone?: string;
+  emergencyContacts: { name: string; phone: string; relation?: string }[];
+  livesAlone: boolean;
+  welfareCheckHours?: number; // default 24
+}
+
+/** The registry (devices, residents, credentials), as the broker and engine need it. */
+export interface DeviceDirectory {
+  /** Verify a device credential (hashed at rest); undefined when unknown, retired or wrong. */
+  authenticate(username: string, password: Buffer | string): DeviceRecord | undefined;
+  get(id: string): DeviceRecord | undefined;
+  list(): DeviceRecord[];
+  resident(id: string): ResidentRecord | undefined;
+}
+
+export interface AlertRecord {
+  id: string;
+  rev: number;
+  site: string;
+  deviceId?: string;
+  type: EventType | 'device.offline' | 'welfare.check';
+  severity: AlertSeverity;
+  state: AlertState;
+  contactId?: string;
+  count: number; // folded repeated presses
+  raisedAt: number;
+  lastAt: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  resolvedAt?: number;
+  resolvedBy?: string;
+  outcome?: string;
+  cancelledByResident?: boolean;
+  escalationLevel: number;
+}
+export interface AlertHistoryEntry {
+  alertId: string;
+  rev: number;
+  at: number;
+  by: string; // 'system' or a staff username
+  action:
+    | 'raised'
+    | 'folded'
+    | 'acknowledged'
+    | 'resolved'
+    | 'cancelled'
+    | 'escalated'
+    | 'note'
+    | 'resident-cancel';
+  note?: string;
+}
+
+/** What the HTTP API calls on the engine. State changes throw LinliError codes
+ *  'ALERT_NOT_FOUND' (404) or 'ALERT_STATE' (409) for an impossible transition. */
+export interface AlertService {
+  list(filter: {
+    state?: AlertState;
+    severity?: AlertSeverity;
+    site?: string;
+    deviceId?: string;
+    limit?: number;
+    before?: number;
+  }): AlertRecord[];
+  get(id: string): { alert: AlertRecord; history: AlertHistoryEntry[] } | undefined;
+  acknowledge(id: string, by: string): AlertRecord;
+  resolve(id: string, by: string, outcome: string, note?: string): AlertRecord;
+  addNote(id: string, by: string, note: string): AlertHistoryEntry;
+}
+
+/** Live change stream, for SSE. */
+export interface GatewayEvents {
+  'alert.changed': AlertRecord;
+  'device.changed': { id: string; online: boolean; battery?: number; lastSeen: number };
+  'event.stored': { deviceId: string; type: string; at: number };
+}

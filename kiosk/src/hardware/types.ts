@@ -1,0 +1,32 @@
+// What the rest of the kiosk sees of the hardware service (implemented in this folder).
+import type { DeviceHealth } from '../events.ts';
+
+export interface PrintJobRequest {
+  ticketId?: string; // the queue's ticket id, so a job can be tied back to its ticket
+  bytes: Buffer; // ESC/POS, built with EscPos from @linli/shared
+}
+export interface PrintJobInfo {
+  jobId: string;
+  ticketId?: string;
+  state: 'queued' | 'printing' | 'printed' | 'held' | 'failed';
+  reason?: string;
+  createdAt: number;
+  printedAt?: number;
+}
+
+export interface Hardware {
+  /** Queue a print job; never lost, never printed twice. Progress arrives as 'print.job' events. */
+  print(job: PrintJobRequest): PrintJobInfo;
+  printJobs(): PrintJobInfo[];
+  health(): DeviceHealth[];
+  stop(): Promise<void>;
+}
+
+/** Each port: a device path, or 'simulated' (start the firmware-sim device on a pseudo-terminal), or 'none'. */
+export interface HardwareConfig {
+  idcard: string; // LINLI_KIOSK_IDCARD (default 'simulated'); 'hid:<path>' for USB-HID readers
+  printer: string; // LINLI_KIOSK_PRINTER (default 'simulated'); /dev/ttyUSB*, /dev/usb/lp*
+  scanner: string; // LINLI_KIOSK_SCANNER (default 'simulated'); 'hid:<path>' or a serial path
+  pollIntervalMs?: number; // ≥ 300
+  dataDir: string; // print queue persistence
+}

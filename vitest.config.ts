@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Each workspace is a project so a developer can run one: `npx vitest run --project shared`.
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       { test: { name: 'shared', root: 'shared', include: ['test/**/*.test.ts'] } },
       {

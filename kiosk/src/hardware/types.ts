@@ -17,7 +17,13 @@ export interface PrintJobInfo {
 export interface Hardware {
   /** Queue a print job; never lost, never printed twice. Progress arrives as 'print.job' events. */
   print(job: PrintJobRequest): PrintJobInfo;
+  /** Newest first (the last 100). */
   printJobs(): PrintJobInfo[];
+  /**
+   * Staff retry: a 'failed' job goes back into the queue, a 'held' one is re-checked at once.
+   * Throws HardwareError PRINT_JOB_NOT_FOUND / PRINT_JOB_STATE. (Optional so fakes stay small.)
+   */
+  retryPrintJob?(jobId: string): PrintJobInfo;
   health(): DeviceHealth[];
   stop(): Promise<void>;
 }

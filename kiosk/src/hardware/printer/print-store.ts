@@ -1,0 +1,158 @@
+// The print queue's durable table (SQLite under dataDir). Every state change is one UPDATE with
+// the expected old state in its WHERE clause (compare-and-set), so a job cannot move to
+// 'printing' twice. synchronous=FULL: a job the API accepted survives a power cut.
+//
+// Delivery rule (documented in docs/kiosk-hardware.md): at most once per automatic attempt. A
+// job is marked 'printing' before its bytes go out and 'printed' only after they drained and
+// the printer's status afterwards is good. A job found 'printing' at start (the process died
+// mid-job) becomes 'failed' with a reason — staff check the ticket and retry it if it did not
+// come out. Nothing is ever deleted before it is printed.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { PrintJobInfo } from '../types.ts';
+
+export type JobState = PrintJobInfo['state'];
+
+export interface StoredJob extends PrintJobInfo {
+  bytes: Buffer;
+  attempts: number;
+}
+
+interface Row {
+  id: string;
+  ticket_id: string | null;
+  state: JobState;
+  reason: string | null;
+  bytes: Buffer;
+  created_at: number;
+  printed_at: number | null;
+  attempts: number;
+}
+
+const MIGRATIONS: readonly string[] = [
+  // 001_init
+  `CREATE TABLE print_jobs (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     ticket_id TEXT,
+     state TEXT NOT NULL CHECK (state IN ('queued','printing','printed','held','failed')),
+     reason TEXT,
+     bytes BLOB NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     printed_at INTEGER,
+     attempts INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX print_jobs_state ON print_jobs(state, seq);`,
+];
+
+const info = (r: Row): PrintJobInfo => ({
+  jobId: r.id,
+  ...(r.ticket_id === null ? {} : { ticketId: r.ticket_id }),
+  state: r.state,
+  ...(r.reason === null ? {} : { reason: r.reason }),
+  createdAt: r.created_at,
+  ...(r.printed_at === null ? {} : { printedAt: r.printed_at }),
+});
+
+export class PrintStore {
+  private readonly db: Database.Database;
+
+  constructor(
+    dataDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'print-queue.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** Jobs left 'printing' by a crash become 'failed' (at-most-once). Returns them. */
+  recoverInterrupted(reason: string): PrintJobInfo[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM print_jobs WHERE state = 'printing' ORDER BY seq`)
+      .all() as Row[];
+    this.db
+      .prepare(`UPDATE print_jobs SET state = 'failed', reason = ?, updated_at = ? WHERE state = 'printing'`)
+      .run(reason, this.now());
+    return rows.map((r) => ({ ...info(r), state: 'failed', reason }));
+  }
+
+  add(ticketId: string | undefined, bytes: Buffer): PrintJobInfo {
+    const id = randomUUID();
+    const at = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO print_jobs (id, ticket_id, state, bytes, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)`,
+      )
+      .run(id, ticketId ?? null, bytes, at, at);
+    return this.get(id)!;
+  }
+
+  get(id: string): PrintJobInfo | undefined {
+    const r = this.db.prepare(`SELECT * FROM print_jobs WHERE id = ?`).get(id) as Row | undefined;
+    return r ? info(r) : undefined;
+  }
+
+  /** The oldest job waiting to print ('queued' or 'held'), with its bytes. */
+  next(): StoredJob | undefined {
+    const r = this.db
+      .prepare(`SELECT * FROM print_jobs WHERE state IN ('queued','held') ORDER BY seq LIMIT 1`)
+      .get() as Row | undefined;
+    return r ? { ...info(r), bytes: r.bytes, attempts: r.attempts } : undefined;
+  }
+
+  /** Newest first. */
+  list(limit = 100): PrintJobInfo[] {
+    return (this.db.prepare(`SELECT * FROM print_jobs ORDER BY seq DESC LIMIT ?`).all(limit) as Row[]).map(
+      info,
+    );
+  }
+
+  /** Compare-and-set: move `id` from one of `from` to `to`. False when it was not in `from`. */
+  transition(id: string, from: readonly JobState[], to: JobState, reason?: string): boolean {
+    const at = this.now();
+    const marks = from.map(() => '?').join(',');
+    const res = this.db
+      .prepare(
+        `UPDATE print_jobs SET state = ?, reason = ?, updated_at = ?,
+           printed_at = CASE WHEN ? = 'printed' THEN ? ELSE printed_at END,
+           attempts = attempts + CASE WHEN ? = 'printing' THEN 1 ELSE 0 END
+         WHERE id = ? AND state IN (${marks})`,
+      )
+      .run(to, reason ?? null, at, to, at, to, id, ...from);
+    return res.changes === 1;
+  }
+
+  /** Set the reason of a held job without changing its state. */
+  setReason(id: string, reason: string): void {
+    this.db
+      .prepare(`UPDATE print_jobs SET reason = ?, updated_at = ? WHERE id = ?`)
+      .run(reason, this.now(), id);
+  }
+
+  /** Forget printed jobs older than `ms` (their bytes may carry a masked name). */
+  prunePrinted(olderThanMs: number): number {
+    return this.db
+      .prepare(`DELETE FROM print_jobs WHERE state = 'printed' AND printed_at < ?`)
+      .run(this.now() - olderThanMs).changes;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,77 @@
+// Device specs: what LINLI_KIOSK_IDCARD / _PRINTER / _SCANNER may say.
+//   simulated            start the firmware-sim device on a pseudo-terminal (default)
+//   none                 no such device
+//   /dev/ttyUSB0[@baud]  serial port (idcard default 115200, printer and scanner 9600)
+//   /dev/usb/lp0         USB printer device file (printer only)
+//   hid:<path>           HID device (idcard: framed SAM reports; scanner: HID POS;
+//                        'hid:' or 'hid:auto' picks the first device on usage page 0x8C)
+import type { DeviceName } from '../events.ts';
+import { HardwareError } from './errors.ts';
+import type { HardwareConfig } from './types.ts';
+
+export type DeviceSpec =
+  | { kind: 'none' }
+  | { kind: 'simulated' }
+  | { kind: 'serial'; path: string; baudRate: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'hid'; path: string | 'auto' };
+
+export const ENV_NAMES: Readonly<Record<DeviceName, string>> = {
+  idcard: 'LINLI_KIOSK_IDCARD',
+  printer: 'LINLI_KIOSK_PRINTER',
+  scanner: 'LINLI_KIOSK_SCANNER',
+};
+
+const DEFAULT_BAUD: Readonly<Record<DeviceName, number>> = { idcard: 115200, printer: 9600, scanner: 9600 };
+const BAUDS = new Set([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]);
+
+export function parseDeviceSpec(device: DeviceName, raw: string | undefined): DeviceSpec {
+  const value = (raw ?? '').trim();
+  const bad = (why: string): never => {
+    throw new HardwareError('HW_CONFIG', `${ENV_NAMES[device]}=${JSON.stringify(value)}: ${why}`);
+  };
+  if (value === '' || value === 'simulated') return { kind: 'simulated' };
+  if (value === 'none') return { kind: 'none' };
+  if (value.startsWith('hid:')) {
+    if (device === 'printer') bad('HID printers are not supported; use a serial port or /dev/usb/lp*');
+    const path = value.slice(4);
+    if (path === '' || path === 'auto') {
+      if (device !== 'scanner') bad("'hid:auto' only finds HID POS scanners; give the reader's HID path");
+      return { kind: 'hid', path: 'auto' };
+    }
+    return { kind: 'hid', path };
+  }
+  if (device === 'printer' && /^\/dev\/usb\/lp\d+$/.test(value)) return { kind: 'file', path: value };
+  const m = /^(.+?)(?:@(\d+))?$/.exec(value);
+  const path = m?.[1] ?? value;
+  if (!path.startsWith('/') && !/^COM\d+$/i.test(path)) {
+    bad("expected 'simulated', 'none', 'hid:<path>' or a device path such as /dev/ttyUSB0");
+  }
+  const baudRate = m?.[2] ? Number(m[2]) : DEFAULT_BAUD[device];
+  if (!BAUDS.has(baudRate)) bad(`unsupported baud rate ${baudRate}`);
+  return { kind: 'serial', path, baudRate };
+}
+
+/** The hardware part of the kiosk config from the environment (the kiosk config may use it). */
+export function hardwareConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): HardwareConfig {
+  const poll = env.LINLI_KIOSK_POLL_MS;
+  const config: HardwareConfig = {
+    idcard: env[ENV_NAMES.idcard] || 'simulated',
+    printer: env[ENV_NAMES.printer] || 'simulated',
+    scanner: env[ENV_NAMES.scanner] || 'simulated',
+    dataDir,
+  };
+  if (poll) {
+    const n = Number(poll);
+    if (!Number.isInteger(n) || n < 300) {
+      throw new HardwareError(
+        'HW_CONFIG',
+        `LINLI_KIOSK_POLL_MS=${JSON.stringify(poll)}: an integer ≥ 300 (ms)`,
+      );
+    }
+    config.pollIntervalMs = n;
+  }
+  // Fail early on a bad spec, naming the variable.
+  for (const d of ['idcard', 'printer', 'scanner'] as const) parseDeviceSpec(d, config[d]);
+  return config;
+}

@@ -1,0 +1,53 @@
+// The one thin file that opens a USB printer device file (/dev/usb/lp*) as a ByteTransport.
+// Opened read-write and non-blocking: job bytes are written (retrying on EAGAIN), and the
+// printer's status replies (DLE EOT) are read by polling every `pollMs`, so no thread-pool
+// thread ever blocks on the device.
+import { constants, promises as fsp } from 'node:fs';
+import { Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type ByteTransport, duplexTransport } from './byte-transport.ts';
+
+const isAgain = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'EAGAIN';
+
+export async function openPrinterFile(path: string, pollMs = 20): Promise<ByteTransport> {
+  const fh = await fsp.open(path, constants.O_RDWR | constants.O_NONBLOCK);
+  const buf = Buffer.alloc(64);
+  let reading = false;
+  const stream = new Duplex({
+    write(chunk: Buffer, _enc, cb) {
+      (async () => {
+        for (let at = 0; at < chunk.length; ) {
+          try {
+            at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+          } catch (err) {
+            if (!isAgain(err)) throw err;
+            await delay(pollMs);
+          }
+        }
+      })().then(() => cb(), cb);
+    },
+    read() {},
+    destroy(err, cb) {
+      clearInterval(timer);
+      fh.close().then(
+        () => cb(err),
+        () => cb(err),
+      );
+    },
+  });
+  const timer = setInterval(() => {
+    if (reading) return;
+    reading = true;
+    fh.read(buf, 0, buf.length, null).then(
+      ({ bytesRead }) => {
+        reading = false;
+        if (bytesRead > 0) stream.push(Buffer.from(buf.subarray(0, bytesRead)));
+      },
+      (err: unknown) => {
+        reading = false;
+        if (!isAgain(err)) stream.destroy(err as Error);
+      },
+    );
+  }, pollMs);
+  return duplexTransport(stream, `printer file ${path}`);
+}

@@ -1,7 +1,8 @@
 // Payload schemas (TypeBox), one definition for gateway, simulators and UIs.
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 
-export declare const EVENT_TYPES: readonly [
+export const EVENT_TYPES = [
   'sos',
   'sos.cancel',
   'fall',
@@ -15,21 +16,42 @@ export declare const EVENT_TYPES: readonly [
   'access.denied',
   'battery.low',
   'test',
-];
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-export declare const COMMAND_TYPES: readonly [
+export const COMMAND_TYPES = [
   'alert.received',
   'alert.acknowledged',
   'alert.resolved',
   'test.request',
-];
+] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
+export const ALERT_SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export const ALERT_STATES = ['raised', 'acknowledged', 'resolved', 'cancelled'] as const;
 /** Largest accepted payload in bytes; larger payloads are refused before parsing. */
-export declare const MAX_PAYLOAD_BYTES: 4096;
+export const MAX_PAYLOAD_BYTES = 4096 as const;
+
+const strict = { additionalProperties: false } as const;
+const Ts = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch ms' });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const Percent = Type.Number({ minimum: 0, maximum: 100 });
+const Severity = Type.Union(ALERT_SEVERITIES.map((s) => Type.Literal(s)));
+const State = Type.Union(ALERT_STATES.map((s) => Type.Literal(s)));
 
 // evt: {id, seq, ts, type, ...}; id 1..64 chars unique per device; seq integer ≥ 0; ts epoch ms.
 // Optional: card (access.* card number), battery (0..100), note (≤ 200 chars). No other properties.
-export declare const DeviceEventSchema: TSchema;
+export const DeviceEventSchema = Type.Object(
+  {
+    id: Text(64),
+    seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    ts: Ts,
+    type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))),
+    card: Type.Optional(Text(64)),
+    battery: Type.Optional(Percent),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  strict,
+);
 export interface DeviceEvent {
   id: string;
   seq: number;
@@ -40,7 +62,15 @@ export interface DeviceEvent {
   note?: string;
 }
 // hb: {ts, battery?, rssi?, fw?}
-export declare const HeartbeatSchema: TSchema;
+export const HeartbeatSchema = Type.Object(
+  {
+    ts: Ts,
+    battery: Type.Optional(Percent),
+    rssi: Type.Optional(Type.Number({ minimum: -200, maximum: 50 })),
+    fw: Type.Optional(Text(32)),
+  },
+  strict,
+);
 export interface Heartbeat {
   ts: number;
   battery?: number;
@@ -48,28 +78,56 @@ export interface Heartbeat {
   fw?: string;
 }
 // status (LWT, retained): {online}
-export declare const DeviceStatusSchema: TSchema;
+export const DeviceStatusSchema = Type.Object({ online: Type.Boolean() }, strict);
 export interface DeviceStatus {
   online: boolean;
 }
 // cmd (never retained): {type, alertId?, ts}
-export declare const DeviceCommandSchema: TSchema;
+export const DeviceCommandSchema = Type.Object(
+  {
+    type: Type.Union(COMMAND_TYPES.map((t) => Type.Literal(t))),
+    alertId: Type.Optional(Text(64)),
+    ts: Ts,
+  },
+  strict,
+);
 export interface DeviceCommand {
   type: CommandType;
   alertId?: string;
   ts: number;
 }
 // gateway/status: {online, version}
-export declare const GatewayStatusSchema: TSchema;
+export const GatewayStatusSchema = Type.Object({ online: Type.Boolean(), version: Text(32) }, strict);
 export interface GatewayStatus {
   online: boolean;
   version: string;
 }
 
-export type AlertSeverity = 'critical' | 'major' | 'minor' | 'warning';
-export type AlertState = 'raised' | 'acknowledged' | 'resolved' | 'cancelled';
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export type AlertState = (typeof ALERT_STATES)[number];
 // center alert snapshot
-export declare const CenterAlertSchema: TSchema;
+export const CenterAlertSchema = Type.Object(
+  {
+    alertId: Text(64),
+    rev: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    site: Id,
+    dev: Type.Optional(Id),
+    type: Text(64),
+    severity: Severity,
+    state: State,
+    contactId: Type.Optional(Type.String({ pattern: '^[136][0-9]{3}$' })),
+    raisedAt: Ts,
+    updatedAt: Ts,
+    count: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    location: Type.Optional(Type.String({ maxLength: 200 })),
+    // masked names only: a name without '*' is refused
+    resident: Type.Optional(Type.String({ maxLength: 64, pattern: '\\*' })),
+    by: Type.Optional(Text(64)),
+    outcome: Type.Optional(Text(64)),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  strict,
+);
 export interface CenterAlert {
   alertId: string;
   rev: number;
@@ -89,7 +147,16 @@ export interface CenterAlert {
   note?: string;
 }
 // center → station ack
-export declare const CenterAckSchema: TSchema;
+export const CenterAckSchema = Type.Object(
+  {
+    alertId: Text(64),
+    rev: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    state: State,
+    by: Text(64),
+    at: Ts,
+  },
+  strict,
+);
 export interface CenterAck {
   alertId: string;
   rev: number;
@@ -98,7 +165,62 @@ export interface CenterAck {
   at: number;
 }
 
+/** Payload schema by topic kind (parseTopic(...).kind). */
+export const TOPIC_SCHEMAS = {
+  evt: DeviceEventSchema,
+  hb: HeartbeatSchema,
+  status: DeviceStatusSchema,
+  cmd: DeviceCommandSchema,
+  'gateway-status': GatewayStatusSchema,
+  'center-alert': CenterAlertSchema,
+  'center-ack': CenterAckSchema,
+} as const;
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+const MAX_ERRORS = 10;
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function checkerFor(schema: TSchema): TypeCheck<TSchema> {
+  let c = compiled.get(schema);
+  if (!c) {
+    c = TypeCompiler.Compile(schema);
+    compiled.set(schema, c);
+  }
+  return c;
+}
+
+/** Validate an already parsed value; never throws. */
+export function validate<T>(schema: TSchema, value: unknown): ValidationResult<T> {
+  const check = checkerFor(schema);
+  if (check.Check(value)) return { ok: true, value: value as T };
+  const errors: string[] = [];
+  for (const e of check.Errors(value)) {
+    errors.push(`${e.path || '/'}: ${e.message}`);
+    if (errors.length >= MAX_ERRORS) break;
+  }
+  return { ok: false, errors };
+}
+
 /** Parse a raw MQTT payload (Buffer) as JSON and validate; size, JSON and schema errors are reported, never thrown. */
-export declare function parsePayload<T>(schema: TSchema, payload: Buffer | string): ValidationResult<T>;
+export function parsePayload<T>(schema: TSchema, payload: Buffer | string): ValidationResult<T> {
+  const raw = payload as unknown;
+  let size: number;
+  if (raw instanceof Uint8Array) size = raw.byteLength;
+  else if (typeof raw === 'string') size = Buffer.byteLength(raw, 'utf8');
+  else return { ok: false, errors: ['payload is not a Buffer or a string'] };
+  if (size > MAX_PAYLOAD_BYTES) {
+    return { ok: false, errors: [`payload is ${size} bytes, the limit is ${MAX_PAYLOAD_BYTES}`] };
+  }
+  if (size === 0) return { ok: false, errors: ['payload is empty'] };
+  let value: unknown;
+  try {
+    const text = typeof raw === 'string' ? raw : Buffer.from(raw as Uint8Array).toString('utf8');
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`payload is not JSON: ${(err as Error).message}`] };
+  }
+  return validate<T>(schema, value);
+}
+
 export type { Static };

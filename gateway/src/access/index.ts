@@ -1,0 +1,2 @@
+export { ACCESS_TYPES, hashCard } from './card.ts';
+export { type AccessLogEntry, listAccessLog } from './log.ts';

@@ -1,0 +1,94 @@
+// Commands to devices (alert.received / alert.acknowledged / alert.resolved): written to
+// cmd_queue in the same transaction as the alert change, published (QoS 1, never retained)
+// after commit, marked delivered when the device (or the external broker) acknowledges, and
+// resent when a device subscribes again after a gateway restart.
+import type { CommandType } from '@linli/shared';
+import type { Db } from '../db/open.ts';
+import type { TxScope } from '../db/tx.ts';
+import { topics } from '../ingest/protocol.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Clock } from '../supervision/clock.ts';
+
+export interface QueuedCommand {
+  id: number;
+  deviceId: string;
+  topic: string;
+  payload: string;
+  createdAt: number;
+}
+
+/** The transport publishes a command; onDelivered when the receiver acknowledged it. */
+export interface CommandSender {
+  sendCommand(cmd: QueuedCommand, onDelivered: () => void): void;
+}
+
+/** Pending commands older than this are not resent: stale feedback means nothing to a resident. */
+export const COMMAND_TTL_MS = 10 * 60_000;
+
+export class Feedback {
+  private sender: CommandSender | undefined;
+  /** Command ids handed to the transport in this process (its session queue holds them). */
+  private readonly handedOver = new Set<number>();
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+  ) {
+    this.s = {
+      insert: db.prepare('INSERT INTO cmd_queue (device_id, topic, payload, created_at) VALUES (?, ?, ?, ?)'),
+      delivered: db.prepare('UPDATE cmd_queue SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL'),
+      pending: db.prepare(
+        'SELECT id, device_id AS deviceId, topic, payload, created_at AS createdAt FROM cmd_queue WHERE device_id = ? AND delivered_at IS NULL AND created_at >= ? ORDER BY id',
+      ),
+    };
+  }
+
+  setSender(sender: CommandSender | undefined): void {
+    this.sender = sender;
+  }
+
+  /** Queue a command inside the caller's transaction; it is published after commit. */
+  queue(tx: TxScope, site: string, deviceId: string, type: CommandType, alertId?: string): void {
+    const now = this.clock.now();
+    const topic = topics.cmd(site, deviceId);
+    const body: { type: CommandType; alertId?: string; ts: number } = { type, ts: now };
+    if (alertId !== undefined) body.alertId = alertId;
+    const payload = JSON.stringify(body);
+    const id = Number(this.s.insert.run(deviceId, topic, payload, now).lastInsertRowid);
+    tx.after(() => this.publish({ id, deviceId, topic, payload, createdAt: now }, type));
+  }
+
+  private publish(cmd: QueuedCommand, type: string): void {
+    if (!this.sender) return; // stays pending; resent when the device subscribes
+    this.handedOver.add(cmd.id);
+    this.metrics.commandsSent.inc({ type });
+    this.sender.sendCommand(cmd, () => {
+      this.handedOver.delete(cmd.id);
+      this.s.delivered.run(this.clock.now(), cmd.id);
+    });
+  }
+
+  /** External broker: hand every pending command of a previous process to the broker's session queue. */
+  resendAll(): number {
+    const ids = this.db
+      .prepare('SELECT DISTINCT device_id AS d FROM cmd_queue WHERE delivered_at IS NULL AND created_at >= ?')
+      .all(this.clock.now() - COMMAND_TTL_MS) as { d: string }[];
+    let n = 0;
+    for (const { d } of ids) n += this.resendPending(d);
+    return n;
+  }
+
+  /** A device (re)subscribed to its cmd topic: resend what a previous process left pending. */
+  resendPending(deviceId: string): number {
+    const rows = this.s.pending.all(deviceId, this.clock.now() - COMMAND_TTL_MS) as QueuedCommand[];
+    let n = 0;
+    for (const r of rows) {
+      if (this.handedOver.has(r.id)) continue;
+      n++;
+      this.publish(r, (JSON.parse(r.payload) as { type: string }).type);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,262 @@
+// Embedded aedes broker: TCP and MQTT over WebSocket, device authentication and ACL, per-device
+// rate limit. A device event is committed to SQLite inside authorizePublish, which aedes 1.x
+// runs before it writes the PUBACK (lib/handlers/publish.js: authorizePublish → enqueuePublish
+// → write PubAck), so a PUBACK always means "durably stored".
+import { timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { QueuedCommand } from '../alerts/feedback.ts';
+import type { Ingest, Principal } from '../ingest/pipeline.ts';
+import { topics } from '../ingest/protocol.ts';
+import type { Logger, Refusals } from '../ingest/refusals.ts';
+import type { DeviceDirectory } from '../types.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { Transport } from './transport.ts';
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** TCP port; 0 ephemeral; -1 off */
+  port: number;
+  /** WebSocket port; 0 ephemeral; -1 off */
+  wsPort: number;
+  directory: DeviceDirectory;
+  ingest: Ingest;
+  refusals: Refusals;
+  log: Logger;
+  rateLimitPerS: number;
+  rateBurst: number;
+  /** Credentials accepted for usernames starting with 'gateway:' */
+  gatewaySecret: string;
+  /** Zigbee2MQTT bridge accounts: may publish and subscribe zigbee2mqtt/# only */
+  zigbeeBridges: { username: string; password: string }[];
+  /** A device subscribed to its cmd topic (resend pending commands). */
+  onCommandSubscribe?: (deviceId: string) => void;
+}
+
+function safeEqual(a: Buffer, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+class AuthError extends Error {
+  readonly returnCode: 4 | 5;
+  constructor(message: string, code: 4 | 5) {
+    super(message);
+    this.returnCode = code;
+  }
+}
+
+export class EmbeddedBroker implements Transport {
+  readonly mode = 'embedded' as const;
+  readonly aedes: Aedes;
+  private tcp: Server | undefined;
+  private http: HttpServer | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly principals = new WeakMap<Client, Principal>();
+  private readonly limiter: RateLimiter;
+  /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
+  private readonly awaitingAck = new Map<string, () => void>();
+  port = -1;
+  wsPort = -1;
+
+  constructor(private readonly o: EmbeddedBrokerOptions) {
+    this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
+    this.aedes = new Aedes({
+      id: 'linli-gateway',
+      authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => this.authorizePublish(client, packet.topic, packet, done),
+      authorizeSubscribe: (client, sub, done) =>
+        done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
+    });
+    this.aedes.on('ack', (packet, _client) => {
+      if (!('topic' in packet) || !packet.payload) return;
+      const key = `${packet.topic}\n${packet.payload.toString()}`;
+      const cb = this.awaitingAck.get(key);
+      if (cb) {
+        this.awaitingAck.delete(key);
+        cb();
+      }
+    });
+    this.aedes.on('subscribe', (subs, client) => {
+      const p = client && this.principals.get(client);
+      if (p?.kind !== 'device') return;
+      if (subs.some((s) => s.topic === topics.cmd(p.device.site, p.device.id)))
+        this.o.onCommandSubscribe?.(p.device.id);
+    });
+    this.aedes.on('clientDisconnect', (client) => {
+      const p = this.principals.get(client);
+      if (p?.kind === 'device') this.limiter.forget(client.id);
+    });
+    this.aedes.on('clientError', (client, err) => {
+      this.o.log.info('mqtt client error', { clientId: client?.id, error: err.message });
+    });
+    this.aedes.on('connectionError', (client, err) => {
+      this.o.log.info('mqtt connection error', { clientId: client?.id, error: err.message });
+    });
+  }
+
+  private authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ) {
+    const refuse = (detail: string, code: 4 | 5 = 4) => {
+      this.o.refusals.refuse({
+        reason: 'auth',
+        clientId: client.id,
+        ...(username ? { username } : {}),
+        detail,
+      });
+      done(new AuthError(detail, code) as unknown as AuthenticateError, false);
+    };
+    if (!username || !password) return refuse('no credentials');
+    if (username.startsWith('gateway:')) {
+      if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
+      this.principals.set(client, { kind: 'gateway', username });
+      return done(null, true);
+    }
+    const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
+    if (bridge) {
+      if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
+      this.principals.set(client, { kind: 'bridge', username });
+      return done(null, true);
+    }
+    let device: ReturnType<DeviceDirectory['authenticate']>;
+    try {
+      device = this.o.directory.authenticate(username, password);
+    } catch (err) {
+      return refuse(`directory error: ${(err as Error).message}`);
+    }
+    if (!device || device.retired) return refuse('unknown device or wrong secret');
+    // A device may not take over another device's session: linli-* client ids are bound.
+    if (client.id.startsWith('linli-') && client.id !== `linli-${device.site}-${device.id}`)
+      return refuse(`client id ${client.id} does not belong to ${device.id}`, 5);
+    this.principals.set(client, { kind: 'device', device, clientId: client.id });
+    done(null, true);
+  }
+
+  private authorizeSubscribe(client: Client, topic: string): boolean {
+    const p = this.principals.get(client);
+    if (!p) return false;
+    if (p.kind === 'gateway') return true;
+    if (p.kind === 'device' && topic === topics.cmd(p.device.site, p.device.id)) return true;
+    if (p.kind === 'bridge' && (topic === 'zigbee2mqtt/#' || topic.startsWith('zigbee2mqtt/'))) return true;
+    this.o.refusals.refuse({
+      reason: 'acl-subscribe',
+      clientId: client.id,
+      username: p.kind === 'device' ? p.device.id : p.kind === 'bridge' ? p.username : 'gateway',
+      topic,
+      detail: 'subscribe outside own cmd topic',
+    });
+    return false;
+  }
+
+  private authorizePublish(
+    client: Client | null,
+    topic: string,
+    packet: { payload: Buffer | string; retain: boolean; qos: number },
+    done: (err?: Error | null) => void,
+  ) {
+    const principal: Principal | undefined = client ? this.principals.get(client) : { kind: 'trusted' };
+    if (!principal) return done(new Error('not authenticated'));
+    if (principal.kind === 'gateway') return done(null); // the gateway's own traffic
+    if (principal.kind === 'device' && client && !this.limiter.take(client.id)) {
+      this.o.refusals.refuse({ reason: 'rate', clientId: client.id, username: principal.device.id, topic });
+      return done(new Error('rate limit exceeded'));
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    this.o.ingest.handle(principal, topic, payload).then(
+      (v) => {
+        if (v.ok) return done(null);
+        if (v.disconnect) return done(new Error(`${v.reason}: ${v.detail}`));
+        packet.retain = false; // acknowledged and dropped: never keep a refused message retained
+        done(null);
+      },
+      (err: Error) => done(err),
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.o.port >= 0) {
+      const tcp = createServer((socket) => this.aedes.handle(socket));
+      this.tcp = tcp;
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(this.o.port, this.o.host, () => resolve());
+      });
+      this.port = (tcp.address() as AddressInfo).port;
+    }
+    if (this.o.wsPort >= 0) {
+      const http = createHttpServer((_req, res) => {
+        res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
+      });
+      this.http = http;
+      this.wss = new WebSocketServer({ server: http });
+      this.wss.on('connection', (ws, req) => {
+        const stream = createWebSocketStream(ws);
+        stream.on('error', () => ws.terminate());
+        this.aedes.handle(stream, req);
+      });
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(this.o.wsPort, this.o.host, () => resolve());
+      });
+      this.wsPort = (http.address() as AddressInfo).port;
+    }
+  }
+
+  sendCommand(cmd: QueuedCommand, onDelivered: () => void): void {
+    this.awaitingAck.set(`${cmd.topic}\n${cmd.payload}`, onDelivered);
+    this.aedes.publish(
+      {
+        cmd: 'publish',
+        topic: cmd.topic,
+        payload: Buffer.from(cmd.payload),
+        qos: 1,
+        retain: false,
+        dup: false,
+      },
+      (err) => {
+        if (err) this.o.log.warn('command publish failed', { topic: cmd.topic, error: err.message });
+      },
+    );
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish(
+        {
+          cmd: 'publish',
+          topic,
+          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+          qos: opts.qos,
+          retain: opts.retain ?? false,
+          dup: false,
+        },
+        (err) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.wss?.clients.forEach((ws) => {
+      ws.terminate();
+    });
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await Promise.all(
+      [this.tcp, this.http].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (!s?.listening) return resolve();
+            s.close(() => resolve());
+            (s as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      ),
+    );
+    this.wss?.close();
+  }
+}

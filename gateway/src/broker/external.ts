@@ -1,0 +1,122 @@
+// External broker (mqtt://, mqtts://, e.g. Mosquitto): the gateway is an MQTT.js client with a
+// persistent session (clean: false) and manual acknowledgements (customHandleAcks), so the
+// broker keeps a device event queued for the gateway until the gateway has committed it.
+// Device authentication and ACL are the broker's job there (see docs/gateway.md).
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { QueuedCommand } from '../alerts/feedback.ts';
+import type { Ingest } from '../ingest/pipeline.ts';
+import { topics } from '../ingest/protocol.ts';
+import type { Logger } from '../ingest/refusals.ts';
+import type { Transport } from './transport.ts';
+
+export interface ExternalBrokerOptions {
+  url: string;
+  site: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+  ingest: Ingest;
+  log: Logger;
+  /** Extra MQTT.js options (TLS certificates for mqtts://). */
+  mqttOptions?: IClientOptions;
+  onCommandSubscribe?: (deviceId: string) => void;
+}
+
+export class ExternalBroker implements Transport {
+  readonly mode = 'external' as const;
+  client: MqttClient | undefined;
+
+  constructor(private readonly o: ExternalBrokerOptions) {}
+
+  async start(): Promise<void> {
+    const { o } = this;
+    const site = o.site;
+    const opts: IClientOptions = {
+      clientId: o.clientId ?? `linli-gateway-${site}`,
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: {
+        topic: topics.gatewayStatus(site),
+        payload: Buffer.from(JSON.stringify({ online: false, version: '0.1.0' })),
+        qos: 1,
+        retain: true,
+      },
+      customHandleAcks: (topic, message, _packet, done) => {
+        o.ingest.handle({ kind: 'trusted' }, topic, message).then((v) => {
+          if (v.ok || !v.disconnect) return done(0);
+          // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
+          done(new Error(`${v.reason}: ${v.detail}`));
+          setTimeout(() => this.client?.reconnect(), 1000).unref();
+        });
+      },
+      ...o.mqttOptions,
+    };
+    if (o.username !== undefined) opts.username = o.username;
+    if (o.password !== undefined) opts.password = o.password;
+    const client = mqtt.connect(o.url, opts);
+    this.client = client;
+    client.on('error', (err) => o.log.warn('external broker error', { error: err.message }));
+    client.on('message', (topic, message, packet) => {
+      if (packet.qos !== 0) return; // QoS 1 went through customHandleAcks
+      void o.ingest.handle({ kind: 'trusted' }, topic, message);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (err: Error) => reject(err);
+      client.once('connect', () => {
+        client.off('error', onErr);
+        resolve();
+      });
+      client.once('error', onErr);
+    });
+    const subs: Record<string, { qos: 0 | 1 }> = {
+      [`linli/v1/${site}/dev/+/evt`]: { qos: 1 },
+      [`linli/v1/${site}/dev/+/hb`]: { qos: 0 },
+      [`linli/v1/${site}/dev/+/status`]: { qos: 1 },
+      'zigbee2mqtt/#': { qos: 1 },
+    };
+    await client.subscribeAsync(subs);
+    await client.publishAsync(
+      topics.gatewayStatus(site),
+      JSON.stringify({ online: true, version: '0.1.0' }),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
+  }
+
+  sendCommand(cmd: QueuedCommand, onDelivered: () => void): void {
+    this.client?.publish(cmd.topic, cmd.payload, { qos: 1, retain: false }, (err) => {
+      if (!err) onDelivered();
+      else this.o.log.warn('command publish failed', { topic: cmd.topic, error: err.message });
+    });
+  }
+
+  async publish(
+    topic: string,
+    payload: string | Buffer,
+    opts: { qos: 0 | 1; retain?: boolean },
+  ): Promise<void> {
+    if (!this.client) throw new Error('external broker not started');
+    await this.client.publishAsync(topic, payload, { qos: opts.qos, retain: opts.retain ?? false });
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    if (!c) return;
+    try {
+      await c.publishAsync(
+        topics.gatewayStatus(this.o.site),
+        JSON.stringify({ online: false, version: '0.1.0' }),
+        {
+          qos: 1,
+          retain: true,
+        },
+      );
+    } catch {
+      // broker gone: the LWT says it
+    }
+    await c.endAsync();
+  }
+}

@@ -1,0 +1,271 @@
+// Composition of the gateway: database and migrations, registry, engine (ingest, alerts,
+// supervision, feedback, Zigbee2MQTT), the MQTT transport (embedded aedes or external broker)
+// and the HTTP API.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AlertEngine } from './alerts/engine.ts';
+import { Feedback } from './alerts/feedback.ts';
+import { EmbeddedBroker } from './broker/embedded.ts';
+import { ExternalBroker } from './broker/external.ts';
+import type { Transport } from './broker/transport.ts';
+import { GatewayBus } from './bus.ts';
+import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { type Db, openDb } from './db/open.ts';
+import { EventWriter } from './ingest/events.ts';
+import { GroupCommitter } from './ingest/group-commit.ts';
+import { Ingest } from './ingest/pipeline.ts';
+import { topics } from './ingest/protocol.ts';
+import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
+import { Metrics } from './metrics.ts';
+import { type Clock, systemClock } from './supervision/clock.ts';
+import { DeviceStates } from './supervision/device-state.ts';
+import { Supervisor } from './supervision/supervisor.ts';
+import type { DeviceDirectory } from './types.ts';
+import { ZigbeeAdapter } from './zigbee/adapter.ts';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  db: Db;
+  directory: DeviceDirectory;
+  config: GatewayConfig;
+  clock?: Clock;
+  log?: Logger;
+  bus?: GatewayBus;
+  metrics?: Metrics;
+}
+
+/** The engine without a transport: usable in tests with any DeviceDirectory. */
+export interface Engine {
+  db: Db;
+  config: GatewayConfig;
+  bus: GatewayBus;
+  metrics: Metrics;
+  clock: Clock;
+  alerts: AlertEngine;
+  feedback: Feedback;
+  states: DeviceStates;
+  supervisor: Supervisor;
+  committer: GroupCommitter;
+  writer: EventWriter;
+  zigbee: ZigbeeAdapter;
+  ingest: Ingest;
+  refusals: Refusals;
+  log: Logger;
+  close(): void;
+}
+
+export function createEngine(o: EngineOptions): Engine {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? consoleLogger;
+  const bus = o.bus ?? new GatewayBus();
+  const metrics = o.metrics ?? new Metrics();
+  const { db, config, directory } = o;
+  const startedAt = clock.now();
+  const committer = new GroupCommitter(db, config.ingest.groupCommitMs, metrics, (err) =>
+    log.warn('after-commit effect failed', { error: (err as Error).message }),
+  );
+  const feedback = new Feedback(db, clock, metrics);
+  const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
+  const states = new DeviceStates(db, startedAt);
+  const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
+  const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey);
+  const refusals = new Refusals(metrics, bus, log, () => clock.now());
+  const zigbee = new ZigbeeAdapter(directory, committer, writer, supervisor, states, clock, log);
+  const ingest = new Ingest(directory, committer, writer, supervisor, zigbee, refusals, metrics, clock);
+  metrics.setGaugeSource({
+    alertsByState: () => alerts.countByState(),
+    devicesOnline: () => {
+      let online = 0;
+      let offline = 0;
+      for (const d of directory.list()) {
+        if (d.retired) continue;
+        if (states.peek(d.id)?.online === false) offline++;
+        else online++;
+      }
+      return { online, offline };
+    },
+  });
+  return {
+    db,
+    config,
+    bus,
+    metrics,
+    clock,
+    alerts,
+    feedback,
+    states,
+    supervisor,
+    committer,
+    writer,
+    zigbee,
+    ingest,
+    refusals,
+    log,
+    close() {
+      supervisor.stop();
+      committer.close();
+    },
+  };
+}
+
+export interface TransportOptions {
+  engine: Engine;
+  directory: DeviceDirectory;
+  /** Secret of the gateway's own MQTT clients (username gateway:<site>); generated when absent */
+  gatewaySecret?: string;
+}
+
+export function createTransport(o: TransportOptions): Transport {
+  const { engine } = o;
+  const c = engine.config;
+  const onCommandSubscribe = (id: string) => {
+    engine.feedback.resendPending(id);
+  };
+  if (c.mqtt.brokerUrl) {
+    const opts: ConstructorParameters<typeof ExternalBroker>[0] = {
+      url: c.mqtt.brokerUrl,
+      site: c.site,
+      ingest: engine.ingest,
+      log: engine.log,
+      onCommandSubscribe,
+    };
+    if (c.mqtt.username !== undefined) opts.username = c.mqtt.username;
+    if (c.mqtt.password !== undefined) opts.password = c.mqtt.password;
+    return new ExternalBroker(opts);
+  }
+  return new EmbeddedBroker({
+    host: c.mqtt.host,
+    port: c.mqtt.port,
+    wsPort: c.mqtt.wsPort,
+    directory: o.directory,
+    ingest: engine.ingest,
+    refusals: engine.refusals,
+    log: engine.log,
+    rateLimitPerS: c.mqtt.rateLimitPerS,
+    rateBurst: c.mqtt.rateBurst,
+    gatewaySecret: o.gatewaySecret ?? randomBytes(24).toString('base64url'),
+    zigbeeBridges: c.mqtt.zigbeeBridges,
+    onCommandSubscribe,
+  });
+}
+
+export interface StartOptions {
+  config?: DeepPartial<GatewayConfig>;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  log?: Logger;
+  /** Use this directory instead of the SQLite registry (tests). */
+  directory?: DeviceDirectory;
+  /** Do not start the HTTP API. */
+  noHttp?: boolean;
+}
+
+export interface RunningGateway {
+  config: GatewayConfig;
+  engine: Engine;
+  transport: Transport;
+  directory: DeviceDirectory;
+  http?: FastifyInstance;
+  ports: { mqtt?: number; ws?: number; http?: number };
+  gatewaySecret: string;
+  stop(): Promise<void>;
+}
+
+type RegistryModule = {
+  openRegistry(db: Db, opts: { secretKey: string | Buffer }): DeviceDirectory;
+};
+type ApiModule = { buildApi(deps: Record<string, unknown>): FastifyInstance | Promise<FastifyInstance> };
+
+/** Load a sibling module by path so the gateway starts while a part is still missing. */
+async function optionalImport<T>(rel: string): Promise<T | undefined> {
+  try {
+    return (await import(new URL(rel, import.meta.url).href)) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
+  const config = loadConfig(o.config, o.env);
+  const log = o.log ?? consoleLogger;
+  const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
+  const db = openDb(dbPath);
+  const applied = migrate(db);
+  if (applied.length) log.info('migrations applied', { applied });
+  let directory = o.directory;
+  if (!directory) {
+    const reg = await optionalImport<RegistryModule>('./registry/index.ts');
+    if (!reg) throw new Error('registry module missing');
+    directory = reg.openRegistry(db, { secretKey: config.hmacKey });
+  }
+  const engine = createEngine({ db, directory, config, ...(o.clock ? { clock: o.clock } : {}), log });
+  const gatewaySecret = randomBytes(24).toString('base64url');
+  const transport = createTransport({ engine, directory, gatewaySecret });
+  engine.feedback.setSender(transport);
+  await transport.start();
+  if (transport.mode === 'external') engine.feedback.resendAll();
+  engine.supervisor.start();
+  await transport
+    .publish(topics.gatewayStatus(config.site), JSON.stringify({ online: true, version: GATEWAY_VERSION }), {
+      qos: 1,
+      retain: true,
+    })
+    .catch((err: Error) => log.warn('gateway status publish failed', { error: err.message }));
+  const ports: RunningGateway['ports'] = {};
+  if (transport instanceof EmbeddedBroker) {
+    if (transport.port >= 0) ports.mqtt = transport.port;
+    if (transport.wsPort >= 0) ports.ws = transport.wsPort;
+  }
+  let http: FastifyInstance | undefined;
+  if (!o.noHttp && config.http.port >= 0) {
+    const api = await optionalImport<ApiModule>('./api/app.ts');
+    if (api) {
+      http = await api.buildApi({
+        db,
+        registry: directory,
+        alerts: engine.alerts,
+        bus: engine.bus,
+        metrics: engine.metrics,
+        config,
+        engine,
+      });
+      await http.listen({ port: config.http.port, host: config.http.host });
+      const addr = http.server.address();
+      if (addr && typeof addr === 'object') ports.http = addr.port;
+    } else log.warn('HTTP API module missing; running without HTTP');
+  }
+  let stopped = false;
+  const running: RunningGateway = {
+    config,
+    engine,
+    transport,
+    directory,
+    ports,
+    gatewaySecret,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await http?.close();
+      engine.supervisor.stop();
+      await transport
+        .publish(
+          topics.gatewayStatus(config.site),
+          JSON.stringify({ online: false, version: GATEWAY_VERSION }),
+          {
+            qos: 1,
+            retain: true,
+          },
+        )
+        .catch(() => {});
+      await transport.stop();
+      engine.close();
+      db.close();
+    },
+  };
+  if (http) running.http = http;
+  return running;
+}

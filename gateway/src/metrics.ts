@@ -1,0 +1,130 @@
+// Prometheus text exposition (format 0.0.4) for /metrics, which the API serves.
+
+type Labels = Record<string, string>;
+
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return '';
+  return `{${keys.map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+}
+
+class Counter {
+  readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelKey(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(v: number): void {
+    this.sum += v;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (v <= this.buckets[i]!) this.counts[i]!++;
+  }
+  get total(): number {
+    return this.count;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((b, i) => {
+      lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`);
+    });
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`);
+    lines.push(`${this.name}_sum ${this.sum}`);
+    lines.push(`${this.name}_count ${this.count}`);
+    return lines.join('\n');
+  }
+}
+
+export interface GaugeSource {
+  /** alerts by state, e.g. { raised: 2, acknowledged: 1 } */
+  alertsByState(): Record<string, number>;
+  devicesOnline(): { online: number; offline: number };
+}
+
+export class Metrics {
+  readonly eventsIn = new Counter('linli_gateway_events_in_total', 'Device messages accepted, by kind');
+  readonly eventsStored = new Counter('linli_gateway_events_stored_total', 'Device events durably stored');
+  readonly duplicates = new Counter(
+    'linli_gateway_events_duplicate_total',
+    'Events already stored (retries), acknowledged again',
+  );
+  readonly refused = new Counter(
+    'linli_gateway_messages_refused_total',
+    'Messages or connections refused, by reason',
+  );
+  readonly alertChanges = new Counter('linli_gateway_alert_changes_total', 'Alert state changes, by action');
+  readonly commandsSent = new Counter(
+    'linli_gateway_commands_sent_total',
+    'Commands published to devices, by type',
+  );
+  readonly storeLatency = new Histogram(
+    'linli_gateway_store_latency_seconds',
+    'Time from message arrival to durable commit',
+    [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
+  readonly batchSize = new Histogram(
+    'linli_gateway_commit_batch_size',
+    'Events per group commit',
+    [1, 2, 5, 10, 20, 50, 100, 500],
+  );
+  private gauges: GaugeSource | undefined;
+
+  setGaugeSource(src: GaugeSource): void {
+    this.gauges = src;
+  }
+
+  render(): string {
+    const parts = [
+      this.eventsIn.render(),
+      this.eventsStored.render(),
+      this.duplicates.render(),
+      this.refused.render(),
+      this.alertChanges.render(),
+      this.commandsSent.render(),
+      this.storeLatency.render(),
+      this.batchSize.render(),
+    ];
+    if (this.gauges) {
+      const byState = this.gauges.alertsByState();
+      const lines = ['# HELP linli_gateway_alerts Alerts by state', '# TYPE linli_gateway_alerts gauge'];
+      for (const s of ['raised', 'acknowledged', 'resolved', 'cancelled'])
+        lines.push(`linli_gateway_alerts{state="${s}"} ${byState[s] ?? 0}`);
+      parts.push(lines.join('\n'));
+      const d = this.gauges.devicesOnline();
+      parts.push(
+        [
+          '# HELP linli_gateway_devices Registered devices by supervision state',
+          '# TYPE linli_gateway_devices gauge',
+          `linli_gateway_devices{state="online"} ${d.online}`,
+          `linli_gateway_devices{state="offline"} ${d.offline}`,
+        ].join('\n'),
+      );
+    }
+    return `${parts.join('\n')}\n`;
+  }
+}

@@ -1,5 +1,5 @@
-// Temp SQLite databases for the registry and API tests. Applies this side's migrations (002,
-// 003) after a stand-in for the engine's 001, on a real file in a temp directory.
+// Temp SQLite databases for the registry and API tests: a real file in a temp directory with
+// every migration of gateway/src/db/migrations applied in order, each in a transaction.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,10 @@ export function openTestDb(): TestDb {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.exec('CREATE TABLE IF NOT EXISTS test_stand_in_001 (x INTEGER)');
   for (const f of readdirSync(MIGRATIONS).sort()) {
-    if (/^00[23]_.*\.sql$/.test(f)) db.exec(readFileSync(new URL(f, MIGRATIONS), 'utf8'));
+    if (!/^\d{3}_[\w-]+\.sql$/.test(f)) continue;
+    const sql = readFileSync(new URL(f, MIGRATIONS), 'utf8');
+    db.transaction(() => db.exec(sql))();
   }
   return {
     db,

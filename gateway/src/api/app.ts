@@ -1,0 +1,95 @@
+// The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
+// test with inject()) decides where it runs. Order: content parsers and validation, error
+// handling, stores, sessions, then routes.
+import type { Database } from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
+import { FailureLimiter } from '../auth/ratelimit.ts';
+import { SessionStore } from '../auth/sessions.ts';
+import { StaffStore } from '../auth/staff.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { AlertService } from '../types.ts';
+import { type ApiConfig, resolveApiConfig } from './config.ts';
+import type { BusLike, RouteContext } from './context.ts';
+import { deviceStateSource } from './device-state.ts';
+import { installErrorHandlers } from './errors.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { logRoutes } from './routes/logs.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { residentRoutes } from './routes/residents.ts';
+import { staffRoutes } from './routes/staff.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { installSessions } from './session.ts';
+import { installValidator } from './validation.ts';
+
+export interface ApiDeps {
+  db: Database;
+  registry: Registry;
+  alerts: AlertService;
+  bus: BusLike;
+  metrics: { render(): string | Promise<string> };
+  /** The gateway's config; an `api` section (Partial<ApiConfig>) is used when present. */
+  config?: unknown;
+  /** Live device state (online, battery, last seen); else `engine.states`, else the device_state table. */
+  deviceState?: unknown;
+  engine?: unknown;
+  env?: NodeJS.ProcessEnv;
+  /** Where the one-time bootstrap admin message goes (default: console.log). */
+  print?: (line: string) => void;
+}
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const config: ApiConfig = resolveApiConfig(deps.config, deps.env ?? process.env);
+  const app = Fastify({
+    logger: config.logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  });
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  installValidator(app);
+  installErrorHandlers(app);
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    return payload;
+  });
+
+  const staff = new StaffStore(deps.db);
+  const sessions = new SessionStore(deps.db, config.sessionTtlS * 1000);
+  sessions.purgeExpired();
+  if (config.bootstrapAdmin) {
+    const msg = bootstrapMessage(
+      await ensureBootstrapAdmin(deps.db, config.adminPassword ? { password: config.adminPassword } : {}),
+    );
+    if (msg) (deps.print ?? console.log)(msg);
+  }
+  const windowMs = config.loginWindowS * 1000;
+  const ctx: RouteContext = {
+    db: deps.db,
+    registry: deps.registry,
+    alerts: deps.alerts,
+    bus: deps.bus,
+    metrics: deps.metrics,
+    config,
+    staff,
+    sessions,
+    userLimiter: new FailureLimiter({ maxFailures: config.loginMaxFailures, windowMs }),
+    ipLimiter: new FailureLimiter({ maxFailures: config.loginIpMaxFailures, windowMs }),
+    deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
+  };
+  installSessions(app, sessions);
+  opsRoutes(app, ctx);
+  authRoutes(app, ctx);
+  alertRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  residentRoutes(app, ctx);
+  logRoutes(app, ctx);
+  staffRoutes(app, ctx);
+  streamRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,117 @@
+// Alerts, all through the engine's AlertService; every acknowledgement, resolution and note
+// is audited with who, when and from where.
+
+import { LinliError } from '@linli/shared';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { writeAudit } from '../../auth/audit.ts';
+import type { RouteContext } from '../context.ts';
+import { actorOf, requireRole } from '../session.ts';
+
+const AlertStateSchema = Type.Union(
+  ['raised', 'acknowledged', 'resolved', 'cancelled'].map((s) => Type.Literal(s)),
+);
+const SeveritySchema = Type.Union(['critical', 'major', 'minor', 'warning'].map((s) => Type.Literal(s)));
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+
+const ListQuery = Type.Object(
+  {
+    state: Type.Optional(AlertStateSchema),
+    severity: Type.Optional(SeveritySchema),
+    site: Type.Optional(Type.String({ maxLength: 64 })),
+    device: Type.Optional(Type.String({ maxLength: 128 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    before: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const ResolveBody = Type.Object(
+  {
+    outcome: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'outcome code, e.g. false-alarm, assisted, ambulance',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+const NoteBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
+
+export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const operator = { onRequest: requireRole('operator') };
+
+  app.get('/api/alerts', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
+    const q = req.query as {
+      state?: 'raised';
+      severity?: 'critical';
+      site?: string;
+      device?: string;
+      limit?: number;
+      before?: number;
+    };
+    const alerts = ctx.alerts.list({
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.severity ? { severity: q.severity } : {}),
+      ...(q.site ? { site: q.site } : {}),
+      ...(q.device ? { deviceId: q.device } : {}),
+      limit: q.limit ?? 100,
+      ...(q.before !== undefined ? { before: q.before } : {}),
+    });
+    return { alerts };
+  });
+
+  app.get('/api/alerts/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const found = ctx.alerts.get(id);
+    if (!found) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
+    // who to help and where: the device and the resident it serves, for the console
+    const device = found.alert.deviceId ? ctx.registry.get(found.alert.deviceId) : undefined;
+    const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
+    return { ...found, device: device ?? null, resident: resident ?? null };
+  });
+
+  app.post('/api/alerts/:id/ack', { ...operator, schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const alert = ctx.alerts.acknowledge(id, req.staff!.username);
+    writeAudit(ctx.db, {
+      ...actorOf(req),
+      action: 'alert.acknowledge',
+      target: `alert:${id}`,
+      detail: { rev: alert.rev },
+    });
+    return { alert };
+  });
+
+  app.post(
+    '/api/alerts/:id/resolve',
+    { ...operator, schema: { params: IdParams, body: ResolveBody } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const { outcome, note } = req.body as { outcome: string; note?: string };
+      const alert = ctx.alerts.resolve(id, req.staff!.username, outcome, note);
+      writeAudit(ctx.db, {
+        ...actorOf(req),
+        action: 'alert.resolve',
+        target: `alert:${id}`,
+        detail: { rev: alert.rev, outcome, ...(note ? { note } : {}) },
+      });
+      return { alert };
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/notes',
+    { ...operator, schema: { params: IdParams, body: NoteBody } },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const { note } = req.body as { note: string };
+      const entry = ctx.alerts.addNote(id, req.staff!.username, note);
+      writeAudit(ctx.db, { ...actorOf(req), action: 'alert.note', target: `alert:${id}`, detail: { note } });
+      return reply.code(201).send({ entry });
+    },
+  );
+}

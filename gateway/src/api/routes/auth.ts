@@ -1,0 +1,82 @@
+// POST /api/login, POST /api/logout, GET /api/me, POST /api/me/password
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { writeAudit } from '../../auth/audit.ts';
+import { parseCookies } from '../../auth/cookies.ts';
+import { AuthError } from '../../auth/errors.ts';
+import type { RouteContext } from '../context.ts';
+import { actorOf, clearSessionCookie, requireRole, SESSION_COOKIE, setSessionCookie } from '../session.ts';
+
+const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+const PasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: Type.String({ minLength: 10, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
+    const { username, password } = req.body as { username: string; password: string };
+    const userKey = `u:${username.toLowerCase()}`;
+    const ipKey = `ip:${req.ip}`;
+    const wait = Math.max(ctx.userLimiter.retryAfterS(userKey), ctx.ipLimiter.retryAfterS(ipKey));
+    if (wait > 0) {
+      writeAudit(ctx.db, { actor: username, action: 'staff.login-limited', ip: req.ip });
+      throw new AuthError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, wait);
+    }
+    const staff = await ctx.staff.verify(username, password);
+    if (!staff) {
+      ctx.userLimiter.fail(userKey);
+      ctx.ipLimiter.fail(ipKey);
+      writeAudit(ctx.db, { actor: username, action: 'staff.login-failed', ip: req.ip });
+      throw new AuthError('AUTH', 'wrong username or password');
+    }
+    ctx.userLimiter.reset(userKey);
+    const { token, expiresAt } = ctx.sessions.create(staff.username, req.ip);
+    writeAudit(ctx.db, { actor: staff.username, action: 'staff.login', ip: req.ip });
+    setSessionCookie(reply, token, ctx.config.sessionTtlS, ctx.config.secureCookies);
+    return {
+      user: { username: staff.username, role: staff.role, displayName: staff.displayName ?? null },
+      expiresAt,
+    };
+  });
+
+  app.post('/api/logout', async (req, reply) => {
+    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    if (token) ctx.sessions.destroy(token);
+    if (req.staff) writeAudit(ctx.db, { ...actorOf(req), action: 'staff.logout' });
+    clearSessionCookie(reply, ctx.config.secureCookies);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { onRequest: requireRole('window') }, async (req) => {
+    const s = req.staff!;
+    return {
+      user: { username: s.username, role: s.role, displayName: s.displayName ?? null },
+      expiresAt: s.expiresAt,
+    };
+  });
+
+  app.post(
+    '/api/me/password',
+    { onRequest: requireRole('window'), schema: { body: PasswordBody } },
+    async (req, reply) => {
+      const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
+      const username = req.staff!.username;
+      if (!(await ctx.staff.verify(username, currentPassword))) {
+        throw new AuthError('AUTH', 'the current password is wrong');
+      }
+      await ctx.staff.setPassword(username, newPassword, actorOf(req));
+      clearSessionCookie(reply, ctx.config.secureCookies);
+      return reply.code(204).send();
+    },
+  );
+}

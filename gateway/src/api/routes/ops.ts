@@ -1,0 +1,23 @@
+// GET /healthz and GET /metrics (Prometheus text format 0.0.4), both without a session:
+// neither says anything about a person.
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.ts';
+
+export function opsRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const started = Date.now();
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      ctx.db.prepare('SELECT 1').get();
+      return { status: 'ok', db: 'ok', uptimeS: Math.round((Date.now() - started) / 1000) };
+    } catch {
+      return reply.code(503).send({ status: 'error', db: 'error' });
+    }
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const text = await ctx.metrics.render();
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(text.endsWith('\n') ? text : `${text}\n`);
+  });
+}

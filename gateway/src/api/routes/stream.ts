@@ -1,0 +1,80 @@
+// GET /api/stream: the live change stream as Server-Sent Events (operator+). Alert changes carry
+// the device's place and the resident's name masked (张*明), as on a shared screen.
+import { maskName } from '@linli/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AlertRecord, GatewayEvents } from '../../types.ts';
+import type { RouteContext } from '../context.ts';
+import { requireRole } from '../session.ts';
+
+/** A client that does not read is cut off past this many buffered bytes; it reconnects. */
+const MAX_BUFFERED = 1024 * 1024;
+
+export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end();
+  });
+
+  const alertView = (alert: AlertRecord) => {
+    const device = alert.deviceId ? ctx.registry.get(alert.deviceId) : undefined;
+    const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
+    return {
+      alert,
+      device: device
+        ? { id: device.id, site: device.site, kind: device.kind, location: device.location }
+        : null,
+      resident: resident ? { name: maskName(resident.name), livesAlone: resident.livesAlone } : null,
+    };
+  };
+
+  app.get('/api/stream', { onRequest: requireRole('operator') }, (req, reply) => {
+    const staff = req.staff!;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let ended = false;
+    const write = (chunk: string) => {
+      if (ended) return;
+      res.write(chunk);
+      if (res.writableLength > MAX_BUFFERED) end();
+    };
+    const send = (event: string, data: unknown) =>
+      write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+    const onAlert = (a: GatewayEvents['alert.changed']) => send('alert.changed', alertView(a));
+    const onDevice = (d: GatewayEvents['device.changed']) => send('device.changed', d);
+    const onEvent = (e: GatewayEvents['event.stored']) => send('event.stored', e);
+    ctx.bus.on('alert.changed', onAlert);
+    ctx.bus.on('device.changed', onDevice);
+    ctx.bus.on('event.stored', onEvent);
+
+    const keepAlive = setInterval(() => {
+      if (staff.expiresAt <= Date.now()) {
+        send('session.expired', {});
+        end();
+      } else write(': keep-alive\n\n');
+    }, ctx.config.sseKeepAliveS * 1000);
+    keepAlive.unref();
+
+    function end() {
+      if (ended) return;
+      ended = true;
+      clearInterval(keepAlive);
+      ctx.bus.off('alert.changed', onAlert);
+      ctx.bus.off('device.changed', onDevice);
+      ctx.bus.off('event.stored', onEvent);
+      open.delete(end);
+      res.end();
+    }
+    open.add(end);
+    req.raw.on('close', end);
+    res.on('error', end);
+    write('retry: 3000\n\n');
+    send('hello', { user: staff.username, role: staff.role, at: Date.now() });
+  });
+}

@@ -1,0 +1,34 @@
+// The first admin account: created when there is no staff account at all, with the password
+// from LINLI_GW_ADMIN_PASSWORD or a generated one that the caller prints once.
+import type { Database } from 'better-sqlite3';
+import { generateSecret } from './password.ts';
+import { StaffStore } from './staff.ts';
+
+export type BootstrapResult =
+  | { created: false }
+  | { created: true; username: string; password: string; generated: boolean };
+
+export async function ensureBootstrapAdmin(
+  db: Database,
+  opts: { password?: string; username?: string } = {},
+): Promise<BootstrapResult> {
+  const staff = new StaffStore(db);
+  if (staff.count() > 0) return { created: false };
+  const username = opts.username ?? 'admin';
+  const generated = !opts.password;
+  const password = opts.password || generateSecret(15);
+  await staff.create(
+    { username, password, role: 'admin', displayName: 'Administrator' },
+    { actor: 'system' },
+  );
+  return { created: true, username, password, generated };
+}
+
+/** The message to print once when the admin was created with a generated password. */
+export function bootstrapMessage(r: BootstrapResult): string | undefined {
+  if (!r.created) return undefined;
+  return r.generated
+    ? `linli gateway: created staff account "${r.username}" (admin) with password: ${r.password}\n` +
+        '  This is shown once. Log in and change it, or set LINLI_GW_ADMIN_PASSWORD before the first start.'
+    : `linli gateway: created staff account "${r.username}" (admin) with the password from LINLI_GW_ADMIN_PASSWORD`;
+}

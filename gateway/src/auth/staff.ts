@@ -1,0 +1,156 @@
+// Staff accounts: scrypt-hashed passwords and a role. Changes are audited.
+
+import { ValidationError } from '@linli/shared';
+import type { Database } from 'better-sqlite3';
+import { type Actor, SYSTEM, writeAudit } from './audit.ts';
+import { AuthError } from './errors.ts';
+import { dummyVerify, hashPassword, verifyPassword } from './password.ts';
+import { isRole, type Role } from './roles.ts';
+
+export interface StaffRecord {
+  username: string;
+  displayName?: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: number;
+  passwordChangedAt: number;
+}
+interface Raw {
+  username: string;
+  display_name: string | null;
+  role: Role;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+  password_changed_at: number;
+}
+const fromRow = (r: Raw): StaffRecord => ({
+  username: r.username,
+  ...(r.display_name !== null ? { displayName: r.display_name } : {}),
+  role: r.role,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+  passwordChangedAt: r.password_changed_at,
+});
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+export const MIN_PASSWORD = 10;
+export const MAX_PASSWORD = 256;
+
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+    throw new ValidationError(`password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`, [
+      `/password: must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`,
+    ]);
+  }
+}
+
+export interface NewStaff {
+  username: string;
+  password: string;
+  role: Role;
+  displayName?: string;
+}
+
+export class StaffStore {
+  constructor(private readonly db: Database) {}
+
+  get(username: string): StaffRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
+    return r && fromRow(r);
+  }
+
+  list(): StaffRecord[] {
+    return (this.db.prepare('SELECT * FROM staff ORDER BY username').all() as Raw[]).map(fromRow);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n;
+  }
+
+  async create(s: NewStaff, by: Actor = SYSTEM): Promise<StaffRecord> {
+    if (!USERNAME_PATTERN.test(s.username)) {
+      throw new ValidationError('username must be 1 to 64 of [A-Za-z0-9_.@-]', [
+        '/username: bad characters or length',
+      ]);
+    }
+    if (!isRole(s.role)) throw new ValidationError(`unknown role ${s.role}`, ['/role: unknown role']);
+    checkPassword(s.password);
+    const hash = await hashPassword(s.password);
+    const now = Date.now();
+    this.db.transaction(() => {
+      if (this.get(s.username))
+        throw new AuthError('STAFF_EXISTS', `staff account ${s.username} already exists`);
+      this.db
+        .prepare(
+          'INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at, password_changed_at) VALUES (?, ?, ?, ?, 0, ?, ?)',
+        )
+        .run(s.username, s.displayName ?? null, s.role, hash, now, now);
+      writeAudit(this.db, {
+        ...by,
+        action: 'staff.create',
+        target: `staff:${s.username}`,
+        detail: { role: s.role },
+      });
+    })();
+    return this.get(s.username)!;
+  }
+
+  /** The account when the password is right and the account enabled; the same time is spent
+   *  on unknown usernames so that they cannot be told apart. */
+  async verify(username: string, password: string): Promise<StaffRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
+    if (!r) {
+      await dummyVerify(password);
+      return undefined;
+    }
+    const ok = await verifyPassword(password, r.password_hash);
+    return ok && r.disabled === 0 ? fromRow(r) : undefined;
+  }
+
+  async setPassword(username: string, password: string, by: Actor = SYSTEM): Promise<void> {
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    this.db.transaction(() => {
+      const info = this.db
+        .prepare('UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE username = ?')
+        .run(hash, Date.now(), username);
+      if (info.changes === 0) throw new AuthError('STAFF_NOT_FOUND', `staff account ${username} not found`);
+      // a new password ends every session of the account
+      this.db.prepare('DELETE FROM staff_sessions WHERE username = ?').run(username);
+      writeAudit(this.db, { ...by, action: 'staff.password', target: `staff:${username}` });
+    })();
+  }
+
+  update(
+    username: string,
+    patch: { role?: Role; disabled?: boolean; displayName?: string },
+    by: Actor = SYSTEM,
+  ) {
+    return this.db.transaction(() => {
+      const before = this.get(username);
+      if (!before) throw new AuthError('STAFF_NOT_FOUND', `staff account ${username} not found`);
+      if (patch.role !== undefined && !isRole(patch.role)) {
+        throw new ValidationError(`unknown role ${patch.role}`, ['/role: unknown role']);
+      }
+      this.db
+        .prepare('UPDATE staff SET role = ?, disabled = ?, display_name = ? WHERE username = ?')
+        .run(
+          patch.role ?? before.role,
+          (patch.disabled ?? before.disabled) ? 1 : 0,
+          patch.displayName ?? before.displayName ?? null,
+          username,
+        );
+      if (patch.disabled || (patch.role && patch.role !== before.role)) {
+        this.db.prepare('DELETE FROM staff_sessions WHERE username = ?').run(username);
+      }
+      writeAudit(this.db, {
+        ...by,
+        action: 'staff.update',
+        target: `staff:${username}`,
+        detail: { ...patch },
+      });
+      return this.get(username)!;
+    })();
+  }
+}

@@ -1,0 +1,165 @@
+// Build the API on a real temp SQLite file with a fake AlertService, an EventEmitter bus and
+// four staff accounts, one per role.
+import { EventEmitter } from 'node:events';
+import { LinliError } from '@linli/shared';
+import type { FastifyInstance } from 'fastify';
+import { type ApiDeps, buildApi } from '../../src/api/app.ts';
+import { StaffStore } from '../../src/auth/staff.ts';
+import { openRegistry, type Registry } from '../../src/registry/index.ts';
+import type { AlertHistoryEntry, AlertRecord, AlertService } from '../../src/types.ts';
+import { openTestDb, type TestDb } from '../registry/db-helper.ts';
+
+export const PASSWORDS = {
+  admin: 'admin-password-1',
+  sup: 'supervisor-password-1',
+  op: 'operator-password-1',
+  win: 'window-password-1',
+} as const;
+export type User = keyof typeof PASSWORDS;
+
+export function alert(id: string, over: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    id,
+    rev: 1,
+    site: 's1',
+    deviceId: 'p-1',
+    type: 'sos',
+    severity: 'critical',
+    state: 'raised',
+    count: 1,
+    raisedAt: 1_700_000_000_000,
+    lastAt: 1_700_000_000_000,
+    escalationLevel: 0,
+    ...over,
+  };
+}
+
+/** An in-memory AlertService with the engine's error codes; records calls. */
+export class FakeAlerts implements AlertService {
+  readonly alerts = new Map<string, AlertRecord>();
+  readonly history = new Map<string, AlertHistoryEntry[]>();
+  readonly calls: unknown[][] = [];
+  failWith?: Error;
+
+  add(a: AlertRecord): void {
+    this.alerts.set(a.id, a);
+    this.history.set(a.id, [{ alertId: a.id, rev: 1, at: a.raisedAt, by: 'system', action: 'raised' }]);
+  }
+  private must(id: string): AlertRecord {
+    if (this.failWith) throw this.failWith;
+    const a = this.alerts.get(id);
+    if (!a) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
+    return a;
+  }
+  private change(
+    a: AlertRecord,
+    by: string,
+    action: AlertHistoryEntry['action'],
+    patch: Partial<AlertRecord>,
+    note?: string,
+  ) {
+    const next = { ...a, ...patch, rev: a.rev + 1 };
+    this.alerts.set(a.id, next);
+    this.history
+      .get(a.id)!
+      .push({ alertId: a.id, rev: next.rev, at: Date.now(), by, action, ...(note ? { note } : {}) });
+    return next;
+  }
+  list(filter: Parameters<AlertService['list']>[0]): AlertRecord[] {
+    this.calls.push(['list', filter]);
+    if (this.failWith) throw this.failWith;
+    return [...this.alerts.values()].filter((a) => !filter.state || a.state === filter.state);
+  }
+  get(id: string) {
+    this.calls.push(['get', id]);
+    const alert = this.alerts.get(id);
+    return alert && { alert, history: this.history.get(id)! };
+  }
+  acknowledge(id: string, by: string): AlertRecord {
+    this.calls.push(['acknowledge', id, by]);
+    const a = this.must(id);
+    if (a.state !== 'raised') throw new LinliError('ALERT_STATE', `alert ${id} is ${a.state}, not raised`);
+    return this.change(a, by, 'acknowledged', {
+      state: 'acknowledged',
+      acknowledgedBy: by,
+      acknowledgedAt: Date.now(),
+    });
+  }
+  resolve(id: string, by: string, outcome: string, note?: string): AlertRecord {
+    this.calls.push(['resolve', id, by, outcome, note]);
+    const a = this.must(id);
+    if (a.state === 'resolved' || a.state === 'cancelled')
+      throw new LinliError('ALERT_STATE', `alert ${id} is ${a.state}`);
+    return this.change(a, by, 'resolved', { state: 'resolved', resolvedBy: by, outcome }, note);
+  }
+  addNote(id: string, by: string, note: string): AlertHistoryEntry {
+    this.calls.push(['addNote', id, by, note]);
+    const a = this.must(id);
+    this.change(a, by, 'note', {}, note);
+    return this.history.get(id)!.at(-1)!;
+  }
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  t: TestDb;
+  registry: Registry;
+  alerts: FakeAlerts;
+  bus: EventEmitter;
+  printed: string[];
+  login(user: User): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {}): Promise<TestApi> {
+  const t = openTestDb();
+  const registry = openRegistry(t.db, { secretKey: 'k'.repeat(32) });
+  if (over.users !== false) {
+    const staff = new StaffStore(t.db);
+    await Promise.all([
+      staff.create({ username: 'admin', password: PASSWORDS.admin, role: 'admin' }),
+      staff.create({ username: 'sup', password: PASSWORDS.sup, role: 'supervisor' }),
+      staff.create({ username: 'op', password: PASSWORDS.op, role: 'operator', displayName: 'Operator One' }),
+      staff.create({ username: 'win', password: PASSWORDS.win, role: 'window' }),
+    ]);
+  }
+  const alerts = new FakeAlerts();
+  const bus = new EventEmitter();
+  const printed: string[] = [];
+  const app = await buildApi({
+    db: t.db,
+    registry,
+    alerts,
+    bus,
+    metrics: { render: () => '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1' },
+    env: {},
+    print: (l) => printed.push(l),
+    ...over,
+  });
+  const cookies = new Map<User, string>();
+  return {
+    app,
+    t,
+    registry,
+    alerts,
+    bus,
+    printed,
+    async login(user) {
+      const cached = cookies.get(user);
+      if (cached) return cached;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: user, password: PASSWORDS[user] },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${user}: ${res.statusCode} ${res.body}`);
+      const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+      cookies.set(user, cookie);
+      return cookie;
+    },
+    async close() {
+      await app.close();
+      t.close();
+    },
+  };
+}

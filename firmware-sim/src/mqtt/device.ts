@@ -248,7 +248,7 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
   ): DeviceEvent {
     this.seq++;
     return {
-      id: `${this.id}-${this.bootId}-${this.seq}`,
+      id: `${this.bootId}-${this.seq}`, // unique per device: boot id + seq
       seq: this.seq,
       ts: Date.now() + this.clockSkewMs,
       type,

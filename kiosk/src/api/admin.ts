@@ -1,0 +1,191 @@
+// Admin routes: services, windows, staff accounts, audit log, bad ratings, statistics and CSV.
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../auth/staff.ts';
+import { createService, type ServiceInput, saveWindow, updateService } from '../queue/admin.ts';
+import { readAudit } from '../queue/audit.ts';
+import { QueueError } from '../queue/errors.ts';
+import { type CsvGroup, computeStats, statsCsv } from '../queue/stats.ts';
+import { actor, requireStaff } from './auth.ts';
+import type { ApiContext } from './context.ts';
+import { DAY, HOURS, NUM_PARAM, obj, params, SERVICE_ID, str } from './schemas.ts';
+
+const serviceProps = {
+  nameZh: str(40),
+  nameEn: str(80),
+  prefix: str(1, { pattern: '^[A-Z]$' }),
+  rangeStart: { type: 'integer', minimum: 0, maximum: 9999 },
+  rangeEnd: { type: 'integer', minimum: 1, maximum: 9999 },
+  dailyCap: { type: 'integer', minimum: 0, maximum: 9999 },
+  hours: HOURS,
+  idRequired: { type: 'boolean' },
+  expectedServiceS: { type: 'integer', minimum: 10, maximum: 86400 },
+  active: { type: 'boolean' },
+  sort: { type: 'integer', minimum: 0, maximum: 10000 },
+};
+const staffProps = {
+  displayName: str(40),
+  role: { type: 'string', enum: ['window', 'admin'] },
+  active: { type: 'boolean' },
+  password: str(128),
+};
+
+export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { engine } = ctx;
+  const guard = { preHandler: requireStaff('admin') };
+
+  app.get('/api/admin/services', guard, async () => ({ services: engine.services(true) }));
+  app.post(
+    '/api/admin/services',
+    {
+      ...guard,
+      schema: {
+        body: obj({ id: SERVICE_ID, ...serviceProps }, ['id', 'nameZh', 'nameEn', 'prefix', 'hours']),
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send({ service: createService(engine, req.body as ServiceInput, actor(req)) }),
+  );
+  app.patch(
+    '/api/admin/services/:id',
+    { ...guard, schema: { params: params.service, body: { ...obj(serviceProps), minProperties: 1 } } },
+    async (req) => ({
+      service: updateService(
+        engine,
+        (req.params as { id: string }).id,
+        req.body as Partial<ServiceInput>,
+        actor(req),
+      ),
+    }),
+  );
+
+  const windowBody = {
+    name: str(40),
+    active: { type: 'boolean' },
+    serviceIds: { type: 'array', maxItems: 50, items: SERVICE_ID },
+  };
+  app.post(
+    '/api/admin/windows',
+    {
+      ...guard,
+      schema: {
+        body: obj({ id: { type: 'integer', minimum: 1, maximum: 999 }, ...windowBody }, ['id', 'name']),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { id: number; name: string; active?: boolean; serviceIds?: string[] };
+      return reply.status(201).send({ window: saveWindow(engine, b.id, b, actor(req), true) });
+    },
+  );
+  app.patch(
+    '/api/admin/windows/:id',
+    { ...guard, schema: { params: params.window, body: { ...obj(windowBody), minProperties: 1 } } },
+    async (req) => ({
+      window: saveWindow(
+        engine,
+        Number((req.params as { id: string }).id),
+        req.body as object,
+        actor(req),
+        false,
+      ),
+    }),
+  );
+
+  app.get('/api/admin/staff', guard, async () => ({ staff: ctx.staff.list() }));
+  app.post(
+    '/api/admin/staff',
+    {
+      ...guard,
+      schema: {
+        body: obj({ username: str(32), ...staffProps }, ['username', 'displayName', 'role', 'password']),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { username: string; displayName: string; role: Role; password: string };
+      return reply.status(201).send({ staff: await ctx.staff.create(b, actor(req)) });
+    },
+  );
+  app.patch(
+    '/api/admin/staff/:id',
+    { ...guard, schema: { params: params.staff, body: { ...obj(staffProps), minProperties: 1 } } },
+    async (req) => ({
+      staff: await ctx.staff.update(
+        Number((req.params as { id: string }).id),
+        req.body as object,
+        actor(req),
+      ),
+    }),
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      ...guard,
+      schema: {
+        querystring: obj({ limit: NUM_PARAM, before: str(12, { pattern: '^[0-9]+$' }), action: str(40) }),
+      },
+    },
+    async (req) => {
+      const q = req.query as { limit?: string; before?: string; action?: string };
+      return {
+        entries: readAudit(engine.db, {
+          limit: Math.min(1000, Number(q.limit ?? 100)),
+          before: q.before === undefined ? undefined : Number(q.before),
+          action: q.action,
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/admin/ratings/bad',
+    { ...guard, schema: { querystring: obj({ open: { type: 'string', enum: ['0', '1'] } }) } },
+    async (req) => ({ ratings: engine.badRatings({ open: (req.query as { open?: string }).open === '1' }) }),
+  );
+  app.post(
+    '/api/admin/ratings/:id/follow-up',
+    { ...guard, schema: { params: params.ticket, body: obj({ note: str(500) }, ['note']) } },
+    async (req) => {
+      engine.followUp((req.params as { id: string }).id, (req.body as { note: string }).note, actor(req));
+      return { ok: true };
+    },
+  );
+
+  const range = (q: { from?: string; to?: string }) => {
+    const from = q.from ?? engine.today();
+    const to = q.to ?? from;
+    if (to < from) throw new QueueError('VALIDATION', '结束日期早于开始日期', '`to` is before `from`');
+    return { from, to };
+  };
+  app.get(
+    '/api/admin/stats',
+    { ...guard, schema: { querystring: obj({ from: DAY, to: DAY }) } },
+    async (req) => {
+      const { from, to } = range(req.query as { from?: string; to?: string });
+      return computeStats(engine.db, from, to, ctx.config.timeZone);
+    },
+  );
+  app.get(
+    '/api/admin/stats.csv',
+    {
+      ...guard,
+      schema: {
+        querystring: obj({
+          from: DAY,
+          to: DAY,
+          by: { type: 'string', enum: ['service', 'window', 'staff', 'day', 'hour'] },
+        }),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { from?: string; to?: string; by?: CsvGroup };
+      const { from, to } = range(q);
+      const by = q.by ?? 'service';
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="linli-stats-${by}-${from}-${to}.csv"`);
+      return statsCsv(computeStats(engine.db, from, to, ctx.config.timeZone), by);
+    },
+  );
+
+  app.get('/api/admin/refusals', guard, async () => ({ refusals: Object.fromEntries(ctx.refusals) }));
+}

@@ -1,0 +1,108 @@
+// Staff authentication: session cookie (HttpOnly, SameSite=Strict), login with rate limit and
+// audit, and the guards the staff routes use.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { writeAudit } from '../queue/audit.ts';
+import { QueueError } from '../queue/errors.ts';
+import { type ApiContext, actorOf } from './context.ts';
+
+export const COOKIE = 'linli_kiosk_session';
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+export function requireStaff(role?: 'admin') {
+  return async (req: FastifyRequest) => {
+    if (!req.staff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
+    if (role && req.staff.role !== role)
+      throw new QueueError('FORBIDDEN', '需要管理员权限', 'administrators only');
+  };
+}
+
+export function actor(req: FastifyRequest) {
+  if (!req.staff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
+  return actorOf(req.staff, req.ip);
+}
+
+function cookie(ctx: ApiContext, value: string, maxAgeS: number): string {
+  return [
+    `${COOKIE}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeS}`,
+    ctx.config.secureCookies ? 'Secure' : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.decorateRequest('staff', null);
+  app.addHook('onRequest', async (req) => {
+    const token = readCookie(req.headers.cookie, COOKIE);
+    req.staff = token && token.length <= 100 ? ctx.staff.session(token) : null;
+  });
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['username', 'password'],
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (req, reply: FastifyReply) => {
+      const { username, password } = req.body as { username: string; password: string };
+      const now = ctx.engine.clock.now();
+      const wait = ctx.limiter.retryAfterS(req.ip, username);
+      if (wait > 0) {
+        writeAudit(ctx.engine.db, now, { username, address: req.ip }, 'login.limited');
+        reply.header('retry-after', String(wait));
+        throw new QueueError(
+          'RATE_LIMITED',
+          `登录失败次数过多，请${wait}秒后再试`,
+          `too many failed logins; retry in ${wait} s`,
+          {
+            retryAfterS: wait,
+          },
+        );
+      }
+      const res = await ctx.staff.login(username, password);
+      if (!res) {
+        ctx.limiter.fail(req.ip, username);
+        writeAudit(ctx.engine.db, now, { username, address: req.ip }, 'login.failed');
+        throw new QueueError('UNAUTHENTICATED', '用户名或密码不正确', 'wrong username or password');
+      }
+      ctx.limiter.succeed(req.ip, username);
+      writeAudit(ctx.engine.db, now, actorOf(res.staff, req.ip), 'login');
+      reply.header('set-cookie', cookie(ctx, res.token, ctx.config.sessionTtlMin * 60));
+      return { staff: res.staff };
+    },
+  );
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const token = readCookie(req.headers.cookie, COOKIE);
+    if (token) ctx.staff.logout(token);
+    if (req.staff) writeAudit(ctx.engine.db, ctx.engine.clock.now(), actorOf(req.staff, req.ip), 'logout');
+    reply.header('set-cookie', cookie(ctx, '', 0));
+    return { ok: true };
+  });
+
+  app.get('/api/auth/me', { preHandler: requireStaff() }, async (req) => {
+    const win = ctx.engine.windows().find((w) => w.staffId === req.staff?.id) ?? null;
+    return { staff: req.staff, windowId: win?.id ?? null };
+  });
+}

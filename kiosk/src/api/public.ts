@@ -1,0 +1,129 @@
+// Resident-facing and board routes: no login. A resident can only issue a ticket (with the card
+// just read, or anonymously where the service allows it, or with an appointment code), read their
+// own ticket by its unguessable token, and rate it.
+import type { FastifyInstance } from 'fastify';
+import { ageAt, type IssueResult } from '../queue/engine.ts';
+import { hoursToday, isOpen } from '../queue/hours.ts';
+import { localParts } from '../queue/time.ts';
+import type { ApiContext } from './context.ts';
+import { obj, params, SERVICE_ID, str } from './schemas.ts';
+
+export function issuedBody(r: IssueResult) {
+  return {
+    ticket: r.publicTicket,
+    token: r.token,
+    followUrl: r.followUrl,
+    peopleAhead: r.peopleAhead,
+    estimatedWaitMin: r.estimatedWaitMin,
+    reused: r.reused,
+    print: r.print
+      ? {
+          state: r.print.state,
+          jobId: 'jobId' in r.print ? r.print.jobId : undefined,
+          reason: r.print.reason,
+        }
+      : null,
+  };
+}
+
+export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { engine, cards } = ctx;
+
+  app.get('/api/health', async () => ({ ok: true, day: engine.today(), time: engine.clock.now() }));
+
+  app.get('/api/services', async () => {
+    const snap = engine.snapshot();
+    const at = localParts(engine.clock.now(), ctx.config.timeZone);
+    return {
+      services: engine.services().map((s) => {
+        const q = snap.services.find((x) => x.serviceId === s.id);
+        return {
+          id: s.id,
+          nameZh: s.nameZh,
+          nameEn: s.nameEn,
+          prefix: s.prefix,
+          idRequired: s.idRequired,
+          open: !ctx.config.queue.enforceHours || isOpen(s.hours, at),
+          hoursToday: hoursToday(s.hours, at),
+          hours: s.hours,
+          waiting: q?.waiting ?? 0,
+          estimatedWaitMin: q?.estimatedWaitMin ?? 0,
+        };
+      }),
+    };
+  });
+
+  app.get('/api/queue', async () => engine.snapshot());
+
+  app.get('/api/kiosk/card', async () => {
+    const c = cards.peek();
+    if (!c) return { present: false };
+    const age = ageAt(c.birthDate, engine.today());
+    return {
+      present: true,
+      nameMasked: c.nameMasked,
+      idMasked: c.idMasked,
+      expired: c.expired,
+      priority: age !== null && age >= ctx.config.queue.priorityAge,
+      readAt: c.readAt,
+    };
+  });
+
+  app.post('/api/kiosk/card/clear', async () => {
+    cards.clear();
+    return { ok: true };
+  });
+
+  app.post(
+    '/api/tickets',
+    {
+      schema: {
+        body: obj({ serviceId: SERVICE_ID, identity: { type: 'string', enum: ['card', 'anonymous'] } }, [
+          'serviceId',
+          'identity',
+        ]),
+      },
+    },
+    async (req, reply) => {
+      const body = req.body as { serviceId: string; identity: 'card' | 'anonymous' };
+      const identity = body.identity === 'card' ? cards.require() : undefined;
+      const res = engine.issue({ serviceId: body.serviceId, source: body.identity, identity });
+      if (identity) cards.clear();
+      return reply.status(res.reused ? 200 : 201).send(issuedBody(res));
+    },
+  );
+
+  app.post(
+    '/api/appointments/check-in',
+    { schema: { body: obj({ code: str(64) }, ['code']) } },
+    async (req, reply) => {
+      const res = ctx.appointments.checkIn((req.body as { code: string }).code);
+      return reply.status(res.reused ? 200 : 201).send({ ...issuedBody(res), late: res.late });
+    },
+  );
+
+  app.get('/api/follow/:token', { schema: { params: params.token } }, async (req) => {
+    return engine.followView((req.params as { token: string }).token);
+  });
+
+  app.post(
+    '/api/follow/:token/rating',
+    {
+      schema: {
+        params: params.token,
+        body: obj(
+          {
+            rating: { type: 'integer', minimum: 1, maximum: 5 },
+            reason: str(32),
+            comment: { type: 'string', maxLength: 200 },
+          },
+          ['rating'],
+        ),
+      },
+    },
+    async (req) => {
+      const b = req.body as { rating: number; reason?: string; comment?: string };
+      return { ticket: engine.rate((req.params as { token: string }).token, b.rating, b.reason, b.comment) };
+    },
+  );
+}

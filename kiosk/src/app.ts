@@ -1,0 +1,154 @@
+// Builds the kiosk service (never listens): fastify, the SQLite database, the queue engine, the
+// card session, staff auth, the live stream, and the hardware routes when hardware is given.
+// Registration order: external (error handling, auth hook), then stores, then routes.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { adminRoutes } from './api/admin.ts';
+import { authRoutes, requireStaff } from './api/auth.ts';
+import type { ApiContext } from './api/context.ts';
+import { installErrorHandler } from './api/errors.ts';
+import { publicRoutes } from './api/public.ts';
+import { staffRoutes } from './api/staff.ts';
+import { LoginLimiter } from './auth/rate-limit.ts';
+import { StaffStore } from './auth/staff.ts';
+import { type KioskConfig, resolveIdHmacKey } from './config.ts';
+import { type Db, openDb } from './db/open.ts';
+import { KioskBus } from './events.ts';
+import { hardwareRoutes } from './hardware/routes.ts';
+import type { Hardware } from './hardware/types.ts';
+import { Appointments } from './queue/appointments.ts';
+import { CardSessions } from './queue/card-session.ts';
+import { QueueEngine } from './queue/engine.ts';
+import { QueueError } from './queue/errors.ts';
+import { type Clock, systemClock } from './queue/time.ts';
+import { LiveStream, streamRoutes } from './stream/sse.ts';
+
+export interface BuildOptions {
+  config: KioskConfig;
+  bus?: KioskBus;
+  hardware?: Hardware;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Default <dataDir>/kiosk.sqlite */
+  dbFile?: string;
+}
+
+export interface KioskServices extends ApiContext {
+  bus: KioskBus;
+  db: Db;
+  live: LiveStream;
+  hardware: Hardware | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kiosk: KioskServices;
+  }
+}
+
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const bus = opts.bus ?? new KioskBus();
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 16 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+
+  const db = openDb(opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite'));
+  const idKey = resolveIdHmacKey(config);
+  const engine = new QueueEngine({ db, bus, config, clock, hardware: opts.hardware, log: app.log });
+  const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
+  const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000);
+  const live = new LiveStream(bus);
+  const appointments = new Appointments(engine, idKey);
+  const refusals = new Map<string, number>();
+  const ctx: KioskServices = {
+    config,
+    engine,
+    appointments,
+    cards,
+    staff,
+    limiter: new LoginLimiter(config.loginMaxFailures, config.loginWindowMin * 60_000, () => clock.now()),
+    refusals,
+    bus,
+    db,
+    live,
+    hardware: opts.hardware,
+  };
+  app.decorate('kiosk', ctx);
+
+  await ensureAdmin(app, ctx);
+
+  // A scanned appointment code checks the resident in; the result goes to the resident UI.
+  const offScan = bus.on('scan', (ev) => {
+    try {
+      const r = appointments.checkIn(ev.code);
+      bus.emit('queue.checkin', {
+        ok: true,
+        ticket: r.publicTicket,
+        peopleAhead: r.peopleAhead,
+        estimatedWaitMin: r.estimatedWaitMin,
+        reused: r.reused,
+        late: r.late,
+        at: clock.now(),
+      });
+    } catch (err) {
+      const e =
+        err instanceof QueueError
+          ? err
+          : new QueueError('APPOINTMENT_UNKNOWN', '无法识别的预约码', 'unreadable code');
+      if (!(err instanceof QueueError)) app.log.error({ err }, 'appointment check-in failed');
+      refusals.set(e.code, (refusals.get(e.code) ?? 0) + 1);
+      bus.emit('queue.checkin', { ok: false, code: e.code, zh: e.zh, en: e.en, at: clock.now() });
+    }
+  });
+
+  installErrorHandler(app, refusals);
+  authRoutes(app, ctx);
+  publicRoutes(app, ctx);
+  staffRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  streamRoutes(app, live, () => [['queue.snapshot', engine.snapshot()]]);
+  const hardware = opts.hardware;
+  if (hardware) {
+    await app.register(async (scope) => {
+      // Reading health and jobs is public (the resident UI shows 'printer out of paper'); retrying is for staff.
+      const staffOnly = requireStaff();
+      scope.addHook('preHandler', async (req) => {
+        if (req.method !== 'GET') await staffOnly(req);
+      });
+      await scope.register(hardwareRoutes, { hardware });
+    });
+  }
+
+  engine.start();
+  cards.start();
+  live.start();
+  app.addHook('preClose', async () => {
+    live.stop();
+  });
+  app.addHook('onClose', async () => {
+    offScan();
+    cards.stop();
+    engine.stop();
+    db.close();
+  });
+  return app;
+}
+
+/** The first start creates an admin: password from config, else generated and written to a 0600 file. */
+async function ensureAdmin(app: FastifyInstance, ctx: KioskServices): Promise<void> {
+  if (ctx.staff.count('admin') > 0) return;
+  let password = ctx.config.adminPassword;
+  if (!password) {
+    password = `${randomBytes(9).toString('base64url')}-1`;
+    const file = join(ctx.config.dataDir, 'initial-admin-password.txt');
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    app.log.warn({ file }, 'created staff account "admin"; its initial password is in this file');
+  }
+  await ctx.staff.create({ username: 'admin', displayName: '管理员', role: 'admin', password }, null);
+}

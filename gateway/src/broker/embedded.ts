@@ -72,7 +72,7 @@ export class EmbeddedBroker implements Transport {
         done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
     this.aedes.on('ack', (packet, _client) => {
-      if (!('topic' in packet) || !packet.payload) return;
+      if (!packet || !('topic' in packet) || !packet.payload) return;
       const key = `${packet.topic}\n${packet.payload.toString()}`;
       const cb = this.awaitingAck.get(key);
       if (cb) {
@@ -181,6 +181,7 @@ export class EmbeddedBroker implements Transport {
   }
 
   async start(): Promise<void> {
+    await this.aedes.listen(); // persistence and mqemitter ready (what Aedes.createBroker does)
     if (this.o.port >= 0) {
       const tcp = createServer((socket) => this.aedes.handle(socket));
       this.tcp = tcp;

@@ -1,0 +1,207 @@
+// The embedded aedes broker with real MQTT.js clients over TCP and WebSocket.
+import { rmSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningGateway, startGateway } from '../../src/gateway.ts';
+import { silentLogger } from '../../src/ingest/refusals.ts';
+import { evt, MemoryDirectory, tempDir } from './helpers.ts';
+
+let gw: RunningGateway | undefined;
+let dir: string;
+const clients: MqttClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
+  await gw?.stop();
+  gw = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(directory = new MemoryDirectory(), extra: Record<string, unknown> = {}) {
+  dir ??= tempDir();
+  gw = await startGateway({
+    config: {
+      dataDir: dir,
+      mqtt: {
+        port: 0,
+        wsPort: 0,
+        host: '127.0.0.1',
+        rateLimitPerS: 50,
+        rateBurst: 100,
+        zigbeeBridges: [{ username: 'z2m', password: 'bridge-pass' }],
+      },
+      http: { port: -1 },
+      ...extra,
+    },
+    env: {},
+    directory,
+    log: silentLogger,
+    noHttp: true,
+  });
+  return gw;
+}
+
+function connect(dev: string, opts: IClientOptions = {}, proto = 'mqtt'): Promise<MqttClient> {
+  const port = proto === 'ws' ? gw!.ports.ws : gw!.ports.mqtt;
+  const c = mqtt.connect(`${proto}://127.0.0.1:${port}`, {
+    clientId: `linli-site1-${dev}`,
+    username: dev,
+    password: `secret-${dev}`,
+    clean: false,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...opts,
+  });
+  clients.push(c);
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
+}
+
+function nextMessage(c: MqttClient, topic: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const on = (t: string, m: Buffer) => {
+      if (t !== topic) return;
+      c.off('message', on);
+      resolve(JSON.parse(m.toString()) as Record<string, unknown>);
+    };
+    c.on('message', on);
+  });
+}
+
+const rows = (sql: string) => gw!.engine.db.prepare(sql).all();
+
+describe('embedded broker', () => {
+  it('a press is stored before its PUBACK and the device hears alert.received, then alert.acknowledged', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    const c = await connect('p1');
+    await c.subscribeAsync('linli/v1/site1/dev/p1/cmd', { qos: 1 });
+    const received = nextMessage(c, 'linli/v1/site1/dev/p1/cmd');
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', evt('e1', 'sos'), { qos: 1 });
+    // PUBACK has arrived: the event must already be committed
+    expect(rows('SELECT device_id, event_id FROM events')).toEqual([{ device_id: 'p1', event_id: 'e1' }]);
+    const alert = gw!.engine.alerts.list({})[0]!;
+    expect(await received).toMatchObject({ type: 'alert.received', alertId: alert.id });
+    const acked = nextMessage(c, 'linli/v1/site1/dev/p1/cmd');
+    gw!.engine.alerts.acknowledge(alert.id, 'op1');
+    expect(await acked).toMatchObject({ type: 'alert.acknowledged', alertId: alert.id });
+    const resolved = nextMessage(c, 'linli/v1/site1/dev/p1/cmd');
+    gw!.engine.alerts.resolve(alert.id, 'op1', 'visited');
+    expect(await resolved).toMatchObject({ type: 'alert.resolved' });
+    // the device's PUBACKs mark the commands delivered
+    await expect
+      .poll(() => rows('SELECT COUNT(*) AS n FROM cmd_queue WHERE delivered_at IS NULL'))
+      .toEqual([{ n: 0 }]);
+  });
+
+  it('refuses a wrong secret, an unknown device and a hijacked client id, and counts them', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    d.add({ id: 'p2' });
+    await start(d);
+    await expect(connect('p1', { password: 'wrong' })).rejects.toThrow(/Bad username or password/);
+    await expect(connect('ghost')).rejects.toThrow(/Bad username or password/);
+    await expect(connect('p1', { clientId: 'linli-site1-p2' })).rejects.toThrow(/Not authorized/);
+    expect(gw!.engine.metrics.refused.get({ reason: 'auth' })).toBe(3);
+  });
+
+  it('a forged publish on another device topic is refused: disconnected, nothing stored', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    d.add({ id: 'victim' });
+    await start(d);
+    const c = await connect('p1');
+    const closed = new Promise((r) => c.once('close', r));
+    c.publish('linli/v1/site1/dev/victim/evt', evt('f1', 'sos'), { qos: 1 });
+    await closed;
+    expect(rows('SELECT * FROM events')).toEqual([]);
+    expect(gw!.engine.alerts.list({})).toEqual([]);
+    expect(gw!.engine.metrics.refused.get({ reason: 'acl' })).toBe(1);
+  });
+
+  it('a subscription outside the own cmd topic is refused (SUBACK 128)', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    const c = await connect('p1');
+    const err = (await c
+      .subscribeAsync(['linli/v1/site1/dev/other/cmd', 'linli/#', 'linli/v1/site1/dev/p1/cmd'])
+      .catch((e: unknown) => e)) as { packet: { granted: number[] } };
+    expect(err.packet.granted).toEqual([128, 128, 0]);
+    expect(gw!.engine.metrics.refused.get({ reason: 'acl-subscribe' })).toBe(2);
+  });
+
+  it('a malformed event is acknowledged and dropped with a counted reason; the connection stays', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    const c = await connect('p1');
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', Buffer.from('{"id":1}'), { qos: 1 });
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', evt('ok', 'test'), { qos: 1 });
+    expect(c.connected).toBe(true);
+    expect(rows('SELECT event_id FROM events')).toEqual([{ event_id: 'ok' }]);
+    expect(gw!.engine.metrics.refused.get({ reason: 'schema' })).toBe(1);
+  });
+
+  it('a flooding device is cut off by the rate limit', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    const c = await connect('p1');
+    const closed = new Promise((r) => c.once('close', r));
+    for (let i = 0; i < 300; i++)
+      c.publish('linli/v1/site1/dev/p1/hb', Buffer.from(`{"ts":${i}}`), { qos: 0 });
+    await closed;
+    expect(gw!.engine.metrics.refused.get({ reason: 'rate' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('commands for an offline device are kept in SQLite and delivered after a gateway restart', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    let c = await connect('p1');
+    await c.subscribeAsync('linli/v1/site1/dev/p1/cmd', { qos: 1 });
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', evt('e1', 'sos'), { qos: 1 });
+    const alertId = gw!.engine.alerts.list({})[0]!.id;
+    await c.endAsync(true);
+    gw!.engine.alerts.acknowledge(alertId, 'op1'); // device offline
+    await gw!.stop();
+    gw = undefined;
+    await start(d);
+    c = await connect('p1', { clean: true });
+    const got: Record<string, unknown>[] = [];
+    c.on('message', (_t, m) => got.push(JSON.parse(m.toString())));
+    await c.subscribeAsync('linli/v1/site1/dev/p1/cmd', { qos: 1 });
+    await expect.poll(() => got.map((g) => g.type)).toContain('alert.acknowledged');
+    expect(got.find((g) => g.type === 'alert.acknowledged')).toMatchObject({ alertId });
+  });
+
+  it('MQTT over WebSocket works with the same authentication', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'w1' });
+    await start(d);
+    const c = await connect('w1', {}, 'ws');
+    await c.publishAsync('linli/v1/site1/dev/w1/evt', evt('e1', 'fall'), { qos: 1 });
+    expect(gw!.engine.alerts.list({})[0]).toMatchObject({ type: 'fall', deviceId: 'w1' });
+  });
+
+  it('a Zigbee2MQTT bridge account may publish zigbee2mqtt/# only', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'sos_btn', kind: 'zigbee' });
+    await start(d);
+    const c = await connect('z2m', {
+      clientId: 'zigbee2mqtt_bridge',
+      username: 'z2m',
+      password: 'bridge-pass',
+    });
+    await c.publishAsync('zigbee2mqtt/sos_btn', Buffer.from('{"action":"emergency"}'), { qos: 1 });
+    expect(gw!.engine.alerts.list({})[0]).toMatchObject({ type: 'sos', deviceId: 'sos_btn' });
+    const closed = new Promise((r) => c.once('close', r));
+    c.publish('linli/v1/site1/dev/sos_btn/evt', evt('x', 'sos'), { qos: 1 });
+    await closed;
+    expect(gw!.engine.metrics.refused.get({ reason: 'acl' })).toBe(1);
+  });
+});

@@ -114,7 +114,7 @@ describe('embedded broker', () => {
     d.add({ id: 'victim' });
     await start(d);
     const c = await connect('p1');
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('linli/v1/site1/dev/victim/evt', evt('f1', 'sos'), { qos: 1 });
     await closed;
     expect(rows('SELECT * FROM events')).toEqual([]);
@@ -151,7 +151,7 @@ describe('embedded broker', () => {
     d.add({ id: 'p1' });
     await start(d);
     const c = await connect('p1');
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     for (let i = 0; i < 300; i++)
       c.publish('linli/v1/site1/dev/p1/hb', Buffer.from(`{"ts":${i}}`), { qos: 0 });
     await closed;
@@ -199,7 +199,7 @@ describe('embedded broker', () => {
     });
     await c.publishAsync('zigbee2mqtt/sos_btn', Buffer.from('{"action":"emergency"}'), { qos: 1 });
     expect(gw!.engine.alerts.list({})[0]).toMatchObject({ type: 'sos', deviceId: 'sos_btn' });
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('linli/v1/site1/dev/sos_btn/evt', evt('x', 'sos'), { qos: 1 });
     await closed;
     expect(gw!.engine.metrics.refused.get({ reason: 'acl' })).toBe(1);

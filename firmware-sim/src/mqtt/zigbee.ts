@@ -114,8 +114,13 @@ export async function startZigbeeBridge(opts: ZigbeeBridgeOptions): Promise<Zigb
       await publish(`${base}/${name}`, d.state);
     }
   };
+  let firstConnect = true;
   client.on('connect', () => {
     log('info', `zigbee bridge connected (${devices.size} devices)`);
+    if (firstConnect) {
+      firstConnect = false;
+      return; // announced below, before start resolves
+    }
     announce().catch((err: Error) => log('warn', `announce failed: ${err.message}`));
   });
   client.on('error', (err) => log('warn', `zigbee bridge mqtt error: ${err.message}`));
@@ -135,6 +140,7 @@ export async function startZigbeeBridge(opts: ZigbeeBridgeOptions): Promise<Zigb
       reject(new SimError('SIM_MQTT', `zigbee bridge refused: ${err.message}`, { cause: err }));
     });
   });
+  await announce();
 
   const dev = (name: string, model?: ZigbeeModel): ZigbeeDevice => {
     const d = devices.get(name);

@@ -49,15 +49,13 @@ export function installErrorHandler(app: FastifyInstance, refusals: Map<string, 
   });
   app.setNotFoundHandler((req, reply) => {
     count('NOT_FOUND');
-    return reply
-      .status(404)
-      .send({
-        error: {
-          code: 'NOT_FOUND',
-          message: `no route ${req.method} ${req.url.split('?')[0]}`,
-          zh: '没有这个地址',
-          en: 'not found',
-        },
-      });
+    return reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${req.method} ${req.url.split('?')[0]}`,
+        zh: '没有这个地址',
+        en: 'not found',
+      },
+    });
   });
 }

@@ -400,10 +400,11 @@ export class QueueEngine {
     if (serviceIds.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT id, priority_class, order_at, slot_at, service_id FROM tickets
+        `SELECT rowid AS tie, id, priority_class, order_at, slot_at, service_id FROM tickets
          WHERE state = 'waiting' AND day = ? AND service_id IN (${serviceIds.map(() => '?').join(',')})`,
       )
       .all(day, ...serviceIds) as {
+      tie: number;
       id: string;
       priority_class: string;
       order_at: number;
@@ -415,6 +416,7 @@ export class QueueEngine {
       priority: r.priority_class !== 'normal',
       orderAt: r.order_at,
       slotAt: r.slot_at,
+      tie: r.tie,
       serviceId: r.service_id,
     }));
   }

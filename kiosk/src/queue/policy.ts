@@ -19,6 +19,7 @@ export interface Candidate {
   priority: boolean;
   orderAt: number; // arrival (or reactivation) — the ordering key
   slotAt: number | null; // appointment slot, or null for a walk-in
+  tie?: number; // issue order (SQLite rowid) for equal times
 }
 
 export interface PolicyOptions {
@@ -27,7 +28,8 @@ export interface PolicyOptions {
   priorityWeight: number;
 }
 
-const byOrder = (a: Candidate, b: Candidate) => a.orderAt - b.orderAt || (a.id < b.id ? -1 : 1);
+const byOrder = (a: Candidate, b: Candidate) =>
+  a.orderAt - b.orderAt || (a.tie ?? 0) - (b.tie ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const bySlot = (a: Candidate, b: Candidate) => (a.slotAt ?? 0) - (b.slotAt ?? 0) || byOrder(a, b);
 
 /** Walk-ins only, in policy order, starting from a window's normal-call streak. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AlertEngine } from './alerts/engine.ts';
 import { Feedback } from './alerts/feedback.ts';
+import { buildApi } from './api/app.ts';
 import { EmbeddedBroker } from './broker/embedded.ts';
 import { ExternalBroker } from './broker/external.ts';
 import type { Transport } from './broker/transport.ts';
@@ -19,6 +20,7 @@ import { Ingest } from './ingest/pipeline.ts';
 import { topics } from './ingest/protocol.ts';
 import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
 import { Metrics } from './metrics.ts';
+import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
 import { DeviceStates } from './supervision/device-state.ts';
 import { Supervisor } from './supervision/supervisor.ts';
@@ -157,10 +159,12 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   log?: Logger;
-  /** Use this directory instead of the SQLite registry (tests). */
+  /** Use this directory instead of the SQLite registry for the broker and engine (tests). */
   directory?: DeviceDirectory;
   /** Do not start the HTTP API. */
   noHttp?: boolean;
+  /** Where the API's one-time bootstrap message goes (default: console). */
+  print?: (line: string) => void;
 }
 
 export interface RunningGateway {
@@ -168,25 +172,11 @@ export interface RunningGateway {
   engine: Engine;
   transport: Transport;
   directory: DeviceDirectory;
+  registry: Registry;
   http?: FastifyInstance;
   ports: { mqtt?: number; ws?: number; http?: number };
   gatewaySecret: string;
   stop(): Promise<void>;
-}
-
-type RegistryModule = {
-  openRegistry(db: Db, opts: { secretKey: string | Buffer }): DeviceDirectory;
-};
-type ApiModule = { buildApi(deps: Record<string, unknown>): FastifyInstance | Promise<FastifyInstance> };
-
-/** Load a sibling module by path so the gateway starts while a part is still missing. */
-async function optionalImport<T>(rel: string): Promise<T | undefined> {
-  try {
-    return (await import(new URL(rel, import.meta.url).href)) as T;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
 }
 
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
@@ -196,12 +186,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const db = openDb(dbPath);
   const applied = migrate(db);
   if (applied.length) log.info('migrations applied', { applied });
-  let directory = o.directory;
-  if (!directory) {
-    const reg = await optionalImport<RegistryModule>('./registry/index.ts');
-    if (!reg) throw new Error('registry module missing');
-    directory = reg.openRegistry(db, { secretKey: config.hmacKey });
-  }
+  const registry = openRegistry(db, { secretKey: config.hmacKey });
+  const directory = o.directory ?? registry;
   const engine = createEngine({ db, directory, config, ...(o.clock ? { clock: o.clock } : {}), log });
   const gatewaySecret = randomBytes(24).toString('base64url');
   const transport = createTransport({ engine, directory, gatewaySecret });
@@ -222,21 +208,20 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   }
   let http: FastifyInstance | undefined;
   if (!o.noHttp && config.http.port >= 0) {
-    const api = await optionalImport<ApiModule>('./api/app.ts');
-    if (api) {
-      http = await api.buildApi({
-        db,
-        registry: directory,
-        alerts: engine.alerts,
-        bus: engine.bus,
-        metrics: engine.metrics,
-        config,
-        engine,
-      });
-      await http.listen({ port: config.http.port, host: config.http.host });
-      const addr = http.server.address();
-      if (addr && typeof addr === 'object') ports.http = addr.port;
-    } else log.warn('HTTP API module missing; running without HTTP');
+    http = await buildApi({
+      db,
+      registry,
+      alerts: engine.alerts,
+      bus: engine.bus,
+      metrics: engine.metrics,
+      config,
+      engine,
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.print ? { print: o.print } : {}),
+    });
+    await http.listen({ port: config.http.port, host: config.http.host });
+    const addr = http.server.address();
+    if (addr && typeof addr === 'object') ports.http = addr.port;
   }
   let stopped = false;
   const running: RunningGateway = {
@@ -244,6 +229,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     engine,
     transport,
     directory,
+    registry,
     ports,
     gatewaySecret,
     async stop() {

@@ -112,9 +112,10 @@ export class Ingest {
   }
 }
 
+/** Classify shared parsePayload's first error: 'payload is not JSON…', 'payload is N bytes, the limit…'. */
 function reasonOf(errors: string[]): 'json' | 'schema' | 'oversize' {
   const first = errors[0] ?? '';
-  if (/json/i.test(first)) return 'json';
-  if (/too large|size|bytes/i.test(first)) return 'oversize';
+  if (/^payload is not JSON/.test(first)) return 'json';
+  if (/^payload is \d+ bytes/.test(first)) return 'oversize';
   return 'schema';
 }

@@ -1,0 +1,23 @@
+// @linli/gateway: the alarm gateway (engine + registry + HTTP API).
+export { AlertEngine, AlertError, alertSeverity } from './alerts/engine.ts';
+export { COMMAND_TTL_MS, Feedback } from './alerts/feedback.ts';
+export { EmbeddedBroker } from './broker/embedded.ts';
+export { ExternalBroker } from './broker/external.ts';
+export type { Transport } from './broker/transport.ts';
+export { type EngineEvents, GatewayBus, type RefusalReason } from './bus.ts';
+export { ConfigError, DEFAULT_CONFIG, type GatewayConfig, loadConfig, validateConfig } from './config.ts';
+export { migrate, openDb } from './db/index.ts';
+export {
+  createEngine,
+  createTransport,
+  type Engine,
+  GATEWAY_VERSION,
+  type RunningGateway,
+  type StartOptions,
+  startGateway,
+} from './gateway.ts';
+export type { Principal } from './ingest/pipeline.ts';
+export { consoleLogger, type Logger, silentLogger } from './ingest/refusals.ts';
+export { Metrics } from './metrics.ts';
+export { type Clock, ManualClock, systemClock } from './supervision/clock.ts';
+export type * from './types.ts';

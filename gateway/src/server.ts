@@ -1,0 +1,39 @@
+// Process entry: `tsx gateway/src/server.ts`. Configuration from LINLI_GW_* (see config.ts);
+// prints one line `linli-gateway ready {json}` with the listening ports once it accepts traffic.
+import { startGateway } from './gateway.ts';
+import { consoleLogger } from './ingest/refusals.ts';
+
+async function main(): Promise<void> {
+  const gw = await startGateway({ log: consoleLogger });
+  const info = {
+    site: gw.config.site,
+    role: gw.config.role,
+    mode: gw.transport.mode,
+    ...gw.ports,
+    dataDir: gw.config.dataDir,
+    pid: process.pid,
+  };
+  process.stdout.write(`linli-gateway ready ${JSON.stringify(info)}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLogger.info('stopping', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    gw.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        consoleLogger.error('stop failed', { error: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: Error & { code?: string }) => {
+  process.stderr.write(`linli-gateway failed to start: ${err.code ? `[${err.code}] ` : ''}${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addStaff, login, type TestApp, testApp } from './helpers.ts';
+
+let t: TestApp;
+afterEach(async () => t?.close());
+
+describe('staff authentication', () => {
+  it('login sets an HttpOnly SameSite=Strict session cookie; logout ends the session', async () => {
+    t = await testApp();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'admin-pass-1' },
+    });
+    expect(res.statusCode).toBe(200);
+    const set = String(res.headers['set-cookie']);
+    expect(set).toMatch(
+      /^linli_kiosk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
+    );
+    const cookie = set.split(';')[0] as string;
+    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
+    expect(me.json().staff.username).toBe('admin');
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    const after = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses wrong passwords, then rate-limits even the right one, and audits both', async () => {
+    t = await testApp({ loginMaxFailures: 3, loginWindowMin: 15 });
+    for (let i = 0; i < 3; i++) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'admin', password: 'nope' },
+      });
+      expect(r.statusCode).toBe(401);
+    }
+    const limited = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'admin-pass-1' },
+    });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    t.clock.advance(16 * 60_000);
+    const cookie = await login(t.app);
+    const audit = await t.app.inject({ method: 'GET', url: '/api/admin/audit', headers: { cookie } });
+    const actions = audit.json().entries.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === 'login.failed')).toHaveLength(3);
+    expect(actions).toContain('login.limited');
+    expect(actions[0]).toBe('login');
+  });
+
+  it('guards staff and admin routes by role; forged cookies open nothing', async () => {
+    t = await testApp();
+    expect((await t.app.inject({ method: 'POST', url: '/api/windows/4/call-next' })).statusCode).toBe(401);
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: '/api/windows',
+      headers: { cookie: 'linli_kiosk_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    });
+    expect(forged.statusCode).toBe(401);
+    const adminCookie = await login(t.app);
+    const li = await addStaff(t.app, adminCookie, 'li', 'window');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/windows', headers: { cookie: li.cookie } })).statusCode,
+    ).toBe(200);
+    const denied = await t.app.inject({
+      method: 'GET',
+      url: '/api/admin/stats',
+      headers: { cookie: li.cookie },
+    });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.code).toBe('FORBIDDEN');
+    // Disabling an account ends its sessions.
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/staff/${li.id}`,
+      headers: { cookie: adminCookie },
+      payload: { active: false },
+    });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/windows', headers: { cookie: li.cookie } })).statusCode,
+    ).toBe(401);
+  });
+
+  it('refuses weak passwords and duplicate user names; keeps at least one admin', async () => {
+    t = await testApp();
+    const cookie = await login(t.app);
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/staff',
+      headers: { cookie },
+      payload: { username: 'wang', displayName: '王', role: 'window', password: '12345678' },
+    });
+    expect(weak.statusCode).toBe(400);
+    await addStaff(t.app, cookie, 'wang', 'window');
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/staff',
+      headers: { cookie },
+      payload: { username: 'wang', displayName: '王', role: 'window', password: 'abcd-1234' },
+    });
+    expect(dup.json().error.code).toBe('CONFLICT');
+    const demote = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/admin/staff/1',
+      headers: { cookie },
+      payload: { role: 'window' },
+    });
+    expect(demote.statusCode).toBe(409);
+  });
+});

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { residentCard } from '../queue/helpers.ts';
+import { login, type TestApp, testApp } from './helpers.ts';
+import { SseClient } from './sse-client.ts';
+
+let t: TestApp;
+let clients: SseClient[] = [];
+afterEach(async () => {
+  for (const c of clients) c.close();
+  clients = [];
+  await t?.close();
+});
+
+async function listen(): Promise<string> {
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+}
+
+describe('GET /api/stream', () => {
+  it('forwards ticket and queue events; the call carries the spoken text', async () => {
+    t = await testApp();
+    const base = await listen();
+    const sse = await SseClient.open(`${base}/api/stream`);
+    clients.push(sse);
+    const snapshot = await sse.next((e) => e.event === 'queue.snapshot');
+    expect((snapshot.data as { services: unknown[] }).services).toHaveLength(9);
+    const cookie = await login(t.app);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'anonymous' },
+    });
+    await t.app.inject({ method: 'POST', url: '/api/windows/4/call-next', headers: { cookie } });
+    const issued = await sse.next((e) => e.event === 'ticket.issued');
+    expect(issued.data).toMatchObject({ ticket: { number: 'J001' }, peopleAhead: 0 });
+    const called = await sse.next((e) => e.event === 'ticket.called');
+    expect(called.data).toMatchObject({
+      ticket: { number: 'J001', state: 'called' },
+      windowId: 4,
+      text: '请J001号到4号窗口办理',
+      textEn: 'Number J001, please go to window 4',
+    });
+    const changed = await sse.next((e) => e.event === 'queue.changed');
+    expect(changed.id).toMatch(/^\d+$/);
+  });
+
+  it('masks card reads, drops scanned codes, and filters by type prefix', async () => {
+    t = await testApp();
+    const base = await listen();
+    const all = await SseClient.open(`${base}/api/stream`);
+    const onlyTickets = await SseClient.open(`${base}/api/stream?types=ticket.`);
+    clients.push(all, onlyTickets);
+    await all.next((e) => e.event === 'queue.snapshot');
+    t.bus.emit('card.read', {
+      card: residentCard('110101194901010012', '1949-01-01'),
+      maskedName: '张*明',
+      maskedId: '110101********0012',
+      expired: false,
+      at: 1,
+    });
+    t.bus.emit('scan', { source: 'serial', code: 'SECRETCODE', at: 2 });
+    t.bus.emit('device.health', {
+      device: 'printer',
+      connected: true,
+      state: 'warning',
+      paper: 'near-end',
+      since: 3,
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'anonymous' },
+    });
+    const card = await all.next((e) => e.event === 'card.read');
+    expect(card.data).toEqual({ maskedName: '张*明', maskedId: '110101********0012', expired: false, at: 1 });
+    await all.next((e) => e.event === 'device.health');
+    await onlyTickets.next((e) => e.event === 'ticket.issued');
+    const text = JSON.stringify(all.events);
+    expect(text).not.toContain('110101194901010012');
+    expect(text).not.toContain('张三明');
+    expect(text).not.toContain('SECRETCODE');
+    expect(onlyTickets.events.every((e) => e.event.startsWith('ticket.'))).toBe(true);
+  });
+
+  it('replays missed events after Last-Event-ID, and closes streams on shutdown', async () => {
+    t = await testApp();
+    const base = await listen();
+    const first = await SseClient.open(`${base}/api/stream?types=ticket.`);
+    clients.push(first);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'anonymous' },
+    });
+    const e1 = await first.next((e) => e.event === 'ticket.issued');
+    first.close();
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'anonymous' },
+    });
+    const again = await SseClient.open(`${base}/api/stream?types=ticket.`, {
+      'last-event-id': String(e1.id),
+    });
+    clients.push(again);
+    const missed = await again.next((e) => e.event === 'ticket.issued');
+    expect((missed.data as { ticket: { number: string } }).ticket.number).toBe('J002');
+  });
+});

@@ -101,8 +101,8 @@ export interface RegistryOptions {
 export class Registry implements DeviceDirectory {
   readonly residents: ResidentStore;
   private readonly key: Buffer;
-  /** username → keyed hash of the password that last verified. */
-  private readonly authCache = new Map<string, Buffer>();
+  /** username → keyed hash of the password that last verified, and the stored hash it matched. */
+  private readonly authCache = new Map<string, { mac: Buffer; hash: string }>();
   private readonly listeners = new Set<(c: RegistryChange) => void>();
   private readonly stmt: { get: Statement; byZigbee: Statement; credential: Statement };
 
@@ -127,17 +127,20 @@ export class Registry implements DeviceDirectory {
 
   authenticate(username: string, password: Buffer | string): DeviceRecord | undefined {
     if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
-    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
-    const cached = this.authCache.get(username);
-    if (cached && timingSafeEqual(cached, mac)) {
-      const d = this.get(username);
-      if (d && !d.retired) return d;
+    // one indexed read: a credential rotated or a device retired elsewhere (the CLI, another
+    // process) is seen at once, whatever the cache holds
+    const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
+    if (!row) {
       this.authCache.delete(username);
       return undefined;
     }
-    const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
-    if (!row || !verifySecretSync(password, row.secret_hash)) return undefined;
-    this.authCache.set(username, mac);
+    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const cached = this.authCache.get(username);
+    const hit = cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac);
+    if (!hit) {
+      if (!verifySecretSync(password, row.secret_hash)) return undefined;
+      this.authCache.set(username, { mac, hash: row.secret_hash });
+    }
     return this.get(username);
   }
 

@@ -90,6 +90,17 @@ describe('registry', () => {
     expect(reg.authenticate('p3', next)).toBeDefined();
   });
 
+  it('a rotation or retirement by another process is seen at once despite the cache', () => {
+    const { secret } = reg.provision({ id: 'p4', site: 's', kind: 'pendant' });
+    expect(reg.authenticate('p4', secret!)).toBeDefined(); // now cached here
+    const other = openRegistry(t.db, { secretKey: KEY }); // e.g. the CLI
+    const next = other.rotateSecret('p4');
+    expect(reg.authenticate('p4', secret!)).toBeUndefined();
+    expect(reg.authenticate('p4', next)).toBeDefined();
+    other.retire('p4');
+    expect(reg.authenticate('p4', next)).toBeUndefined();
+  });
+
   it('zigbee devices: found by friendly name, no secret, names checked', () => {
     const { device, secret } = reg.provision({
       id: 'zb1',

@@ -1,0 +1,31 @@
+// Open the gateway's SQLite file (LINLI_GW_DATA_DIR / LINLI_GW_DB_FILE, as the gateway does),
+// apply pending migrations, and open the registry with the gateway's key.
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Actor } from '../auth/audit.ts';
+import { loadConfig } from '../config.ts';
+import { type Db, migrate, openDb } from '../db/index.ts';
+import { openRegistry, type Registry } from '../registry/registry.ts';
+
+export interface CliContext {
+  db: Db;
+  registry: Registry;
+  by: Actor;
+  dbPath: string;
+  close(): void;
+}
+
+export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
+  const config = loadConfig({}, env);
+  const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
+  const db = openDb(dbPath);
+  migrate(db);
+  const registry = openRegistry(db, { secretKey: config.hmacKey });
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return { db, registry, by: { actor: `cli:${user}` }, dbPath, close: () => db.close() };
+}

@@ -174,7 +174,11 @@ describe('payload schemas', () => {
   it('refuses oversize payloads before parsing them', () => {
     const big = JSON.stringify({ ...evt, note: 'x'.repeat(MAX_PAYLOAD_BYTES) });
     const r = parsePayload(DeviceEventSchema, big);
-    expect(r).toEqual({ ok: false, errors: [`payload is ${big.length} bytes, the limit is 4096`] });
+    expect(r).toEqual({
+      ok: false,
+      errors: [`payload is ${big.length} bytes, the limit is 4096`],
+      reason: 'oversize',
+    });
     // counted in bytes, not characters: 1366 × 3-byte characters
     const wide = parsePayload(DeviceEventSchema, '邻'.repeat(1366));
     expect(wide.ok === false && wide.errors[0]).toBe('payload is 4098 bytes, the limit is 4096');
@@ -183,13 +187,21 @@ describe('payload schemas', () => {
   });
 
   it('never throws: empty, not JSON, not UTF-8, not a buffer, random bytes', () => {
-    expect(parsePayload(DeviceStatusSchema, '')).toEqual({ ok: false, errors: ['payload is empty'] });
+    expect(parsePayload(DeviceStatusSchema, '')).toEqual({
+      ok: false,
+      errors: ['payload is not JSON: it is empty'],
+      reason: 'json',
+    });
     const nj = parsePayload(DeviceStatusSchema, '{online:true}');
     expect(nj.ok === false && nj.errors[0]).toMatch(/^payload is not JSON: /);
+    expect(nj.ok === false && nj.reason).toBe('json');
+    const schema = parsePayload(DeviceStatusSchema, '{}');
+    expect(schema.ok === false && schema.reason).toBe('schema');
     expect(parsePayload(DeviceStatusSchema, Buffer.from([0xff, 0xfe, 0x7b])).ok).toBe(false);
     expect(parsePayload(DeviceStatusSchema, 42 as unknown as string)).toEqual({
       ok: false,
-      errors: ['payload is not a Buffer or a string'],
+      errors: ['payload is not JSON: not a Buffer or a string'],
+      reason: 'json',
     });
     expect(
       parsePayload(DeviceStatusSchema, new Uint8Array(Buffer.from('{"online":true}')) as Buffer).ok,

@@ -176,7 +176,15 @@ export const TOPIC_SCHEMAS = {
   'center-ack': CenterAckSchema,
 } as const;
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+/** Why a payload was refused: too big, not JSON (or empty, or not bytes), or not matching its schema. */
+export type RefusalReason = 'oversize' | 'json' | 'schema';
+/**
+ * The result of a check. `reason` is always set by parsePayload and validate; the messages start
+ * with stable prefixes: 'payload is N bytes, the limit is 4096', 'payload is not JSON: …', '/path: …'.
+ */
+export type ValidationResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: string[]; reason?: RefusalReason };
 
 const MAX_ERRORS = 10;
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
@@ -199,7 +207,7 @@ export function validate<T>(schema: TSchema, value: unknown): ValidationResult<T
     errors.push(`${e.path || '/'}: ${e.message}`);
     if (errors.length >= MAX_ERRORS) break;
   }
-  return { ok: false, errors };
+  return { ok: false, errors, reason: 'schema' };
 }
 
 /** Parse a raw MQTT payload (Buffer) as JSON and validate; size, JSON and schema errors are reported, never thrown. */
@@ -208,17 +216,21 @@ export function parsePayload<T>(schema: TSchema, payload: Buffer | string): Vali
   let size: number;
   if (raw instanceof Uint8Array) size = raw.byteLength;
   else if (typeof raw === 'string') size = Buffer.byteLength(raw, 'utf8');
-  else return { ok: false, errors: ['payload is not a Buffer or a string'] };
+  else return { ok: false, errors: ['payload is not JSON: not a Buffer or a string'], reason: 'json' };
   if (size > MAX_PAYLOAD_BYTES) {
-    return { ok: false, errors: [`payload is ${size} bytes, the limit is ${MAX_PAYLOAD_BYTES}`] };
+    return {
+      ok: false,
+      errors: [`payload is ${size} bytes, the limit is ${MAX_PAYLOAD_BYTES}`],
+      reason: 'oversize',
+    };
   }
-  if (size === 0) return { ok: false, errors: ['payload is empty'] };
+  if (size === 0) return { ok: false, errors: ['payload is not JSON: it is empty'], reason: 'json' };
   let value: unknown;
   try {
     const text = typeof raw === 'string' ? raw : Buffer.from(raw as Uint8Array).toString('utf8');
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [`payload is not JSON: ${(err as Error).message}`] };
+    return { ok: false, errors: [`payload is not JSON: ${(err as Error).message}`], reason: 'json' };
   }
   return validate<T>(schema, value);
 }

@@ -11,7 +11,12 @@ import { PrintStore } from './printer/print-store.ts';
 import { type BackoffOptions, Reconnector } from './reconnect.ts';
 import { HidPosScanner } from './scanner/hid-pos.ts';
 import { SerialScanner } from './scanner/serial-scanner.ts';
-import { firmwareSimStarter, type SimHandle, type SimStarter, type SimulatorOptions } from './simulated.ts';
+import {
+  firmwareSimStarter,
+  type SimStarter,
+  type SimulatedDevices,
+  type SimulatorOptions,
+} from './simulated.ts';
 import { type DeviceSpec, parseDeviceSpec } from './spec.ts';
 import type { ByteTransport } from './transport/byte-transport.ts';
 import { hidTransport } from './transport/hid-transport.ts';
@@ -48,7 +53,7 @@ export interface HardwareStats {
 
 export interface RunningHardware extends Hardware {
   /** The simulators started for 'simulated' devices (firmware-sim handles: place(), setStatus(), scan() …). */
-  readonly simulated: Partial<Record<DeviceName, SimHandle>>;
+  readonly simulated: SimulatedDevices;
   stats(): HardwareStats;
 }
 
@@ -65,7 +70,7 @@ export async function startHardware(
     scanner: parseDeviceSpec('scanner', config.scanner),
   };
   const health = new HealthRegistry(bus);
-  const simulated: Partial<Record<DeviceName, SimHandle>> = {};
+  const simulated: SimulatedDevices = {};
   const reconnectors: Partial<Record<DeviceName, Reconnector>> = {};
   const startSim = opts.simStarter ?? firmwareSimStarter(opts.simulators);
   let hid: HidBackend | undefined = opts.hidBackend;
@@ -81,6 +86,10 @@ export async function startHardware(
   });
   const reader = new IdCardReader(bus, health, log, {
     ...(config.pollIntervalMs === undefined ? {} : { pollIntervalMs: config.pollIntervalMs }),
+    // The simulated reader re-finds read cards (firmwareSimStarter's default), so lifts are seen.
+    ...(specs.idcard.kind === 'simulated' && !opts.openers?.idcard
+      ? { refindsAfterRead: opts.simulators?.idcard?.refindAfterRead ?? true }
+      : {}),
     ...opts.reader,
   });
   const serialScanner = new SerialScanner(bus, log);
@@ -106,8 +115,10 @@ export async function startHardware(
       const custom = opts.openers?.[device];
       if (spec.kind === 'none' && !custom) continue;
       if (spec.kind === 'simulated' && !custom) {
-        const sim = await startSim(device);
-        simulated[device] = sim;
+        let sim: { path: string };
+        if (device === 'idcard') sim = simulated.idcard = await startSim.idcard();
+        else if (device === 'printer') sim = simulated.printer = await startSim.printer();
+        else sim = simulated.scanner = await startSim.scanner();
         spec = { kind: 'serial', path: sim.path, baudRate: device === 'idcard' ? 115200 : 9600 };
         log.info({ device, path: sim.path }, 'simulated device started');
       }

@@ -1,37 +1,40 @@
 // 'simulated' devices: the firmware-sim reader, printer and scanner on pseudo-terminals. The
-// kiosk then opens their paths exactly as it would open real ports.
-import type { DeviceName } from '../events.ts';
+// kiosk then opens their paths exactly as it would open real ports. firmware-sim is loaded on
+// first use only (a production image need not ship it).
+import type {
+  IdCardReaderHandle,
+  IdCardReaderOptions,
+  PrinterHandle,
+  PrinterHandleOptions,
+  SerialScannerHandle,
+  SerialScannerOptions,
+} from '@linli/firmware-sim';
 
-/** What the kiosk needs of a started simulator (the firmware-sim handles have more). */
-export interface SimHandle {
-  path: string;
-  stop(): Promise<void>;
+export interface SimulatedDevices {
+  idcard?: IdCardReaderHandle;
+  printer?: PrinterHandle;
+  scanner?: SerialScannerHandle;
 }
-
-export type SimStarter = (device: DeviceName) => Promise<SimHandle>;
 
 /** Options passed to each simulator (see @linli/firmware-sim). */
 export interface SimulatorOptions {
-  idcard?: Record<string, unknown>;
-  printer?: Record<string, unknown>;
-  scanner?: Record<string, unknown>;
+  idcard?: IdCardReaderOptions;
+  printer?: PrinterHandleOptions;
+  scanner?: SerialScannerOptions;
 }
 
-type Starter = (opts?: Record<string, unknown>) => Promise<SimHandle>;
+export interface SimStarter {
+  idcard(): Promise<IdCardReaderHandle>;
+  printer(): Promise<PrinterHandle>;
+  scanner(): Promise<SerialScannerHandle>;
+}
 
-/** Start one firmware-sim device (loaded on first use: production images need not ship it). */
 export function firmwareSimStarter(opts: SimulatorOptions = {}): SimStarter {
-  return async (device) => {
-    const name = '@linli/firmware-sim';
-    const sim = (await import(name)) as Record<string, Starter | undefined>;
-    const fn = {
-      idcard: sim.startIdCardReader,
-      printer: sim.startPrinter,
-      scanner: sim.startSerialScanner,
-    }[device];
-    if (!fn) throw new Error(`@linli/firmware-sim has no simulator for ${device}`);
+  const load = () => import('@linli/firmware-sim');
+  return {
     // A re-finding reader shows 'card.removed' when the card is lifted (see idcard/reader.ts).
-    const defaults: Record<string, unknown> = device === 'idcard' ? { refindAfterRead: true } : {};
-    return fn({ ...defaults, ...opts[device] });
+    idcard: async () => (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard }),
+    printer: async () => (await load()).startPrinter({ ...opts.printer }),
+    scanner: async () => (await load()).startSerialScanner({ ...opts.scanner }),
   };
 }

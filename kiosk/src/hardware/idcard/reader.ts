@@ -12,12 +12,15 @@
 // Placements and removal. Most SAM modules halt a card once it has been read (or failed to
 // read): find answers 80 from then on although the card still lies there, and 9F again only
 // after it was lifted and placed again. Other readers (and the simulator with
-// refindAfterRead) keep answering 9F until the card is lifted. The driver handles both:
-//   9F while no placement          → a new placement: select, read, one 'card.read'
-//   9F after the read              → the same card, still there (re-finding reader): no re-read
-//   80 after 9F was seen again     → 'card.removed' (a re-finding reader saw the lift)
-//   80 straight after the read     → the card is halted or gone — the reader cannot say which,
-//                                    so no event; the next 9F is a new placement
+// refindAfterRead) keep answering 9F after a read until the card is lifted. The driver
+// handles both; `refindsAfterRead` says which kind is attached (undefined: learn it — the
+// first 9F after a read proves a re-finding reader):
+//   9F, no placement               → a new placement: select, read, one 'card.read'
+//   9F after the read              → the same card, still there: no re-read
+//   80 after the read              → re-finding reader: 'card.removed'; halting reader: the
+//                                    card is halted or gone (it cannot say which), no event,
+//                                    and the next 9F is a new placement
+//   9F after a failed read         → read again, no sooner than `failedRetryMs` after the failure
 //   80 while reading               → 'card.removed' (lifted mid-read)
 // The line itself (open, reconnect) belongs to the Reconnector.
 import {
@@ -54,6 +57,10 @@ export interface IdCardReaderOptions {
   maxAttempts: number;
   /** Consecutive time-outs before the reader is reported as not responding. */
   silentAfter: number;
+  /** After a failed read, a card still (or again) found is read again this much later. */
+  failedRetryMs: number;
+  /** Does the reader find a card again after reading it? undefined: learn it. */
+  refindsAfterRead?: boolean;
   now: () => Date;
 }
 
@@ -62,6 +69,7 @@ export const DEFAULT_READER_OPTIONS: IdCardReaderOptions = {
   timeouts: { find: 1000, select: 1000, read: 2500 },
   maxAttempts: 3,
   silentAfter: 3,
+  failedRetryMs: 1000,
   now: () => new Date(),
 };
 
@@ -70,7 +78,7 @@ const PLACE_AGAIN = { zh: '请重新放置身份证', en: 'please place the card
 type Placement =
   | { state: 'reading'; attempts: number }
   // one card.read (or card.error) emitted; `seenAgain`: find answered 9F since then
-  | { state: 'read' | 'failed'; seenAgain: boolean };
+  | { state: 'read' | 'failed'; seenAgain: boolean; at: number };
 
 export interface ReaderStats {
   polls: number;
@@ -185,15 +193,21 @@ export class IdCardReader {
       if (find.sw3 !== 0x9f) {
         if (find.sw3 !== 0x80) this.samTrouble(find.sw3);
         if (!p) return;
-        if (p.state === 'reading' || p.seenAgain) this.removed();
+        const refinds = p.state === 'read' && this.o.refindsAfterRead === true;
+        if (p.state === 'reading' || p.seenAgain || refinds) this.removed();
         else this.placement = undefined; // halted or lifted: cannot tell; the next 9F is a new card
         return;
       }
-      if (p && p.state !== 'reading') {
-        p.seenAgain = true; // same placement, still on a re-finding reader
+      if (p?.state === 'read') {
+        p.seenAgain = true; // the same card, still there
+        this.o.refindsAfterRead ??= true;
         return;
       }
-      const placement: Placement = p ?? { state: 'reading', attempts: 0 };
+      if (p?.state === 'failed') {
+        p.seenAgain = true;
+        if (Date.now() - p.at < this.o.failedRetryMs) return;
+      }
+      const placement: Placement = p?.state === 'reading' ? p : { state: 'reading', attempts: 0 };
       this.placement = placement;
 
       const select = await ch.request('selectCard', t.select);
@@ -228,7 +242,7 @@ export class IdCardReader {
     } catch (err) {
       if (err instanceof CardTextError) {
         this.totals.errors++;
-        this.placement = { state: 'failed', seenAgain: false };
+        this.placement = { state: 'failed', seenAgain: false, at: Date.now() };
         this.log.warn({ code: err.code, err: err.message }, 'card text not recognised');
         this.bus.emit('card.error', {
           code: 'CARD_UNKNOWN',
@@ -247,7 +261,7 @@ export class IdCardReader {
     const expired = isCardExpired(card, this.o.now());
     const maskedId = maskIdNumber(card.idNumber);
     const maskedName = maskedCardName(card);
-    this.placement = { state: 'read', seenAgain: false };
+    this.placement = { state: 'read', seenAgain: false, at: Date.now() };
     this.totals.reads++;
     this.log.info({ maskedId, maskedName, type: card.type, expired }, 'card read');
     this.bus.emit('card.read', { card, maskedName, maskedId, expired, at: Date.now() });
@@ -291,7 +305,7 @@ export class IdCardReader {
 
   private fail(code: string, why: string, sw3?: number): void {
     this.totals.errors++;
-    this.placement = { state: 'failed', seenAgain: false };
+    this.placement = { state: 'failed', seenAgain: false, at: Date.now() };
     this.log.warn({ code, why, sw3 }, 'card read failed; asking to place the card again');
     this.bus.emit('card.error', {
       code,

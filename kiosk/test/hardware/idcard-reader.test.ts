@@ -1,0 +1,243 @@
+// The ID-card reader driver over serialport's MockBinding, answered by a scripted SAM reader.
+import { CardTextError, encodeCardText, encodeReadData, encodeReply } from '@linli/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KioskBus } from '../../src/events.ts';
+import { HealthRegistry } from '../../src/hardware/health.ts';
+import { IdCardReader, type IdCardReaderOptions } from '../../src/hardware/idcard/reader.ts';
+import { Reconnector } from '../../src/hardware/reconnect.ts';
+import {
+  createMockPath,
+  Events,
+  log,
+  type MockLine,
+  openMockLine,
+  residentCard,
+  ScriptedReader,
+  until,
+} from './helpers.ts';
+
+const fast: Partial<IdCardReaderOptions> = { timeouts: { find: 150, select: 150, read: 300 } };
+
+interface Rig {
+  bus: KioskBus;
+  events: Events;
+  health: HealthRegistry;
+  reader: IdCardReader;
+  sam: ScriptedReader;
+  line: MockLine;
+}
+const rigs: Rig[] = [];
+
+async function rig(opts: Partial<IdCardReaderOptions> = fast): Promise<Rig> {
+  const bus = new KioskBus();
+  const events = new Events(bus);
+  const health = new HealthRegistry(bus);
+  health.add('idcard', { connected: true, state: 'ok' });
+  const sam = new ScriptedReader();
+  const line = await openMockLine(createMockPath(), (bytes, l) => sam.feed(bytes, (b) => l.emitData(b)));
+  const reader = new IdCardReader(bus, health, log, opts);
+  reader.attach(line.transport);
+  const r = { bus, events, health, reader, sam, line };
+  rigs.push(r);
+  return r;
+}
+
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    r.reader.stop();
+    r.events.stop();
+    await r.line.transport.close();
+  }
+});
+
+describe('ID-card reader driver (MockBinding)', () => {
+  it('gives exactly one card.read per placement, with masked forms and no photo, then card.removed', async () => {
+    const { events, sam } = await rig();
+    sam.place(residentCard());
+    const read = await events.next('card.read');
+    expect(read.card.type).toBe('resident');
+    expect(read.card.idNumber).toBe('11010519491231002X');
+    expect(read.maskedId).toBe('110105********002X');
+    expect(read.maskedName).toBe('张*明');
+    expect(read.expired).toBe(false);
+    expect(JSON.stringify(read)).not.toMatch(/photo/i);
+    // Several more polls with the card still there: no second read.
+    await until(() => sam.count('findCard') >= 4, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1);
+    expect(sam.count('readText')).toBe(1);
+    sam.remove();
+    await events.next('card.removed');
+    sam.place(residentCard());
+    await events.next('card.read');
+    expect(events.of('card.read')).toHaveLength(2);
+  });
+
+  it('on a halting reader (find answers 80 after the read) reads once and reads a re-placed card again', async () => {
+    const { events, sam } = await rig();
+    sam.refind = false;
+    sam.place(residentCard());
+    await events.next('card.read');
+    await until(() => sam.count('findCard') >= 4, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1);
+    expect(events.of('card.removed')).toHaveLength(0); // the reader cannot tell halted from lifted
+    sam.place(residentCard({ name: '李四' } as never));
+    const second = await events.next('card.read');
+    expect(second.maskedName).toBe('李*');
+  });
+
+  it('polls no faster than every 300 ms', async () => {
+    const { sam } = await rig({ ...fast, pollIntervalMs: 100 }); // below the floor: raised to 300
+    const times: number[] = [];
+    const origFeed = sam.feed.bind(sam);
+    sam.feed = (bytes, send) => {
+      if (bytes.includes(Buffer.from([0x20, 0x01]))) times.push(Date.now());
+      origFeed(bytes, send);
+    };
+    await until(() => times.length >= 4, '4 polls');
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(290);
+  });
+
+  it('read failure (SW3 41) gives card.error "请重新放置身份证" and waits for the card to be placed again', async () => {
+    const { events, sam } = await rig();
+    sam.refind = false;
+    sam.next('readText', { sw3: 0x41 });
+    sam.place(residentCard());
+    const err = await events.next('card.error');
+    expect(err).toMatchObject({
+      code: 'READ_FAILED',
+      zh: '请重新放置身份证',
+      en: 'please place the card again',
+      sw3: 0x41,
+    });
+    await until(() => sam.count('findCard') >= 4, 'more polls');
+    expect(events.of('card.read')).toHaveLength(0);
+    expect(sam.count('readText')).toBe(1); // not hammering the card
+    sam.place(residentCard());
+    await events.next('card.read');
+    expect(events.of('card.read')).toHaveLength(1);
+  });
+
+  it('a reply with a bad checksum is retried at once: still exactly one card.read', async () => {
+    const { events, sam, reader } = await rig();
+    sam.next('readText', { corrupt: true });
+    sam.place(residentCard());
+    await events.next('card.read');
+    await until(() => sam.count('findCard') >= 4, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1);
+    expect(events.of('card.error')).toHaveLength(0);
+    expect(sam.count('readText')).toBe(2);
+    expect(reader.stats.badFrames).toBe(1);
+  });
+
+  it('noise before replies is skipped', async () => {
+    const { events, sam, reader } = await rig();
+    const noise = Buffer.from([0x00, 0xff, 0xaa, 0xaa, 0x55, 0xaa, 0x96, 0x13]);
+    sam.next('findCard', { noise });
+    sam.next('selectCard', { noise });
+    sam.next('readText', { noise });
+    sam.place(residentCard());
+    await events.next('card.read');
+    expect(events.of('card.error')).toHaveLength(0);
+    expect(reader.stats.badFrames).toBe(0);
+  });
+
+  it('a slow reply (past the time-out) is retried; the late reply is dropped, not mistaken for another', async () => {
+    const { events, sam, reader } = await rig();
+    sam.next('readText', { delayMs: 450 }); // read time-out is 300 ms
+    sam.place(residentCard());
+    await events.next('card.read');
+    await until(() => sam.count('findCard') >= 5, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1);
+    expect(events.of('card.error')).toHaveLength(0);
+    expect(reader.stats.timeouts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives up on a card after maxAttempts corrupt replies with the same human reason', async () => {
+    const { events, sam } = await rig();
+    for (let i = 0; i < 3; i++) sam.next('readText', { corrupt: true });
+    sam.place(residentCard());
+    const err = await events.next('card.error');
+    expect(err).toMatchObject({ code: 'READ_UNRELIABLE', zh: '请重新放置身份证' });
+    expect(events.of('card.read')).toHaveLength(0);
+  });
+
+  it('reports a silent reader as not responding and recovers when it answers', async () => {
+    const { events, sam } = await rig();
+    sam.silent = true;
+    const down = await events.next('device.health', (h) => h.state === 'error');
+    expect(down.detail).toMatch(/not responding/);
+    sam.silent = false;
+    await events.next('device.health', (h) => h.state === 'ok');
+    sam.place(residentCard());
+    await events.next('card.read');
+  });
+
+  it('reports an expired card as expired', async () => {
+    const { events, sam } = await rig();
+    sam.place(residentCard({ validFrom: '2000-01-01', validTo: '2010-01-01' }));
+    const read = await events.next('card.read');
+    expect(read.expired).toBe(true);
+  });
+
+  it('a card text it cannot decode gives card.error CARD_UNKNOWN, not a crash', async () => {
+    const { events, sam, line } = await rig();
+    const text = encodeCardText(residentCard());
+    text[248] = 0x5a; // card type 'Z'
+    expect(() => encodeCardText(residentCard())).not.toThrow();
+    sam.place(residentCard());
+    // Answer the read ourselves with the odd text.
+    sam.next('readText', { silent: true });
+    line.onWrite((bytes) => {
+      if (bytes.includes(Buffer.from([0x30, 0x01]))) {
+        line.emitData(encodeReply(0x90, encodeReadData(text, Buffer.alloc(1024))));
+      }
+    });
+    const err = await events.next('card.error');
+    expect(err.code).toBe('CARD_UNKNOWN');
+    expect(CardTextError).toBeDefined();
+  });
+
+  it('survives unplug and replug: disconnected, connected, reads again', async () => {
+    const bus = new KioskBus();
+    const events = new Events(bus);
+    const health = new HealthRegistry(bus);
+    health.add('idcard', { connected: false, state: 'disconnected' });
+    const sam = new ScriptedReader();
+    const path = createMockPath();
+    const reader = new IdCardReader(bus, health, log, fast);
+    const lines: MockLine[] = [];
+    const rec = new Reconnector({
+      device: 'idcard',
+      open: async () => {
+        const l = await openMockLine(path, (bytes, ln) => sam.feed(bytes, (b) => ln.emitData(b)));
+        lines.push(l);
+        return l.transport;
+      },
+      attach: (t) => reader.attach(t),
+      detach: () => reader.detach(),
+      health,
+      log,
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    try {
+      await rec.start();
+      await events.next('device.health', (h) => h.connected);
+      sam.place(residentCard());
+      await events.next('card.read');
+      // Unplug: the port closes under the driver (MockBinding has no hot-unplug; the pty tests do it for real).
+      lines[0]!.port.close();
+      const down = await events.next('device.health', (h) => !h.connected);
+      expect(down.state).toBe('disconnected');
+      await events.next('card.removed');
+      await events.next('device.health', (h) => h.connected);
+      expect(rec.connects).toBe(2);
+      // Still the same card on the reader: it is a new placement for the driver after a reconnect.
+      await events.next('card.read');
+    } finally {
+      await rec.stop();
+      reader.stop();
+      events.stop();
+    }
+  });
+});

@@ -185,3 +185,51 @@ describe('linli commands (in-process)', () => {
     expect((await run(['escpos', 'render'], 'cafe')).stdout).not.toBe('cafe\n');
   });
 });
+
+describe('linli idcard decode --all (captures)', () => {
+  const find = 'AA AA AA 96 69 00 03 20 01 22';
+  const found = 'AA AA AA 96 69 00 08 00 00 9F 00 00 00 00 97';
+
+  it('decodes commands and replies with garbage between them', async () => {
+    const read = encodeReply(0x90, encodeReadData(encodeCardText(resident), Buffer.alloc(1024)));
+    const capture = `00 FF ${find} ${found} 11 22 ${spaced(read)}`;
+    const r = await run(['idcard', 'decode', '--all'], capture);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toEqual({ command: { bytes: 10, name: 'findCard', body: '20 01' } });
+    expect(out[1].frame).toMatchObject({ status: 'CARD_FOUND' });
+    expect(out[2].card).toMatchObject({ name: '王*英', idNumber: '110105********002X' });
+    expect(r.stderr).toBe('3 frames, 0 bad frames, 4 bytes skipped\n');
+  });
+
+  it('counts bad frames, failure statuses and bad card text, exit 1', async () => {
+    const text = encodeCardText(resident);
+    text.write('Q', 248, 'utf16le');
+    const badCard = encodeReply(0x90, encodeReadData(text, Buffer.alloc(1024)));
+    const capture = `${found.slice(0, -2)}98 AA AA AA 96 69 00 04 00 00 80 84 ${spaced(badCard)} AA AA AA 96 69 00 03 00 00 03`;
+    const r = await run(['idcard', 'decode', '--all'], capture);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out[0]).toEqual({
+      badFrame: { code: 'FRAME_CHECKSUM', message: 'bad checksum: frame has 0x98, computed 0x97' },
+    });
+    expect(out[1]).toMatchObject({
+      problem: 'SAM status 80 FIND_FAILED: find card failed (no card) (寻找证/卡失败)',
+    });
+    expect(out[2].problem).toContain('card text (CARD_TYPE)');
+    expect(out[3]).toMatchObject({ problem: expect.stringContaining('bad reply (REPLY_SHORT)') });
+    expect(r.stderr).toContain('3 frames, 1 bad frames');
+    expect((await run(['idcard', 'decode', '--all'], 'hello')).code).toBe(1);
+  });
+
+  it('handles a command frame and a short reply without --all', async () => {
+    const cmd = await run(['idcard', 'decode'], find);
+    expect(cmd.code).toBe(0);
+    expect(JSON.parse(cmd.stdout)).toEqual({ command: { bytes: 10, name: 'findCard', body: '20 01' } });
+    const short = await run(['idcard', 'decode'], 'AA AA AA 96 69 00 03 00 00 03');
+    expect(short).toMatchObject({ code: 1, stderr: expect.stringContaining('bad reply (REPLY_SHORT)') });
+    const two = await run(['idcard', 'decode'], `${found} ${found}`);
+    expect(two).toMatchObject({ code: 1, stderr: expect.stringContaining('try --all') });
+  });
+});

@@ -1,6 +1,8 @@
 // External broker (mqtt://, mqtts://, e.g. Mosquitto): the gateway is an MQTT.js client with a
-// persistent session (clean: false) and manual acknowledgements (customHandleAcks), so the
+// persistent session (clean: false) and manual acknowledgements: MQTT.js sends the PUBACK of
+// an incoming QoS 1 message only once `handleMessage(packet, callback)` has called back, so the
 // broker keeps a device event queued for the gateway until the gateway has committed it.
+// (MQTT.js's `customHandleAcks` option is honoured for MQTT 5 only; handleMessage works for both.)
 // Device authentication and ACL are the broker's job there (see docs/gateway.md).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { QueuedCommand } from '../alerts/feedback.ts';
@@ -42,14 +44,6 @@ export class ExternalBroker implements Transport {
         qos: 1,
         retain: true,
       },
-      customHandleAcks: (topic, message, _packet, done) => {
-        o.ingest.handle({ kind: 'trusted' }, topic, message).then((v) => {
-          if (v.ok || !v.disconnect) return done(0);
-          // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
-          done(new Error(`${v.reason}: ${v.detail}`));
-          setTimeout(() => this.client?.reconnect(), 1000).unref();
-        });
-      },
       ...o.mqttOptions,
     };
     if (o.username !== undefined) opts.username = o.username;
@@ -57,10 +51,17 @@ export class ExternalBroker implements Transport {
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     client.on('error', (err) => o.log.warn('external broker error', { error: err.message }));
-    client.on('message', (topic, message, packet) => {
-      if (packet.qos !== 0) return; // QoS 1 went through customHandleAcks
-      void o.ingest.handle({ kind: 'trusted' }, topic, message);
-    });
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish') return callback();
+      const topic = packet.topic.toString();
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      o.ingest.handle({ kind: 'trusted' }, topic, payload).then((v) => {
+        if (v.ok || !v.disconnect) return callback();
+        // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
+        callback(new Error(`${v.reason}: ${v.detail}`));
+        setTimeout(() => this.client?.reconnect(), 1000).unref();
+      });
+    };
     await new Promise<void>((resolve, reject) => {
       const onErr = (err: Error) => reject(err);
       client.once('connect', () => {

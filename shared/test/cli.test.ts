@@ -24,7 +24,7 @@ function linli(args: string[], stdin?: string | Buffer): Promise<Run> {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: dir, timeout: 15_000, encoding: 'utf8' },
+      { cwd: dir, timeout: 30_000, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         done({ code, stdout, stderr });
@@ -58,7 +58,7 @@ const ticket = new EscPos()
   .cut()
   .build();
 
-describe.concurrent('linli CLI (spawned)', { timeout: 30_000 }, () => {
+describe.concurrent('linli CLI (spawned)', { timeout: 60_000 }, () => {
   it('prints top-level help, and usage with exit 2 when called without a command', async () => {
     const help = await linli(['--help']);
     expect(help.code).toBe(0);

@@ -139,7 +139,7 @@ describe('kiosk ID-card reader over a pseudo-terminal (firmware-sim)', () => {
 
   it('unplug and replug: device.health disconnected, then connected, then reads again', async () => {
     const link = join(dir, 'idcard-link');
-    let sim: IdCardReaderHandle = await startIdCardReader({ link, control: false, refindAfterRead: true });
+    let sim: IdCardReaderHandle = await startIdCardReader({ link, control: false });
     const bus = new KioskBus();
     const events = new BusEvents(bus);
     const hw: RunningHardware = await startHardware(
@@ -159,7 +159,7 @@ describe('kiosk ID-card reader over a pseudo-terminal (firmware-sim)', () => {
     const down = await events.next('device.health', (h) => h.device === 'idcard' && !h.connected);
     expect(down.state).toBe('disconnected');
     await events.next('card.removed');
-    sim = await startIdCardReader({ link, control: false, refindAfterRead: true }); // plugged back
+    sim = await startIdCardReader({ link, control: false }); // plugged back
     await events.next('device.health', (h) => h.device === 'idcard' && h.connected);
     sim.place('li-92');
     const again = await events.next('card.read');

@@ -16,7 +16,12 @@ import {
   until,
 } from './helpers.ts';
 
-const fast: Partial<IdCardReaderOptions> = { timeouts: { find: 150, select: 150, read: 300 } };
+// The scripted reader re-finds read cards unless a test sets sam.refind = false (and the option).
+const fast: Partial<IdCardReaderOptions> = {
+  timeouts: { find: 150, select: 150, read: 300 },
+  refindsAfterRead: true,
+};
+const halting: Partial<IdCardReaderOptions> = { ...fast, refindsAfterRead: false };
 
 interface Rig {
   bus: KioskBus;
@@ -73,7 +78,7 @@ describe('ID-card reader driver (MockBinding)', () => {
   });
 
   it('on a halting reader (find answers 80 after the read) reads once and reads a re-placed card again', async () => {
-    const { events, sam } = await rig();
+    const { events, sam } = await rig(halting);
     sam.refind = false;
     sam.place(residentCard());
     await events.next('card.read');
@@ -99,7 +104,7 @@ describe('ID-card reader driver (MockBinding)', () => {
   });
 
   it('read failure (SW3 41) gives card.error "请重新放置身份证" and waits for the card to be placed again', async () => {
-    const { events, sam } = await rig();
+    const { events, sam } = await rig(halting);
     sam.refind = false;
     sam.next('readText', { sw3: 0x41 });
     sam.place(residentCard());

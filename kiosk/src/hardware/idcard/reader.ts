@@ -13,13 +13,12 @@
 // read): find answers 80 from then on although the card still lies there, and 9F again only
 // after it was lifted and placed again. Other readers (and the simulator with
 // refindAfterRead) keep answering 9F after a read until the card is lifted. The driver
-// handles both; `refindsAfterRead` says which kind is attached (undefined: learn it — the
-// first 9F after a read proves a re-finding reader):
+// handles both; `refindsAfterRead` (default false: halting, like most modules) says which:
 //   9F, no placement               → a new placement: select, read, one 'card.read'
-//   9F after the read              → the same card, still there: no re-read
+//   9F after the read              → re-finding reader: the same card, still there, no
+//                                    re-read; halting reader: a new placement
 //   80 after the read              → re-finding reader: 'card.removed'; halting reader: the
-//                                    card is halted or gone (it cannot say which), no event,
-//                                    and the next 9F is a new placement
+//                                    card is halted or gone (it cannot say which), no event
 //   9F after a failed read         → read again, no sooner than `failedRetryMs` after the failure
 //   80 while reading               → 'card.removed' (lifted mid-read)
 // The line itself (open, reconnect) belongs to the Reconnector.
@@ -59,8 +58,8 @@ export interface IdCardReaderOptions {
   silentAfter: number;
   /** After a failed read, a card still (or again) found is read again this much later. */
   failedRetryMs: number;
-  /** Does the reader find a card again after reading it? undefined: learn it. */
-  refindsAfterRead?: boolean;
+  /** Does the reader find a card again after reading it, until it is lifted? */
+  refindsAfterRead: boolean;
   now: () => Date;
 }
 
@@ -70,6 +69,7 @@ export const DEFAULT_READER_OPTIONS: IdCardReaderOptions = {
   maxAttempts: 3,
   silentAfter: 3,
   failedRetryMs: 1000,
+  refindsAfterRead: false,
   now: () => new Date(),
 };
 
@@ -193,20 +193,20 @@ export class IdCardReader {
       if (find.sw3 !== 0x9f) {
         if (find.sw3 !== 0x80) this.samTrouble(find.sw3);
         if (!p) return;
-        const refinds = p.state === 'read' && this.o.refindsAfterRead === true;
+        const refinds = p.state === 'read' && this.o.refindsAfterRead;
         if (p.state === 'reading' || p.seenAgain || refinds) this.removed();
         else this.placement = undefined; // halted or lifted: cannot tell; the next 9F is a new card
         return;
       }
-      if (p?.state === 'read') {
+      if (p?.state === 'read' && this.o.refindsAfterRead) {
         p.seenAgain = true; // the same card, still there
-        this.o.refindsAfterRead ??= true;
         return;
       }
       if (p?.state === 'failed') {
         p.seenAgain = true;
         if (Date.now() - p.at < this.o.failedRetryMs) return;
       }
+      // A halting reader finding a card after a read: it was lifted and placed again.
       const placement: Placement = p?.state === 'reading' ? p : { state: 'reading', attempts: 0 };
       this.placement = placement;
 

@@ -56,6 +56,18 @@ function scryptAsync(secret: string | Buffer, salt: Buffer, cost: ScryptCost): P
   });
 }
 
+/** As hashSecretSync, on the libuv thread pool: many of these do not block the event loop. */
+export async function hashSecret(secret: string | Buffer, cost: ScryptCost = DEVICE_COST): Promise<string> {
+  const salt = randomBytes(16);
+  return format(cost, salt, await scryptAsync(secret, salt, cost));
+}
+
+export async function verifySecret(secret: string | Buffer, stored: string): Promise<boolean> {
+  const p = parse(stored);
+  if (!p) return false;
+  return timingSafeEqual(await scryptAsync(secret, p.salt, p.cost), p.hash);
+}
+
 export async function hashPassword(password: string, cost: ScryptCost = STAFF_COST): Promise<string> {
   const salt = randomBytes(16);
   return format(cost, salt, await scryptAsync(password, salt, cost));

@@ -126,7 +126,7 @@ async function deviceAdd(ctx: CliContext, argv: string[], out: Out): Promise<num
     ...(str(v['zigbee-name']) ? { zigbeeName: str(v['zigbee-name']) } : {}),
     ...(v['secret-stdin'] ? { secret: await readStdin() } : {}),
   } as DeviceInput;
-  const res = ctx.registry.provision(input, ctx.by);
+  const res = await ctx.registry.provisionAsync(input, ctx.by);
   if (v.json) out(JSON.stringify(res));
   else {
     out(`provisioned ${res.device.id} (${res.device.kind}, site ${res.device.site})`);
@@ -195,7 +195,7 @@ function deviceRetire(ctx: CliContext, argv: string[], out: Out): number {
   return 0;
 }
 
-function deviceImport(ctx: CliContext, argv: string[], out: Out, err: Out): number {
+async function deviceImport(ctx: CliContext, argv: string[], out: Out, err: Out): Promise<number> {
   const { values: v, positionals } = parse(
     argv,
     { 'secrets-out': { type: 'string' }, json: { type: 'boolean' } },
@@ -204,7 +204,7 @@ function deviceImport(ctx: CliContext, argv: string[], out: Out, err: Out): numb
   if (v.help) return help('device import', out);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError(USAGE['device import']!);
-  const r = importDevicesCsv(ctx.registry, readFileSync(file, 'utf8'), ctx.by);
+  const r = await importDevicesCsv(ctx.registry, readFileSync(file, 'utf8'), ctx.by);
   if (v.json) out(JSON.stringify(r));
   else {
     err(`${r.imported.length} of ${r.rows} rows imported, ${r.errors.length} error(s)`);
@@ -395,7 +395,7 @@ export async function run(
       case 'device retire':
         return deviceRetire(ctx, rest, out);
       case 'device import':
-        return deviceImport(ctx, rest, out, err);
+        return await deviceImport(ctx, rest, out, err);
       case 'resident add':
         return residentAdd(ctx, rest, out);
       case 'resident list':

@@ -5,7 +5,7 @@ import { ValidationError } from '@linli/shared';
 import type { Actor } from '../auth/audit.ts';
 import { CsvSyntaxError, parseCsv } from './csv.ts';
 import { RegistryError } from './errors.ts';
-import type { Registry } from './registry.ts';
+import type { PreparedSecret, Registry } from './registry.ts';
 import type { DeviceInput, ResidentInput } from './schemas.ts';
 
 export const CSV_COLUMNS = [
@@ -184,8 +184,11 @@ function describe(row: number, error: unknown, scope: 'device' | 'resident'): Im
   return [{ row, reason: error instanceof Error ? error.message : String(error) }];
 }
 
+/** Secrets are hashed this many at a time on the thread pool, so the event loop stays free. */
+const HASH_BATCH = 32;
+
 /** Import devices from CSV text (UTF-8). */
-export function importDevicesCsv(registry: Registry, text: string, by: Actor): ImportResult {
+export async function importDevicesCsv(registry: Registry, text: string, by: Actor): Promise<ImportResult> {
   let records: ReturnType<typeof parseCsv>;
   try {
     records = parseCsv(text);
@@ -244,10 +247,22 @@ export function importDevicesCsv(registry: Registry, text: string, by: Actor): I
       errors.push(...describe(rec.line, e, 'device'));
     }
   }
-  const results = registry.provisionEach(items, by, 'import');
+  const ready: ((typeof items)[number] & { prepared?: PreparedSecret })[] = [];
+  for (let i = 0; i < items.length; i += HASH_BATCH) {
+    const batch = items.slice(i, i + HASH_BATCH);
+    const prepared = await Promise.allSettled(
+      batch.map((it) => (it.device.kind === 'zigbee' ? undefined : registry.prepareSecret(it.device.secret))),
+    );
+    batch.forEach((it, j) => {
+      const p = prepared[j]!;
+      if (p.status === 'rejected') errors.push(...describe(it.row, p.reason, 'device'));
+      else ready.push(p.value ? { ...it, prepared: p.value } : it);
+    });
+  }
+  const results = registry.provisionEach(ready, by, 'import');
   const imported: ImportResult['imported'] = [];
   results.forEach((r, i) => {
-    const item = items[i]!;
+    const item = ready[i]!;
     if (r.ok) {
       const d = r.result.device;
       imported.push({

@@ -1,7 +1,7 @@
 // Mosquitto password_file and acl_file from the registry, for an external Mosquitto broker.
 // password_file lines are `user:$7$<iterations>$<salt b64>$<PBKDF2-HMAC-SHA512 b64>`, the format
 // mosquitto_passwd 2.x writes (checked against /usr/bin/mosquitto_passwd in the tests).
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
 
 /** mosquitto_passwd's default iteration count. */
 export const MOSQUITTO_ITERATIONS = 101;
@@ -13,6 +13,15 @@ export function mosquittoHash(
 ): string {
   const digest = pbkdf2Sync(secret, salt, iterations, 64, 'sha512');
   return `$7$${iterations}$${salt.toString('base64')}$${digest.toString('base64')}`;
+}
+
+export function mosquittoHashAsync(secret: string, iterations = MOSQUITTO_ITERATIONS): Promise<string> {
+  const salt = randomBytes(12);
+  return new Promise((resolve, reject) =>
+    pbkdf2(secret, salt, iterations, 64, 'sha512', (err, digest) =>
+      err ? reject(err) : resolve(`$7$${iterations}$${salt.toString('base64')}$${digest.toString('base64')}`),
+    ),
+  );
 }
 
 /** True when `secret` matches a `$7$` hash (for tests and diagnostics). */

@@ -4,10 +4,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
-import { DEVICE_COST, generateSecret, hashSecretSync, verifySecretSync } from '../auth/password.ts';
+import {
+  DEVICE_COST,
+  generateSecret,
+  hashSecret,
+  hashSecretSync,
+  verifySecret,
+  verifySecretSync,
+} from '../auth/password.ts';
 import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
 import { RegistryError } from './errors.ts';
-import { type MosquittoDevice, mosquittoHash } from './mosquitto.ts';
+import { type MosquittoDevice, mosquittoHash, mosquittoHashAsync } from './mosquitto.ts';
 import { type RegistryResident, type ResidentFilter, ResidentStore } from './residents.ts';
 import {
   check,
@@ -41,6 +48,20 @@ export interface DeviceFilter {
 export type RegistryChange =
   | { type: 'device.provisioned' | 'device.updated' | 'device.retired'; id: string }
   | { type: 'resident.created' | 'resident.updated' | 'resident.deleted'; id: string };
+
+/** A device secret with its two hashes, computed before the transaction that stores it. */
+export interface PreparedSecret {
+  secret: string;
+  given: boolean;
+  secretHash: string;
+  mosquittoHash: string;
+}
+
+function checkGivenSecret(secret: string | undefined): void {
+  if (secret !== undefined && (secret.length < 16 || secret.length > 128)) {
+    throw new RegistryError('VALIDATION', 'secret must be 16 to 128 characters');
+  }
+}
 
 export interface ProvisionResult {
   device: RegistryDevice;
@@ -144,6 +165,46 @@ export class Registry implements DeviceDirectory {
     return this.get(username);
   }
 
+  /** As authenticate, with a cache miss hashed on the thread pool instead of the event loop:
+   *  for a broker's async authenticate hook, when thousands of devices reconnect at once. */
+  async authenticateAsync(username: string, password: Buffer | string): Promise<DeviceRecord | undefined> {
+    if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
+    const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
+    if (!row) return undefined;
+    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const cached = this.authCache.get(username);
+    if (!(cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac))) {
+      if (!(await verifySecret(password, row.secret_hash))) return undefined;
+      // the credential may have changed while hashing: cache only what is still stored
+      const now = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
+      if (now?.secret_hash !== row.secret_hash) return undefined;
+      this.authCache.set(username, { mac, hash: row.secret_hash });
+    }
+    return this.get(username);
+  }
+
+  /** Hash a device secret (given, or generated) off the event loop, for provision/rotate. */
+  async prepareSecret(given?: string): Promise<PreparedSecret> {
+    checkGivenSecret(given);
+    const secret = given ?? generateSecret();
+    const [secretHash, mosq] = await Promise.all([
+      hashSecret(secret, DEVICE_COST),
+      mosquittoHashAsync(secret),
+    ]);
+    return { secret, given: given !== undefined, secretHash, mosquittoHash: mosq };
+  }
+
+  prepareSecretSync(given?: string): PreparedSecret {
+    checkGivenSecret(given);
+    const secret = given ?? generateSecret();
+    return {
+      secret,
+      given: given !== undefined,
+      secretHash: hashSecretSync(secret, DEVICE_COST),
+      mosquittoHash: mosquittoHash(secret),
+    };
+  }
+
   /** A device by id; for Zigbee devices the friendly name is accepted too. */
   get(id: string): RegistryDevice | undefined {
     const r = (this.stmt.get.get(id) ?? this.stmt.byZigbee.get(id)) as Raw | undefined;
@@ -198,21 +259,28 @@ export class Registry implements DeviceDirectory {
   }
 
   /** Provision one device; the secret (given or generated) is returned once and only hashed at rest. */
-  provision(input: DeviceInput, by: Actor = SYSTEM): ProvisionResult {
-    const res = this.db.transaction(() => this.insertDevice(input, by))();
+  provision(input: DeviceInput, by: Actor = SYSTEM, prepared?: PreparedSecret): ProvisionResult {
+    const res = this.db.transaction(() => this.insertDevice(input, by, undefined, prepared))();
     this.emit({ type: 'device.provisioned', id: res.device.id });
     return res;
+  }
+
+  /** As provision, with the secret hashed off the event loop (the HTTP API uses this). */
+  async provisionAsync(input: DeviceInput, by: Actor = SYSTEM): Promise<ProvisionResult> {
+    const needsSecret = input && typeof input === 'object' && input.kind !== 'zigbee';
+    const prepared = needsSecret ? await this.prepareSecret(input.secret) : undefined;
+    return this.provision(input, by, prepared);
   }
 
   /** Several devices in one transaction, each in its own savepoint: a row that fails is
    *  reported and skipped, the others are committed together (used by the CSV import). */
   provisionEach(
-    items: { device: DeviceInput; resident?: ResidentInput }[],
+    items: { device: DeviceInput; resident?: ResidentInput; prepared?: PreparedSecret }[],
     by: Actor = SYSTEM,
     via = 'import',
   ): ({ ok: true; result: ProvisionResult } | { ok: false; error: unknown })[] {
     const out = this.db.transaction(() =>
-      items.map(({ device, resident }) => {
+      items.map(({ device, resident, prepared }) => {
         try {
           return {
             ok: true as const,
@@ -230,7 +298,7 @@ export class Registry implements DeviceDirectory {
                 });
                 d = { ...device, residentId: r.id };
               }
-              return this.insertDevice(d, by, via);
+              return this.insertDevice(d, by, via, prepared);
             })(),
           };
         } catch (error) {
@@ -242,7 +310,12 @@ export class Registry implements DeviceDirectory {
     return out;
   }
 
-  private insertDevice(raw: DeviceInput, by: Actor, via?: string): ProvisionResult {
+  private insertDevice(
+    raw: DeviceInput,
+    by: Actor,
+    via?: string,
+    prepared?: PreparedSecret,
+  ): ProvisionResult {
     const input = check<DeviceInput>(DeviceInputSchema, raw, 'device');
     const existing = this.stmt.get.get(input.id) as Raw | undefined;
     if (existing) {
@@ -291,9 +364,9 @@ export class Registry implements DeviceDirectory {
         now,
         now,
       );
-    let secret: string | undefined;
+    let secret: PreparedSecret | undefined;
     if (input.kind !== 'zigbee') {
-      secret = input.secret ?? generateSecret();
+      secret = prepared ?? this.prepareSecretSync(input.secret);
       this.storeSecret(input.id, secret, now);
     }
     writeAudit(this.db, {
@@ -305,22 +378,22 @@ export class Registry implements DeviceDirectory {
         kind: input.kind,
         ...(via ? { via } : {}),
         ...(input.residentId ? { residentId: input.residentId } : {}),
-        ...(secret ? { secret: input.secret ? 'given' : 'generated' } : {}),
+        ...(secret ? { secret: secret.given ? 'given' : 'generated' } : {}),
       },
       at: now,
     });
     const device = this.get(input.id)!;
-    return secret ? { device, secret } : { device };
+    return secret ? { device, secret: secret.secret } : { device };
   }
 
-  private storeSecret(id: string, secret: string, now: number): void {
+  private storeSecret(id: string, p: PreparedSecret, now: number): void {
     this.db
       .prepare(
         `INSERT INTO device_credentials (device_id, secret_hash, mosquitto_hash, rotated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash,
            mosquitto_hash = excluded.mosquitto_hash, rotated_at = excluded.rotated_at`,
       )
-      .run(id, hashSecretSync(secret, DEVICE_COST), mosquittoHash(secret), now);
+      .run(id, p.secretHash, p.mosquittoHash, now);
     this.authCache.delete(id);
   }
 
@@ -332,19 +405,21 @@ export class Registry implements DeviceDirectory {
   }
 
   /** Replace a device's secret (given or generated); the old one stops working at once. */
-  rotateSecret(id: string, secret?: string, by: Actor = SYSTEM): string {
-    if (secret !== undefined && (secret.length < 16 || secret.length > 128)) {
-      throw new RegistryError('VALIDATION', 'secret must be 16 to 128 characters');
-    }
-    const s = secret ?? generateSecret();
+  rotateSecret(id: string, secret?: string, by: Actor = SYSTEM, prepared?: PreparedSecret): string {
+    const p = prepared ?? this.prepareSecretSync(secret);
     this.db.transaction(() => {
       const d = this.active(id);
       if (d.kind === 'zigbee') throw new RegistryError('VALIDATION', 'zigbee devices have no secret');
-      this.storeSecret(id, s, Date.now());
+      this.storeSecret(id, p, Date.now());
       writeAudit(this.db, { ...by, action: 'device.rotate-secret', target: `device:${id}` });
     })();
     this.emit({ type: 'device.updated', id });
-    return s;
+    return p.secret;
+  }
+
+  async rotateSecretAsync(id: string, secret?: string, by: Actor = SYSTEM): Promise<string> {
+    this.active(id);
+    return this.rotateSecret(id, secret, by, await this.prepareSecret(secret));
   }
 
   update(id: string, raw: DevicePatch, by: Actor = SYSTEM): RegistryDevice {

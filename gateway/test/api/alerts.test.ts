@@ -88,6 +88,9 @@ describe('alert routes call the AlertService and audit every change', () => {
       ip: '127.0.0.1',
     });
     expect(audit.at).toBeGreaterThan(0);
+    const withBody = await post('/api/alerts/a2/ack', { by: 'someone-else' });
+    expect(withBody.statusCode).toBe(400);
+    expect(withBody.json().error.code).toBe('VALIDATION');
     const again = await post('/api/alerts/a1/ack');
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('ALERT_STATE');

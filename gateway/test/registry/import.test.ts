@@ -14,7 +14,7 @@ describe('CSV device import', () => {
 
   const by = { actor: 'cli:test' };
 
-  it('imports the good rows in one go and reports each bad row with its line, column and reason', () => {
+  it('imports the good rows in one go and reports each bad row with its line, column and reason', async () => {
     const csv = [
       'id,site,kind,building,room,heartbeat_s,offline_timeout_s,resident_id,resident_name,resident_phone,resident_lives_alone,resident_emergency_contacts,zigbee_name',
       'p-1,s1,pendant,3,402,30,600,hh1,王*,13800000000,yes,王小|13900000000|daughter; 赵|010-1234567,',
@@ -31,7 +31,7 @@ describe('CSV device import', () => {
       'z-2,s1,zigbee,,,,,,,,,,hall/sos', // line 13: friendly name taken
       'p-7,s1,pendant', // line 14: wrong field count
     ].join('\r\n');
-    const r = importDevicesCsv(reg, csv, by);
+    const r = await importDevicesCsv(reg, csv, by);
     expect(r.rows).toBe(13);
     expect(r.imported.map((i) => [i.row, i.id])).toEqual([
       [2, 'p-1'],
@@ -71,8 +71,8 @@ describe('CSV device import', () => {
     expect(reg.list().map((d) => d.id)).toEqual(['d-1', 'existing', 'p-1', 'z-1']);
   });
 
-  it('refuses a bad header as a whole: unknown, duplicate and missing columns', () => {
-    const r = importDevicesCsv(reg, 'id,kind,colour,kind\nx,pendant,red,pendant\n', by);
+  it('refuses a bad header as a whole: unknown, duplicate and missing columns', async () => {
+    const r = await importDevicesCsv(reg, 'id,kind,colour,kind\nx,pendant,red,pendant\n', by);
     expect(r.imported).toEqual([]);
     expect(r.errors).toEqual([
       { row: 1, column: 'colour', reason: expect.stringMatching(/unknown column/) },
@@ -81,16 +81,27 @@ describe('CSV device import', () => {
     ]);
   });
 
-  it('reports a CSV syntax error and an empty file', () => {
-    expect(importDevicesCsv(reg, 'id,site,kind\n"x,s,pendant\n', by).errors[0]).toMatchObject({
+  it('reports a CSV syntax error and an empty file', async () => {
+    expect((await importDevicesCsv(reg, 'id,site,kind\n"x,s,pendant\n', by)).errors[0]).toMatchObject({
       row: 2,
       reason: expect.stringMatching(/unterminated/),
     });
-    expect(importDevicesCsv(reg, '', by).errors[0]!.reason).toMatch(/empty/);
+    expect((await importDevicesCsv(reg, '', by)).errors[0]!.reason).toMatch(/empty/);
   });
 
-  it('header names are case-insensitive and cells are trimmed', () => {
-    const r = importDevicesCsv(reg, 'ID, Site ,KIND\n q1 , s2 , wall-button \n', by);
+  it('uses given secrets and refuses short ones on their row', async () => {
+    const r = await importDevicesCsv(
+      reg,
+      'id,site,kind,secret\ng1,s1,pendant,a-long-enough-secret\ng2,s1,pendant,short\n',
+      by,
+    );
+    expect(r.imported).toEqual([{ row: 2, id: 'g1', secret: 'a-long-enough-secret' }]);
+    expect(r.errors).toEqual([{ row: 3, column: 'secret', reason: expect.stringMatching(/16 to 128/) }]);
+    expect(reg.authenticate('g1', 'a-long-enough-secret')?.id).toBe('g1');
+  });
+
+  it('header names are case-insensitive and cells are trimmed', async () => {
+    const r = await importDevicesCsv(reg, 'ID, Site ,KIND\n q1 , s2 , wall-button \n', by);
     expect(r.errors).toEqual([]);
     expect(reg.get('q1')).toMatchObject({ site: 's2', kind: 'wall-button' });
   });

@@ -44,6 +44,18 @@ describe('registry', () => {
     });
   });
 
+  it('authenticateAsync hashes off the event loop, with the same answers and cache', async () => {
+    const { secret } = await reg.provisionAsync({ id: 'pa', site: 's', kind: 'pendant' });
+    expect((await reg.authenticateAsync('pa', secret!))?.id).toBe('pa');
+    expect((await reg.authenticateAsync('pa', secret!))?.id).toBe('pa');
+    expect(reg.authenticate('pa', secret!)?.id).toBe('pa');
+    expect(await reg.authenticateAsync('pa', 'wrong-secret-xxxxxxxx')).toBeUndefined();
+    expect(await reg.authenticateAsync('nobody', secret!)).toBeUndefined();
+    const next = await reg.rotateSecretAsync('pa');
+    expect(await reg.authenticateAsync('pa', secret!)).toBeUndefined();
+    expect((await reg.authenticateAsync('pa', next))?.id).toBe('pa');
+  });
+
   it('uses a given secret, mains timeouts for access readers, and refuses duplicates', () => {
     const { secret } = reg.provision({
       id: 'r1',

@@ -36,6 +36,8 @@ const ResolveBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** No body, or an empty object: anything else is a client mistake worth telling. */
+const EmptyBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
 const NoteBody = Type.Object(
   { note: Type.String({ minLength: 1, maxLength: 2000 }) },
   { additionalProperties: false },
@@ -74,17 +76,21 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     return { ...found, device: device ?? null, resident: resident ?? null };
   });
 
-  app.post('/api/alerts/:id/ack', { ...operator, schema: { params: IdParams } }, async (req) => {
-    const { id } = req.params as { id: string };
-    const alert = ctx.alerts.acknowledge(id, req.staff!.username);
-    writeAudit(ctx.db, {
-      ...actorOf(req),
-      action: 'alert.acknowledge',
-      target: `alert:${id}`,
-      detail: { rev: alert.rev },
-    });
-    return { alert };
-  });
+  app.post(
+    '/api/alerts/:id/ack',
+    { ...operator, schema: { params: IdParams, body: EmptyBody } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const alert = ctx.alerts.acknowledge(id, req.staff!.username);
+      writeAudit(ctx.db, {
+        ...actorOf(req),
+        action: 'alert.acknowledge',
+        target: `alert:${id}`,
+        detail: { rev: alert.rev },
+      });
+      return { alert };
+    },
+  );
 
   app.post(
     '/api/alerts/:id/resolve',

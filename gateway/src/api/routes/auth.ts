@@ -14,6 +14,7 @@ const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const EmptyBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
 const PasswordBody = Type.Object(
   {
     currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
@@ -49,7 +50,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     };
   });
 
-  app.post('/api/logout', async (req, reply) => {
+  app.post('/api/logout', { schema: { body: EmptyBody } }, async (req, reply) => {
     const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
     if (token) ctx.sessions.destroy(token);
     if (req.staff) writeAudit(ctx.db, { ...actorOf(req), action: 'staff.logout' });

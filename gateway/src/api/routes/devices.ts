@@ -98,7 +98,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.post('/api/devices', { ...admin, schema: { body: DeviceInputSchema } }, async (req, reply) => {
-    const res = ctx.registry.provision(req.body as DeviceInput, actorOf(req));
+    const res = await ctx.registry.provisionAsync(req.body as DeviceInput, actorOf(req));
     return reply
       .code(201)
       .send({ device: withState(res.device), ...(res.secret ? { secret: res.secret } : {}) });
@@ -129,7 +129,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req) => {
       const { id } = req.params as { id: string };
       const given = (req.body as { secret?: string } | null)?.secret;
-      return { id, secret: ctx.registry.rotateSecret(id, given, actorOf(req)) };
+      return { id, secret: await ctx.registry.rotateSecretAsync(id, given, actorOf(req)) };
     },
   );
 

@@ -12,7 +12,7 @@ import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
 import type { BusLike, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
-import { installErrorHandlers } from './errors.ts';
+import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -36,6 +36,8 @@ export interface ApiDeps {
   deviceState?: unknown;
   engine?: unknown;
   env?: NodeJS.ProcessEnv;
+  /** Where 5xx failures are logged (default: a JSON line on stderr). */
+  log?: ErrorLog;
   /** Where the one-time bootstrap admin message goes (default: console.log). */
   print?: (line: string) => void;
 }
@@ -52,7 +54,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     done(null, body),
   );
   installValidator(app);
-  installErrorHandlers(app);
+  installErrorHandlers(app, deps.log);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');

@@ -38,7 +38,15 @@ const FASTIFY: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION', 'Content-Length does not match the body'],
 };
 
-export function installErrorHandlers(app: FastifyInstance): void {
+/** Where 5xx failures are reported (the gateway's logger); fastify's own log is off by default. */
+export interface ErrorLog {
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+export const stderrLog: ErrorLog = {
+  error: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...fields })}\n`),
+};
+
+export function installErrorHandlers(app: FastifyInstance, log: ErrorLog = stderrLog): void {
   app.setErrorHandler((err: FastifyError | LinliError | Error, req, reply) => {
     let status = 500;
     let body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
@@ -63,8 +71,16 @@ export function installErrorHandlers(app: FastifyInstance): void {
       status = (err as FastifyError).statusCode!;
       body = { error: { code: 'BAD_REQUEST', message: err.message } };
     }
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: body.error.code, msg: body.error.message }, 'request refused');
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      log.error('http request failed', {
+        method: req.method,
+        url: req.url.split('?')[0],
+        ...(code ? { code } : {}),
+        error: err.message,
+        stack: err.stack,
+      });
+    } else req.log.info({ code: body.error.code, msg: body.error.message }, 'request refused');
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {

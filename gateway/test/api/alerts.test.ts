@@ -147,5 +147,9 @@ describe('alert routes call the AlertService and audit every change', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
     expect(res.body).not.toContain('SQLITE');
+    expect(api.logged.at(-1)).toMatchObject({
+      msg: 'http request failed',
+      fields: { method: 'GET', url: '/api/alerts', error: expect.stringContaining('SQLITE_CORRUPT') },
+    });
   });
 });

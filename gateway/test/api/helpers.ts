@@ -107,6 +107,8 @@ export interface TestApi {
   alerts: FakeAlerts;
   bus: EventEmitter;
   printed: string[];
+  /** 5xx failures the API logged. */
+  logged: { msg: string; fields?: Record<string, unknown> }[];
   login(user: User): Promise<string>;
   close(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
   const alerts = new FakeAlerts();
   const bus = new EventEmitter();
   const printed: string[] = [];
+  const logged: TestApi['logged'] = [];
   const app = await buildApi({
     db: t.db,
     registry,
@@ -134,6 +137,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
     metrics: { render: () => '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1' },
     env: {},
     print: (l) => printed.push(l),
+    log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
     ...over,
   });
   const cookies = new Map<User, string>();
@@ -144,6 +148,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
     alerts,
     bus,
     printed,
+    logged,
     async login(user) {
       const cached = cookies.get(user);
       if (cached) return cached;

@@ -240,23 +240,22 @@ export class IdCardReader {
       const { text } = decodeReadData(data, false); // the photo bytes are dropped here
       card = decodeCardText(text);
     } catch (err) {
-      if (err instanceof CardTextError) {
-        this.totals.errors++;
-        this.placement = { state: 'failed', seenAgain: false, at: Date.now() };
-        this.log.warn({ code: err.code, err: err.message }, 'card text not recognised');
-        this.bus.emit('card.error', {
-          code: 'CARD_UNKNOWN',
-          zh: '无法识别的证件，请使用身份证或居住证',
-          en: 'card not recognised; please use an ID card or residence permit',
-          at: Date.now(),
-        });
-        return;
-      }
       if (err instanceof FrameError) {
         this.fail('READ_DATA', `read reply unusable: ${err.message}`);
         return;
       }
-      throw err;
+      // Card text errors may quote field values (dates, codes): log the code only.
+      this.totals.errors++;
+      this.placement = { state: 'failed', seenAgain: false, at: Date.now() };
+      const code = err instanceof CardTextError ? err.code : err instanceof Error ? err.name : 'unknown';
+      this.log.warn({ code }, 'card text not recognised');
+      this.bus.emit('card.error', {
+        code: 'CARD_UNKNOWN',
+        zh: '无法识别的证件，请使用身份证或居住证',
+        en: 'card not recognised; please use an ID card or residence permit',
+        at: Date.now(),
+      });
+      return;
     }
     const expired = isCardExpired(card, this.o.now());
     const maskedId = maskIdNumber(card.idNumber);

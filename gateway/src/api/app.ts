@@ -13,6 +13,7 @@ import { type ApiConfig, resolveApiConfig } from './config.ts';
 import type { BusLike, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
+import { ApiMetrics } from './metrics.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -54,7 +55,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     done(null, body),
   );
   installValidator(app);
-  installErrorHandlers(app, deps.log);
+  const apiMetrics = new ApiMetrics();
+  installErrorHandlers(app, apiMetrics, deps.log);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
@@ -77,6 +79,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     alerts: deps.alerts,
     bus: deps.bus,
     metrics: deps.metrics,
+    apiMetrics,
     config,
     staff,
     sessions,

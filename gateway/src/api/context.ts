@@ -6,6 +6,7 @@ import type { StaffStore } from '../auth/staff.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
+import type { ApiMetrics } from './metrics.ts';
 
 /** Anything with typed on/off for the gateway's events (the engine's GatewayBus, an EventEmitter). */
 export interface BusLike {
@@ -32,6 +33,7 @@ export interface RouteContext {
   alerts: AlertService;
   bus: BusLike;
   metrics: { render(): string | Promise<string> };
+  apiMetrics: ApiMetrics;
   config: ApiConfig;
   staff: StaffStore;
   sessions: SessionStore;

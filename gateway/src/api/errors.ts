@@ -3,6 +3,7 @@
 import { LinliError, ValidationError } from '@linli/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AuthError } from '../auth/errors.ts';
+import type { ApiMetrics } from './metrics.ts';
 
 export const STATUS: Record<string, number> = {
   VALIDATION: 400,
@@ -46,7 +47,11 @@ export const stderrLog: ErrorLog = {
   error: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...fields })}\n`),
 };
 
-export function installErrorHandlers(app: FastifyInstance, log: ErrorLog = stderrLog): void {
+export function installErrorHandlers(
+  app: FastifyInstance,
+  metrics: ApiMetrics,
+  log: ErrorLog = stderrLog,
+): void {
   app.setErrorHandler((err: FastifyError | LinliError | Error, req, reply) => {
     let status = 500;
     let body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
@@ -71,6 +76,8 @@ export function installErrorHandlers(app: FastifyInstance, log: ErrorLog = stder
       status = (err as FastifyError).statusCode!;
       body = { error: { code: 'BAD_REQUEST', message: err.message } };
     }
+    if (status >= 500) metrics.errors++;
+    else metrics.refuse(body.error.code);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       log.error('http request failed', {
@@ -84,6 +91,7 @@ export function installErrorHandlers(app: FastifyInstance, log: ErrorLog = stder
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
+    metrics.refuse('NOT_FOUND');
     void reply
       .code(404)
       .send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });

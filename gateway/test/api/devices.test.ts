@@ -191,6 +191,15 @@ describe('device, resident, log and ops routes', () => {
     const m = await api.app.inject({ method: 'GET', url: '/metrics' });
     expect(m.statusCode).toBe(200);
     expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(m.body).toBe('# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1\n');
+    expect(
+      m.body.startsWith(
+        '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1\n# HELP linli_http_refused_total',
+      ),
+    ).toBe(true);
+    // refusals made earlier in this file are counted by code
+    expect(m.body).toMatch(/^linli_http_refused_total\{code="FORBIDDEN"\} [1-9]\d*$/m);
+    expect(m.body).toMatch(/^linli_http_refused_total\{code="VALIDATION"\} [1-9]\d*$/m);
+    expect(m.body).toMatch(/^linli_http_errors_total 0$/m);
+    expect(m.body).toMatch(/^linli_sse_clients 0$/m);
   });
 });

@@ -30,11 +30,13 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const ipKey = `ip:${req.ip}`;
     const wait = Math.max(ctx.userLimiter.retryAfterS(userKey), ctx.ipLimiter.retryAfterS(ipKey));
     if (wait > 0) {
+      ctx.apiMetrics.loginFailures++;
       writeAudit(ctx.db, { actor: username, action: 'staff.login-limited', ip: req.ip });
       throw new AuthError('RATE_LIMITED', `too many failed logins; try again in ${wait} s`, wait);
     }
     const staff = await ctx.staff.verify(username, password);
     if (!staff) {
+      ctx.apiMetrics.loginFailures++;
       ctx.userLimiter.fail(userKey);
       ctx.ipLimiter.fail(ipKey);
       writeAudit(ctx.db, { actor: username, action: 'staff.login-failed', ip: req.ip });

@@ -38,6 +38,7 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
       'x-accel-buffering': 'no',
     });
     let ended = false;
+    ctx.apiMetrics.streams++;
     const write = (chunk: string) => {
       if (ended) return;
       res.write(chunk);
@@ -64,6 +65,7 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
     function end() {
       if (ended) return;
       ended = true;
+      ctx.apiMetrics.streams--;
       clearInterval(keepAlive);
       ctx.bus.off('alert.changed', onAlert);
       ctx.bus.off('device.changed', onDevice);

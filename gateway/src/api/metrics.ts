@@ -13,22 +13,22 @@ export class ApiMetrics {
 
   render(): string {
     const lines = [
-      '# HELP linli_http_refused_total HTTP requests refused with a 4xx, by error code',
-      '# TYPE linli_http_refused_total counter',
+      '# HELP linli_gateway_http_refused_total HTTP requests refused with a 4xx, by error code',
+      '# TYPE linli_gateway_http_refused_total counter',
     ];
-    if (this.refused.size === 0) lines.push('linli_http_refused_total 0');
+    if (this.refused.size === 0) lines.push('linli_gateway_http_refused_total 0');
     for (const [code, n] of [...this.refused].sort())
-      lines.push(`linli_http_refused_total{code="${code}"} ${n}`);
+      lines.push(`linli_gateway_http_refused_total{code="${code}"} ${n}`);
     lines.push(
-      '# HELP linli_http_errors_total HTTP requests that failed with a 5xx',
-      '# TYPE linli_http_errors_total counter',
-      `linli_http_errors_total ${this.errors}`,
-      '# HELP linli_login_failures_total failed staff logins (wrong password, unknown user, rate limited)',
-      '# TYPE linli_login_failures_total counter',
-      `linli_login_failures_total ${this.loginFailures}`,
-      '# HELP linli_sse_clients open live-stream connections',
-      '# TYPE linli_sse_clients gauge',
-      `linli_sse_clients ${this.streams}`,
+      '# HELP linli_gateway_http_errors_total HTTP requests that failed with a 5xx',
+      '# TYPE linli_gateway_http_errors_total counter',
+      `linli_gateway_http_errors_total ${this.errors}`,
+      '# HELP linli_gateway_login_failures_total failed staff logins (wrong password, unknown user, rate limited)',
+      '# TYPE linli_gateway_login_failures_total counter',
+      `linli_gateway_login_failures_total ${this.loginFailures}`,
+      '# HELP linli_gateway_sse_clients open live-stream connections',
+      '# TYPE linli_gateway_sse_clients gauge',
+      `linli_gateway_sse_clients ${this.streams}`,
     );
     return `${lines.join('\n')}\n`;
   }

@@ -193,13 +193,13 @@ describe('device, resident, log and ops routes', () => {
     expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(
       m.body.startsWith(
-        '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1\n# HELP linli_http_refused_total',
+        '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1\n# HELP linli_gateway_http_refused_total',
       ),
     ).toBe(true);
     // refusals made earlier in this file are counted by code
-    expect(m.body).toMatch(/^linli_http_refused_total\{code="FORBIDDEN"\} [1-9]\d*$/m);
-    expect(m.body).toMatch(/^linli_http_refused_total\{code="VALIDATION"\} [1-9]\d*$/m);
-    expect(m.body).toMatch(/^linli_http_errors_total 0$/m);
-    expect(m.body).toMatch(/^linli_sse_clients 0$/m);
+    expect(m.body).toMatch(/^linli_gateway_http_refused_total\{code="FORBIDDEN"\} [1-9]\d*$/m);
+    expect(m.body).toMatch(/^linli_gateway_http_refused_total\{code="VALIDATION"\} [1-9]\d*$/m);
+    expect(m.body).toMatch(/^linli_gateway_http_errors_total 0$/m);
+    expect(m.body).toMatch(/^linli_gateway_sse_clients 0$/m);
   });
 });

@@ -264,6 +264,7 @@ export class AlertEngine implements AlertService {
   /** Escalate every raised alert whose escalation time has come. Returns how many escalated. */
   tick(): number {
     const now = this.clock.now();
+    if (this.repo.dueForEscalation(now).length === 0) return 0; // no write transaction (no fsync) when idle
     return runTx(this.db, (tx) => {
       const due = this.repo.dueForEscalation(now);
       for (const a of due) {

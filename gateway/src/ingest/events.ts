@@ -65,8 +65,8 @@ export class EventWriter {
     }
     const s = this.states.get(device.id);
     if (ev.type === 'door.open') {
-      s.lastDoorOpenAt = receivedAt;
-      this.states.write(device.id);
+      s.lastDoorOpenAt = receivedAt; // the event row is the durable record; device_state follows
+      this.states.markDirty(device.id);
     } else if (ev.type === 'tamper' || ev.type === 'tamper.restore') {
       s.tamper = ev.type === 'tamper';
       this.states.write(device.id);

@@ -2,6 +2,7 @@
 // SQLite transaction (one fsync), so a burst of presses costs one disk flush, not one each.
 // Each unit runs in its own savepoint: one failing unit is rolled back alone.
 import { performance } from 'node:perf_hooks';
+import type { Transaction } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { TxScope } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
@@ -17,13 +18,30 @@ export class GroupCommitter {
   private queue: Job[] = [];
   private scheduled: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private closed = false;
+  /** Built once: better-sqlite3's transaction() wrapper is costly to create per call. */
+  private readonly inSavepoint: (job: Job, scope: TxScope) => unknown;
+  private readonly batch: Transaction<(jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void>;
 
   constructor(
     private readonly db: Db,
     private readonly windowMs: number,
     private readonly metrics: Metrics,
     private readonly onEffectError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.inSavepoint = db.transaction((job: Job, scope: TxScope) => job.work(scope));
+    this.batch = db.transaction((jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => {
+      for (const job of jobs) {
+        const scope = new TxScope();
+        try {
+          const value = this.inSavepoint(job, scope);
+          scope.mergeInto(outer);
+          results.push({ ok: true, value });
+        } catch (err) {
+          results.push({ ok: false, value: err });
+        }
+      }
+    });
+  }
 
   /** Run work in the next group transaction; resolves once it is durably committed. */
   submit<T>(work: (tx: TxScope) => T, arrived = performance.now()): Promise<T> {
@@ -48,20 +66,7 @@ export class GroupCommitter {
     const outer = new TxScope();
     const results: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db
-        .transaction(() => {
-          for (const job of jobs) {
-            const scope = new TxScope();
-            try {
-              const value = this.db.transaction(() => job.work(scope))();
-              scope.mergeInto(outer);
-              results.push({ ok: true, value });
-            } catch (err) {
-              results.push({ ok: false, value: err });
-            }
-          }
-        })
-        .immediate();
+      this.batch.immediate(jobs, outer, results);
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of this batch is stored.
       for (const job of jobs) job.reject(err);

@@ -107,13 +107,18 @@ export class DeviceStates {
     });
   }
 
-  /** Write every device whose last-seen time changed since the last flush. */
-  flushDirty(): number {
+  /** Write devices whose last-seen time changed since the last flush, at most `limit` in one
+   *  transaction (so a big fleet never blocks the event loop for long); returns how many remain. */
+  flushDirty(limit = Number.POSITIVE_INFINITY): number {
     if (this.dirty.size === 0) return 0;
-    const ids = [...this.dirty];
+    const ids: string[] = [];
+    for (const id of this.dirty) {
+      if (ids.length >= limit) break;
+      ids.push(id);
+    }
     this.db.transaction(() => {
       for (const id of ids) this.write(id);
     })();
-    return ids.length;
+    return this.dirty.size;
   }
 }

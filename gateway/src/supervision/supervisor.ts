@@ -184,12 +184,17 @@ export class Supervisor {
     return { offline, welfare };
   }
 
-  /** Periodic work: supervision pass, escalations, last-seen flush. */
+  /** Periodic work: supervision pass, escalations, last-seen flush (in slices of 500 rows). */
   runOnce(): void {
     this.check();
     this.engine.tick();
-    this.states.flushDirty();
+    const step = () => {
+      if (this.states.flushDirty(500) > 0) this.flushTimer = setImmediate(step);
+      else this.flushTimer = undefined;
+    };
+    if (!this.flushTimer) step();
   }
+  private flushTimer: NodeJS.Immediate | undefined;
 
   start(): void {
     this.timer = this.clock.setInterval(() => {
@@ -205,6 +210,8 @@ export class Supervisor {
   stop(): void {
     if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = undefined;
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
     this.states.flushDirty();
   }
 }

@@ -54,7 +54,7 @@ export function parseDeviceSpec(device: DeviceName, raw: string | undefined): De
 
 /** The hardware part of the kiosk config from the environment (the kiosk config may use it). */
 export function hardwareConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): HardwareConfig {
-  const poll = env.LINLI_KIOSK_POLL_MS;
+  const poll = env.LINLI_KIOSK_POLL_INTERVAL_MS;
   const config: HardwareConfig = {
     idcard: env[ENV_NAMES.idcard] || 'simulated',
     printer: env[ENV_NAMES.printer] || 'simulated',
@@ -66,7 +66,7 @@ export function hardwareConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     if (!Number.isInteger(n) || n < 300) {
       throw new HardwareError(
         'HW_CONFIG',
-        `LINLI_KIOSK_POLL_MS=${JSON.stringify(poll)}: an integer ≥ 300 (ms)`,
+        `LINLI_KIOSK_POLL_INTERVAL_MS=${JSON.stringify(poll)}: an integer ≥ 300 (ms)`,
       );
     }
     config.pollIntervalMs = n;

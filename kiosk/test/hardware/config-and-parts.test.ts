@@ -43,7 +43,10 @@ describe('device specs', () => {
 
   it('reads the environment', () => {
     expect(
-      hardwareConfigFromEnv({ LINLI_KIOSK_PRINTER: '/dev/usb/lp1', LINLI_KIOSK_POLL_MS: '500' }, '/tmp/x'),
+      hardwareConfigFromEnv(
+        { LINLI_KIOSK_PRINTER: '/dev/usb/lp1', LINLI_KIOSK_POLL_INTERVAL_MS: '500' },
+        '/tmp/x',
+      ),
     ).toEqual({
       idcard: 'simulated',
       printer: '/dev/usb/lp1',
@@ -51,8 +54,8 @@ describe('device specs', () => {
       pollIntervalMs: 500,
       dataDir: '/tmp/x',
     });
-    expect(() => hardwareConfigFromEnv({ LINLI_KIOSK_POLL_MS: '100' }, '/tmp/x')).toThrow(
-      /LINLI_KIOSK_POLL_MS/,
+    expect(() => hardwareConfigFromEnv({ LINLI_KIOSK_POLL_INTERVAL_MS: '100' }, '/tmp/x')).toThrow(
+      /LINLI_KIOSK_POLL_INTERVAL_MS/,
     );
     expect(() => hardwareConfigFromEnv({ LINLI_KIOSK_SCANNER: 'bogus' }, '/tmp/x')).toThrow(
       /LINLI_KIOSK_SCANNER/,

@@ -91,16 +91,26 @@ describe('ID-card reader driver (MockBinding)', () => {
   });
 
   it('polls no faster than every 300 ms', async () => {
-    const { sam } = await rig({ ...fast, pollIntervalMs: 100 }); // below the floor: raised to 300
+    const bus = new KioskBus();
+    const health = new HealthRegistry(bus);
+    const sam = new ScriptedReader();
+    const line = await openMockLine(createMockPath(), (bytes, l) => sam.feed(bytes, (b) => l.emitData(b)));
     const times: number[] = [];
-    const origFeed = sam.feed.bind(sam);
-    sam.feed = (bytes, send) => {
-      if (bytes.includes(Buffer.from([0x20, 0x01]))) times.push(Date.now());
-      origFeed(bytes, send);
+    const write = line.transport.write.bind(line.transport);
+    line.transport.write = (bytes, timeoutMs) => {
+      if (bytes.includes(Buffer.from([0x20, 0x01]))) times.push(performance.now()); // find card, as sent
+      return write(bytes, timeoutMs);
     };
-    await until(() => times.length >= 4, '4 polls');
+    const reader = new IdCardReader(bus, health, log, { ...fast, pollIntervalMs: 100 }); // below the floor: 300
+    reader.attach(line.transport);
+    try {
+      await until(() => times.length >= 4, '4 polls');
+    } finally {
+      reader.stop();
+      await line.transport.close();
+    }
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(290);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(298);
   });
 
   it('read failure (SW3 41) gives card.error "请重新放置身份证" and waits for the card to be placed again', async () => {

@@ -166,7 +166,7 @@ export class IdCardReader {
       this.schedule(gen, 50); // the old line's cycle is still unwinding
       return;
     }
-    const started = Date.now();
+    const started = performance.now();
     this.cycling = true;
     try {
       await this.cycle(gen);
@@ -177,7 +177,7 @@ export class IdCardReader {
       this.cycling = false;
     }
     if (gen === this.generation)
-      this.schedule(gen, Math.max(0, started + this.o.pollIntervalMs - Date.now()));
+      this.schedule(gen, Math.max(0, Math.ceil(started + this.o.pollIntervalMs - performance.now())));
   }
 
   private async cycle(gen: number): Promise<void> {

@@ -1,0 +1,393 @@
+// Gateway benchmark (DESIGN.md "Performance targets"):
+//   - SOS press → durably stored and PUBACKed, p99, while 10,000 devices heartbeat every 30 s
+//   - gateway ingest rate vs the raw aedes broker's QoS 1 rate, measured in the same run
+//   - no event lost or stored twice
+// The broker under test runs in a child process (this file with `--child raw|gateway`), the
+// devices in this process: 10,000 light raw-socket MQTT 3.1.1 clients for the heartbeats and
+// MQTT.js clients for the measured presses.
+// Run alone: `npx tsx bench/run.ts gateway` (or `npm run bench -- gateway`).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { BenchResult } from './types.ts';
+
+const SITE = 'load';
+const SECRET = 'bench-secret';
+const BACKGROUND = Number(process.env.LINLI_BENCH_DEVICES ?? 10_000);
+const HB_INTERVAL_S = 30;
+const PRESSES = 400;
+const PRESS_SPREAD_S = 12;
+const TP_CLIENTS = 20;
+const TP_WINDOW = 16;
+const TP_SECONDS = 8;
+
+// ---------------------------------------------------------------- child: the broker under test
+
+async function child(mode: string): Promise<void> {
+  if (mode === 'raw') {
+    const { Aedes } = await import('aedes');
+    const { createServer } = await import('node:net');
+    const broker = await Aedes.createBroker();
+    const server = createServer((s) => broker.handle(s));
+    server.listen(0, '127.0.0.1', () => {
+      process.stdout.write(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
+    });
+    return;
+  }
+  const { startGateway, silentLogger } = await import('../gateway/src/index.ts');
+  const devices = new Map<string, import('../gateway/src/types.ts').DeviceRecord>();
+  const rec = (id: string) => {
+    let d = devices.get(id);
+    if (!d) {
+      d = {
+        id,
+        site: SITE,
+        kind: 'pendant',
+        location: {},
+        heartbeatIntervalS: HB_INTERVAL_S,
+        offlineTimeoutS: 600,
+        retired: false,
+        createdAt: Date.now(),
+      };
+      devices.set(id, d);
+    }
+    return d;
+  };
+  for (let i = 0; i < BACKGROUND; i++) rec(`hb-${i}`);
+  const directory = {
+    authenticate: (u: string, p: Buffer | string) =>
+      /^(hb|press|tp)-\d+$/.test(u) && p.toString() === SECRET ? rec(u) : undefined,
+    get: (id: string) => devices.get(id),
+    list: () => [...devices.values()],
+    resident: () => undefined,
+  };
+  const dataDir = process.argv[4]!;
+  const gw = await startGateway({
+    config: {
+      site: SITE,
+      dataDir,
+      mqtt: { port: 0, wsPort: -1, host: '127.0.0.1', rateLimitPerS: 10_000, rateBurst: 10_000 },
+      http: { port: -1 },
+    },
+    env: {},
+    directory,
+    log: silentLogger,
+    noHttp: true,
+  });
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  process.stdout.write(`READY ${JSON.stringify({ port: gw.ports.mqtt })}\n`);
+  process.on('SIGTERM', () => {
+    const m = gw.engine.metrics;
+    const hist = m.render().split('\n').filter((l) => l.startsWith('linli_gateway_store_latency_seconds_bucket'));
+    process.stdout.write(`LOOP p50 ${(loop.percentile(50) / 1e6).toFixed(1)} p99 ${(loop.percentile(99) / 1e6).toFixed(1)} max ${(loop.max / 1e6).toFixed(1)} ms\n`);
+    process.stdout.write(`STORE ${hist.map((l) => l.replace('linli_gateway_store_latency_seconds_bucket', '')).join(' ')}\n`);
+    const stats = {
+      stored: m.eventsStored.values,
+      refused: [...m.refused.values],
+      duplicates: [...m.duplicates.values],
+      batches: m.batchSize.total,
+    };
+    process.stdout.write(`STATS ${JSON.stringify({ ...stats, stored: [...stats.stored] })}\n`);
+    gw.stop().then(() => process.exit(0));
+  });
+}
+
+// ---------------------------------------------------------------- load side
+
+function spawnChild(mode: string, dataDir = ''): Promise<{ proc: ChildProcess; port: number; lines: string[] }> {
+  const file = fileURLToPath(import.meta.url);
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${mode} broker did not start`)), 30_000);
+    proc.stdout!.on('data', (b: Buffer) => {
+      buf += b.toString();
+      let i = buf.indexOf('\n');
+      while (i >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        if (line.startsWith('READY ')) {
+          clearTimeout(timer);
+          resolve({ proc, port: (JSON.parse(line.slice(6)) as { port: number }).port, lines });
+        }
+        i = buf.indexOf('\n');
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`${mode} broker exited ${c}`)));
+  });
+}
+
+function stopChild(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+// Minimal MQTT 3.1.1 packets for the background fleet (no library per connection).
+function str(s: string): Buffer {
+  const b = Buffer.from(s);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(b.length);
+  return Buffer.concat([len, b]);
+}
+function remLen(n: number): Buffer {
+  const out: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+function connectPacket(clientId: string, user: string, pass: string, keepalive: number): Buffer {
+  const vh = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, keepalive >> 8, keepalive & 0xff])]);
+  const body = Buffer.concat([vh, str(clientId), str(user), str(pass)]);
+  return Buffer.concat([Buffer.from([0x10]), remLen(body.length), body]);
+}
+function publish0(topic: string, payload: string): Buffer {
+  const body = Buffer.concat([str(topic), Buffer.from(payload)]);
+  return Buffer.concat([Buffer.from([0x30]), remLen(body.length), body]);
+}
+
+interface Fleet {
+  connected: number;
+  heartbeats: number;
+  stop(): void;
+}
+
+async function startFleet(port: number, n: number): Promise<Fleet> {
+  const sockets: Socket[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const fleet: Fleet = {
+    connected: 0,
+    heartbeats: 0,
+    stop() {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+    },
+  };
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const id = `hb-${i}`;
+      const s = netConnect(port, '127.0.0.1');
+      sockets.push(s);
+      s.setNoDelay(true);
+      s.on('error', () => resolve());
+      s.once('data', (b) => {
+        if (b[0] === 0x20 && b[3] === 0) {
+          fleet.connected++;
+          const topic = `linli/v1/${SITE}/dev/${id}/hb`;
+          const beat = () => {
+            if (s.writable) {
+              s.write(publish0(topic, `{"ts":${Date.now()},"battery":90}`));
+              fleet.heartbeats++;
+            }
+          };
+          const start = setTimeout(
+            () => {
+              beat();
+              timers.push(setInterval(beat, HB_INTERVAL_S * 1000));
+            },
+            Math.random() * HB_INTERVAL_S * 1000,
+          );
+          timers.push(start);
+        }
+        s.on('data', () => {});
+        resolve();
+      });
+      s.once('connect', () => s.write(connectPacket(`linli-${SITE}-${id}`, id, SECRET, 90)));
+    });
+  for (let i = 0; i < n; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, k) => one(i + k)));
+  }
+  return fleet;
+}
+
+function client(port: number, id: string): Promise<MqttClient> {
+  const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+    clientId: `linli-${SITE}-${id}`,
+    username: id,
+    password: SECRET,
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 30_000,
+  });
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** QoS 1 throughput: TP_CLIENTS clients keep TP_WINDOW publishes in flight for TP_SECONDS. */
+async function throughput(port: number, type: string, acked: Set<string>): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: TP_CLIENTS }, (_, i) => client(port, `tp-${i}`)));
+  let done = 0;
+  let stop = false;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    let inflight = 0;
+    clients.forEach((c, ci) => {
+      const id = `tp-${ci}`;
+      let n = 0;
+      const send = () => {
+        if (stop) {
+          if (inflight === 0) resolve();
+          return;
+        }
+        const eventId = `${type}-${n++}`;
+        inflight++;
+        c.publish(
+          `linli/v1/${SITE}/dev/${id}/evt`,
+          JSON.stringify({ id: eventId, seq: n, ts: Date.now(), type }),
+          { qos: 1 },
+          (err) => {
+            inflight--;
+            if (!err) {
+              done++;
+              acked.add(`${id}/${eventId}`);
+            }
+            send();
+          },
+        );
+      };
+      for (let k = 0; k < TP_WINDOW; k++) send();
+    });
+    setTimeout(() => {
+      stop = true;
+    }, TP_SECONDS * 1000);
+  });
+  const rate = done / ((performance.now() - started) / 1000);
+  await Promise.all(clients.map((c) => c.endAsync()));
+  return rate;
+}
+
+/** PRESSES devices each press once, spread over PRESS_SPREAD_S; latency publish → PUBACK. */
+async function presses(port: number, acked: Set<string>): Promise<number[]> {
+  const lat: number[] = [];
+  const clients: MqttClient[] = [];
+  for (let i = 0; i < PRESSES; i += 50)
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(50, PRESSES - i) }, (_, k) => client(port, `press-${i + k}`)))));
+  await Promise.all(
+    clients.map(
+      (c, i) =>
+        new Promise<void>((resolve) => {
+          setTimeout(
+            () => {
+              const id = `press-${i}`;
+              const t0 = performance.now();
+              c.publish(
+                `linli/v1/${SITE}/dev/${id}/evt`,
+                JSON.stringify({ id: 'sos-1', seq: 1, ts: Date.now(), type: 'sos' }),
+                { qos: 1 },
+                (err) => {
+                  if (!err) {
+                    lat.push(performance.now() - t0);
+                    acked.add(`${id}/sos-1`);
+                  }
+                  resolve();
+                },
+              );
+            },
+            (i / PRESSES) * PRESS_SPREAD_S * 1000,
+          );
+        }),
+    ),
+  );
+  await Promise.all(clients.map((c) => c.endAsync()));
+  return lat.sort((a, b) => a - b);
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const log = (m: string) => console.log(`    ${m}`);
+  // 1. raw aedes QoS 1 rate (no hooks, no store)
+  const raw = await spawnChild('raw');
+  const rawRate = await throughput(raw.port, 'door.open', new Set());
+  await stopChild(raw.proc);
+  log(`raw aedes QoS 1: ${rawRate.toFixed(0)} msg/s`);
+
+  // 2. the gateway with 10,000 heartbeating devices
+  const dataDir = mkdtempSync(join(tmpdir(), 'linli-gw-bench-'));
+  const gw = await spawnChild('gateway', dataDir);
+  const t0 = performance.now();
+  const fleet = await startFleet(gw.port, BACKGROUND);
+  log(`${fleet.connected}/${BACKGROUND} devices connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const acked = new Set<string>();
+  const lat = await presses(gw.port, acked);
+  const p50 = percentile(lat, 50);
+  const p99 = percentile(lat, 99);
+  log(
+    `SOS press → stored + PUBACK: p50 ${p50.toFixed(1)} ms, p90 ${percentile(lat, 90).toFixed(1)}, p95 ${percentile(lat, 95).toFixed(1)}, p99 ${p99.toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} (${lat.length} presses)`,
+  );
+  const gwRate = await throughput(gw.port, 'door.open', acked);
+  log(`gateway ingest: ${gwRate.toFixed(0)} msg/s; heartbeats sent ${fleet.heartbeats}`);
+  fleet.stop();
+  await stopChild(gw.proc);
+  for (const l of gw.lines) if (/^(STATS|LOOP|STORE) /.test(l)) log(l);
+
+  // 3. nothing lost, nothing twice
+  const { openDb } = await import('../gateway/src/db/open.ts');
+  const db = openDb(join(dataDir, 'gateway.db'));
+  const rows = db.prepare('SELECT device_id, event_id FROM events').all() as { device_id: string; event_id: string }[];
+  const alerts = (db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE type = 'sos'").get() as { n: number }).n;
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  const stored = new Set(rows.map((r) => `${r.device_id}/${r.event_id}`));
+  const lost = [...acked].filter((k) => !stored.has(k)).length;
+  const twice = rows.length - stored.size;
+  log(`acknowledged ${acked.size}, stored ${rows.length}, lost ${lost}, stored twice ${twice}, sos alerts ${alerts}`);
+
+  const ratio = (gwRate / rawRate) * 100;
+  const devices = `${fleet.connected.toLocaleString('en')} devices heartbeating every ${HB_INTERVAL_S} s`;
+  return [
+    {
+      name: `SOS press → stored + PUBACK p99 (${devices})`,
+      value: Math.round(p99 * 10) / 10,
+      unit: 'ms',
+      target: '≤ 50 ms',
+      pass: p99 <= 50 && fleet.connected === BACKGROUND,
+      detail: `p50 ${p50.toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms, ${lat.length} presses from distinct devices over ${PRESS_SPREAD_S} s`,
+    },
+    {
+      name: 'gateway ingest rate vs raw aedes QoS 1',
+      value: Math.round(ratio),
+      unit: '%',
+      target: '≥ 50 %',
+      pass: ratio >= 50,
+      baseline: `raw aedes QoS 1: ${Math.round(rawRate).toLocaleString('en')} msg/s; gateway: ${Math.round(gwRate).toLocaleString('en')} msg/s`,
+      detail: `${TP_CLIENTS} clients × ${TP_WINDOW} in flight, ${TP_SECONDS} s each; gateway with the ${devices}`,
+    },
+    {
+      name: 'events lost or stored twice',
+      value: lost + twice,
+      unit: 'events',
+      target: '0',
+      pass: lost + twice === 0 && acked.size > 0,
+      detail: `${acked.size} acknowledged, ${rows.length} stored`,
+    },
+  ];
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3] ?? 'gateway');

@@ -3,6 +3,7 @@
 // better-sqlite3 transactions opened with BEGIN IMMEDIATE make each step atomic, also between
 // processes sharing the same database file.
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { KioskConfig } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { KioskBus } from '../events.ts';
@@ -157,6 +158,8 @@ export class QueueEngine {
   }
 
   stop(): void {
+    if (this.changedTimer) clearTimeout(this.changedTimer);
+    this.changedTimer = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -180,24 +183,20 @@ export class QueueEngine {
     const dayStart = zonedToUtc(day, '00:00', this.config.timeZone);
     const result = this.db
       .transaction(() => {
-        const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'day'").get() as
+        const stored = this.stmt("SELECT value FROM meta WHERE key = 'day'").get() as
           | { value: string }
           | undefined;
-        const expired = this.db
-          .prepare(
-            `UPDATE tickets SET state = 'expired', finished_at = ? WHERE day < ? AND state IN ('waiting', 'called', 'serving')`,
-          )
-          .run(now, day).changes;
-        const missed = this.db
-          .prepare(`UPDATE appointments SET state = 'missed' WHERE state = 'booked' AND slot_at < ?`)
-          .run(dayStart).changes;
+        const expired = this.stmt(
+          `UPDATE tickets SET state = 'expired', finished_at = ? WHERE day < ? AND state IN ('waiting', 'called', 'serving')`,
+        ).run(now, day).changes;
+        const missed = this.stmt(
+          `UPDATE appointments SET state = 'missed' WHERE state = 'booked' AND slot_at < ?`,
+        ).run(dayStart).changes;
         if (stored?.value !== day) {
-          this.db.prepare('UPDATE windows SET normal_streak = 0').run();
-          this.db
-            .prepare(
-              "INSERT INTO meta (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-            )
-            .run(day, day);
+          this.stmt('UPDATE windows SET normal_streak = 0').run();
+          this.stmt(
+            "INSERT INTO meta (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+          ).run(day, day);
         }
         return { expired, missed, changed: stored?.value !== day };
       })
@@ -218,25 +217,23 @@ export class QueueEngine {
   // ---- services and windows --------------------------------------------------------------
 
   services(includeInactive = false): Service[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM services ${includeInactive ? '' : 'WHERE active = 1'} ORDER BY sort, id`)
-      .all() as ServiceRow[];
+    const rows = this.stmt(
+      `SELECT * FROM services ${includeInactive ? '' : 'WHERE active = 1'} ORDER BY sort, id`,
+    ).all() as ServiceRow[];
     return rows.map(toService);
   }
 
   service(id: string): Service {
-    const row = this.db.prepare('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
+    const row = this.stmt('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
     if (!row) throw new QueueError('NOT_FOUND', `没有这项业务：${id}`, `no such service: ${id}`);
     return toService(row);
   }
 
   windows(): Window[] {
-    const rows = this.db
-      .prepare(
-        'SELECT w.*, s.display_name AS staff_name FROM windows w LEFT JOIN staff s ON s.id = w.staff_id ORDER BY w.id',
-      )
-      .all() as (WindowRow & { staff_name: string | null })[];
-    const links = this.db.prepare('SELECT window_id, service_id FROM window_services').all() as {
+    const rows = this.stmt(
+      'SELECT w.*, s.display_name AS staff_name FROM windows w LEFT JOIN staff s ON s.id = w.staff_id ORDER BY w.id',
+    ).all() as (WindowRow & { staff_name: string | null })[];
+    const links = this.stmt('SELECT window_id, service_id FROM window_services').all() as {
       window_id: number;
       service_id: string;
     }[];
@@ -251,7 +248,7 @@ export class QueueEngine {
   }
 
   private windowRow(id: number): WindowRow {
-    const w = this.db.prepare('SELECT * FROM windows WHERE id = ?').get(id) as WindowRow | undefined;
+    const w = this.stmt('SELECT * FROM windows WHERE id = ?').get(id) as WindowRow | undefined;
     if (!w) throw new QueueError('NOT_FOUND', `没有${id}号窗口`, `no window ${id}`);
     if (w.active !== 1)
       throw new QueueError('WINDOW_INACTIVE', `${id}号窗口未启用`, `window ${id} is not active`);
@@ -260,7 +257,7 @@ export class QueueEngine {
 
   private windowServices(id: number): string[] {
     return (
-      this.db.prepare('SELECT service_id FROM window_services WHERE window_id = ?').all(id) as {
+      this.stmt('SELECT service_id FROM window_services WHERE window_id = ?').all(id) as {
         service_id: string;
       }[]
     ).map((r) => r.service_id);
@@ -284,8 +281,8 @@ export class QueueEngine {
         if (w.staff_id !== null && w.staff_id !== actor.staffId && actor.role !== 'admin') {
           throw new QueueError('CONFLICT', `${windowId}号窗口已有人登录`, `window ${windowId} is taken`);
         }
-        this.db.prepare('UPDATE windows SET staff_id = NULL WHERE staff_id = ?').run(actor.staffId);
-        this.db.prepare('UPDATE windows SET staff_id = ? WHERE id = ?').run(actor.staffId, windowId);
+        this.stmt('UPDATE windows SET staff_id = NULL WHERE staff_id = ?').run(actor.staffId);
+        this.stmt('UPDATE windows SET staff_id = ? WHERE id = ?').run(actor.staffId, windowId);
         writeAudit(this.db, now, actor, 'window.sign-in', `window:${windowId}`);
       })
       .immediate();
@@ -299,7 +296,7 @@ export class QueueEngine {
       .transaction(() => {
         const w = this.windowRow(windowId);
         this.assertAtWindow(w, actor);
-        this.db.prepare('UPDATE windows SET staff_id = NULL WHERE id = ?').run(windowId);
+        this.stmt('UPDATE windows SET staff_id = NULL WHERE id = ?').run(windowId);
         writeAudit(this.db, now, actor, 'window.sign-out', `window:${windowId}`);
       })
       .immediate();
@@ -309,16 +306,16 @@ export class QueueEngine {
   // ---- views ----------------------------------------------------------------------------
 
   row(id: string): TicketRow {
-    const r = this.db.prepare('SELECT * FROM tickets WHERE id = ?').get(id) as TicketRow | undefined;
+    const r = this.stmt('SELECT * FROM tickets WHERE id = ?').get(id) as TicketRow | undefined;
     if (!r) throw new QueueError('NOT_FOUND', '没有这张号票', `no such ticket: ${id}`);
     return r;
   }
 
   /** The resident's current ticket for a token (a transfer keeps the token; the newest wins). */
   rowByToken(token: string): TicketRow {
-    const r = this.db
-      .prepare('SELECT * FROM tickets WHERE token = ? ORDER BY queued_at DESC, rowid DESC LIMIT 1')
-      .get(token) as TicketRow | undefined;
+    const r = this.stmt(
+      'SELECT * FROM tickets WHERE token = ? ORDER BY queued_at DESC, rowid DESC LIMIT 1',
+    ).get(token) as TicketRow | undefined;
     if (!r) throw new QueueError('NOT_FOUND', '没有这张号票', 'no such ticket');
     return r;
   }
@@ -375,58 +372,129 @@ export class QueueEngine {
     limit?: number;
   }) {
     const day = filter.day ?? this.today();
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM tickets WHERE day = ? AND (? IS NULL OR state = ?) AND (? IS NULL OR service_id = ?)
+    const rows = this.stmt(
+      `SELECT * FROM tickets WHERE day = ? AND (? IS NULL OR state = ?) AND (? IS NULL OR service_id = ?)
          AND (? IS NULL OR window_id = ?) ORDER BY arrived_at, rowid LIMIT ?`,
-      )
-      .all(
-        day,
-        filter.state ?? null,
-        filter.state ?? null,
-        filter.serviceId ?? null,
-        filter.serviceId ?? null,
-        filter.windowId ?? null,
-        filter.windowId ?? null,
-        filter.limit ?? 1000,
-      ) as TicketRow[];
+    ).all(
+      day,
+      filter.state ?? null,
+      filter.state ?? null,
+      filter.serviceId ?? null,
+      filter.serviceId ?? null,
+      filter.windowId ?? null,
+      filter.windowId ?? null,
+      filter.limit ?? 1000,
+    ) as TicketRow[];
     const svcs = new Map(this.services(true).map((s) => [s.id, s]));
     return rows.map((r) => this.staffView(r, svcs.get(r.service_id)));
   }
 
   // ---- people ahead and estimated wait ------------------------------------------------------
 
-  private candidates(serviceIds: string[], day: string): (Candidate & { serviceId: string })[] {
-    if (serviceIds.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT rowid AS tie, id, priority_class, order_at, slot_at, service_id FROM tickets
-         WHERE state = 'waiting' AND day = ? AND service_id IN (${serviceIds.map(() => '?').join(',')})`,
-      )
-      .all(day, ...serviceIds) as {
-      tie: number;
-      id: string;
-      priority_class: string;
-      order_at: number;
-      slot_at: number | null;
-      service_id: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      priority: r.priority_class !== 'normal',
-      orderAt: r.order_at,
-      slotAt: r.slot_at,
-      tie: r.tie,
-      serviceId: r.service_id,
-    }));
+  private readonly headSql = {
+    due: 'slot_at IS NOT NULL AND slot_at <= @now ORDER BY slot_at, order_at, rowid',
+    early: 'slot_at > @now ORDER BY slot_at, order_at, rowid',
+    priority: "slot_at IS NULL AND priority_class != 'normal' ORDER BY order_at, rowid",
+    normal: "slot_at IS NULL AND priority_class = 'normal' ORDER BY order_at, rowid",
+  };
+
+  /**
+   * The head of each class (due appointments, early appointments, priority and normal walk-ins)
+   * over the given services. Within a class every policy orders by time, so the policy's first
+   * pick over all waiting tickets is always one of these heads.
+   */
+  private heads(serviceIds: string[], day: string, now: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (const where of Object.values(this.headSql)) {
+      let best: Candidate | undefined;
+      for (const serviceId of serviceIds) {
+        const r = this.stmt(
+          `SELECT rowid AS tie, id, priority_class, order_at, slot_at FROM tickets
+           WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where} LIMIT 1`,
+        ).get({ serviceId, day, now }) as
+          | { tie: number; id: string; priority_class: string; order_at: number; slot_at: number | null }
+          | undefined;
+        if (!r) continue;
+        const c: Candidate = {
+          id: r.id,
+          priority: r.priority_class !== 'normal',
+          orderAt: r.order_at,
+          slotAt: r.slot_at,
+          tie: r.tie,
+        };
+        if (!best || callOrder([best, c], now, this.policy)[0] === c) best = c;
+      }
+      if (best) out.push(best);
+    }
+    return out;
   }
 
-  /** Waiting tickets of the same service called before this one, in the policy's order. */
+  private readonly stmts = new Map<string, Statement<unknown[]>>();
+  private stmt(sql: string): Statement<unknown[]> {
+    let st = this.stmts.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.stmts.set(sql, st);
+    }
+    return st;
+  }
+
+  /**
+   * Waiting tickets of the same service called before this one, in the policy's order (for a
+   * 'ratio' queue counted from a fresh streak). Counted in SQL over the covering index; the
+   * result equals the ticket's index in callOrder() over all waiting tickets (tested).
+   */
   peopleAhead(r: TicketRow): number {
     if (r.state !== 'waiting') return 0;
-    const order = callOrder(this.candidates([r.service_id], r.day), this.clock.now(), this.policy);
-    const i = order.findIndex((c) => c.id === r.id);
-    return Math.max(i, 0);
+    const now = this.clock.now();
+    const tie = (this.stmt('SELECT rowid AS tie FROM tickets WHERE id = ?').get(r.id) as { tie: number }).tie;
+    const p = { serviceId: r.service_id, day: r.day, now, o: r.order_at, tie, slot: r.slot_at ?? 0 };
+    const count = (where: string, extra: Record<string, number> = {}) =>
+      (
+        this.stmt(
+          `SELECT COUNT(*) AS n FROM tickets WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where}`,
+        ).get({ ...p, ...extra }) as { n: number }
+      ).n;
+    const before = '(order_at < @o OR (order_at = @o AND rowid < @tie))';
+    const due = count('slot_at IS NOT NULL AND slot_at <= @now');
+    if (r.slot_at !== null && r.slot_at <= now)
+      return count(
+        `slot_at IS NOT NULL AND slot_at <= @now AND (slot_at < @slot OR (slot_at = @slot AND ${before}))`,
+      );
+    const pri = count("slot_at IS NULL AND priority_class != 'normal'");
+    const nor = count("slot_at IS NULL AND priority_class = 'normal'");
+    if (r.slot_at !== null)
+      return (
+        due + pri + nor + count(`slot_at > @now AND (slot_at < @slot OR (slot_at = @slot AND ${before}))`)
+      );
+    const isPri = r.priority_class !== 'normal';
+    const sameBefore = count(
+      `slot_at IS NULL AND priority_class ${isPri ? '!=' : '='} 'normal' AND ${before}`,
+    );
+    const q = this.config.queue;
+    switch (q.policy) {
+      case 'strict':
+        return due + sameBefore + (isPri ? 0 : pri);
+      case 'ratio':
+        return (
+          due +
+          sameBefore +
+          (isPri
+            ? Math.min(nor, (sameBefore + 1) * q.normalPerPriority)
+            : Math.min(pri, Math.floor(sameBefore / q.normalPerPriority)))
+        );
+      case 'weighted': {
+        const score = (now - r.order_at) * (isPri ? q.priorityWeight : 1);
+        const other = `slot_at IS NULL AND priority_class ${isPri ? '=' : '!='} 'normal' AND (@now - order_at) * @w`;
+        const w = isPri ? 1 : q.priorityWeight;
+        return (
+          due +
+          sameBefore +
+          count(`${other} > @score`, { w, score }) +
+          count(`${other} = @score AND ${before}`, { w, score })
+        );
+      }
+    }
   }
 
   /** Median service time of the last 20 finished tickets of the service (30 days), else its expected time. */
@@ -434,18 +502,16 @@ export class QueueEngine {
     const now = this.clock.now();
     const cached = this.avgCache.get(serviceId);
     if (cached && now - cached.at < 60_000) return cached.seconds;
-    const rows = this.db
-      .prepare(
-        `SELECT finished_at - started_at AS d FROM tickets WHERE service_id = ? AND state = 'done'
+    const rows = this.stmt(
+      `SELECT finished_at - started_at AS d FROM tickets WHERE service_id = ? AND state = 'done'
          AND started_at IS NOT NULL AND finished_at > ? ORDER BY finished_at DESC LIMIT 20`,
-      )
-      .all(serviceId, now - 30 * 86_400_000) as { d: number }[];
+    ).all(serviceId, now - 30 * 86_400_000) as { d: number }[];
     let seconds: number;
     if (rows.length >= 3) {
       const d = rows.map((x) => x.d).sort((a, b) => a - b);
       seconds = Math.max(30, Math.round((d[Math.floor((d.length - 1) / 2)] as number) / 1000));
     } else {
-      const row = this.db.prepare('SELECT expected_service_s FROM services WHERE id = ?').get(serviceId) as
+      const row = this.stmt('SELECT expected_service_s FROM services WHERE id = ?').get(serviceId) as
         | { expected_service_s: number }
         | undefined;
       seconds = row?.expected_service_s ?? 600;
@@ -456,12 +522,10 @@ export class QueueEngine {
 
   /** Windows that can serve the service: staffed ones, else all active ones, at least one. */
   private windowsFor(serviceId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS all_n, SUM(w.staff_id IS NOT NULL) AS staffed FROM windows w
-         JOIN window_services ws ON ws.window_id = w.id WHERE ws.service_id = ? AND w.active = 1`,
-      )
-      .get(serviceId) as { all_n: number; staffed: number | null };
+    const row = this.stmt(
+      `SELECT COUNT(*) AS all_n, SUM(w.staff_id IS NOT NULL) AS staffed FROM windows w
+       JOIN window_services ws ON ws.window_id = w.id WHERE ws.service_id = ? AND w.active = 1`,
+    ).get(serviceId) as { all_n: number; staffed: number | null };
     return Math.max(1, row.staffed || row.all_n);
   }
 
@@ -475,12 +539,10 @@ export class QueueEngine {
     const at = localParts(now, this.config.timeZone);
     const counts = new Map(
       (
-        this.db
-          .prepare(
-            `SELECT service_id, COUNT(*) AS n, SUM(priority_class != 'normal') AS p FROM tickets
+        this.stmt(
+          `SELECT service_id, COUNT(*) AS n, SUM(priority_class != 'normal') AS p FROM tickets
              WHERE day = ? AND state = 'waiting' GROUP BY service_id`,
-          )
-          .all(day) as { service_id: string; n: number; p: number }[]
+        ).all(day) as { service_id: string; n: number; p: number }[]
       ).map((r) => [r.service_id, r]),
     );
     const services = this.services().map((s) => {
@@ -498,13 +560,11 @@ export class QueueEngine {
         estimatedWaitMin: this.estimateWaitMin(s.id, waiting),
       };
     });
-    const current = this.db
-      .prepare(
-        `SELECT window_id, number, state FROM tickets WHERE day = ? AND state IN ('called', 'serving')`,
-      )
-      .all(day) as { window_id: number; number: string; state: string }[];
+    const current = this.stmt(
+      `SELECT window_id, number, state FROM tickets WHERE day = ? AND state IN ('called', 'serving')`,
+    ).all(day) as { window_id: number; number: string; state: string }[];
     const windows = (
-      this.db.prepare('SELECT * FROM windows WHERE active = 1 ORDER BY id').all() as WindowRow[]
+      this.stmt('SELECT * FROM windows WHERE active = 1 ORDER BY id').all() as WindowRow[]
     ).map((w) => {
       const c = current.find((x) => x.window_id === w.id);
       return {
@@ -514,12 +574,10 @@ export class QueueEngine {
         current: c ? { number: c.number, state: c.state } : null,
       };
     });
-    const recent = this.db
-      .prepare(
-        `SELECT number, window_id, service_id, called_at FROM tickets WHERE day = ? AND called_at IS NOT NULL
+    const recent = this.stmt(
+      `SELECT number, window_id, service_id, called_at FROM tickets WHERE day = ? AND called_at IS NOT NULL
          AND window_id IS NOT NULL ORDER BY called_at DESC LIMIT 10`,
-      )
-      .all(day) as { number: string; window_id: number; service_id: string; called_at: number }[];
+    ).all(day) as { number: string; window_id: number; service_id: string; called_at: number }[];
     return {
       day,
       at: now,
@@ -535,7 +593,29 @@ export class QueueEngine {
     };
   }
 
+  private changedAt = -Infinity;
+  private changedTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Publishes queue.changed: at once when none went out in the last 50 ms, else once at the end
+   * of that interval, so a burst of issues costs one snapshot, not one each.
+   */
   private emitChanged(): void {
+    const since = performance.now() - this.changedAt;
+    if (this.changedTimer) return;
+    if (since >= 50) return this.publishChanged();
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = undefined;
+      try {
+        this.publishChanged();
+      } catch (err) {
+        this.log?.error({ err }, 'queue.changed failed');
+      }
+    }, 50 - since);
+  }
+
+  private publishChanged(): void {
+    this.changedAt = performance.now();
     const snap = this.snapshot();
     this.bus.emit('queue.changed', {
       day: snap.day,
@@ -593,17 +673,15 @@ export class QueueEngine {
             `${svc.nameEn} needs an ID card`,
           );
         if (req.identity) {
-          const open = this.db
-            .prepare(
-              `SELECT * FROM tickets WHERE id_hash = ? AND service_id = ? AND day = ?
+          const open = this.stmt(
+            `SELECT * FROM tickets WHERE id_hash = ? AND service_id = ? AND day = ?
                AND state IN ('waiting', 'called', 'serving') LIMIT 1`,
-            )
-            .get(req.identity.idHash, svc.id, day) as TicketRow | undefined;
+          ).get(req.identity.idHash, svc.id, day) as TicketRow | undefined;
           if (open) return { row: open, reused: true };
         }
-        const { n } = this.db
-          .prepare('SELECT COUNT(*) AS n FROM tickets WHERE service_id = ? AND day = ? AND seq IS NOT NULL')
-          .get(svc.id, day) as { n: number };
+        const { n } = this.stmt(
+          'SELECT COUNT(*) AS n FROM tickets WHERE service_id = ? AND day = ? AND seq IS NOT NULL',
+        ).get(svc.id, day) as { n: number };
         const seq = svc.rangeStart + n;
         if (n >= svc.dailyCap || seq > svc.rangeEnd)
           throw new QueueError(
@@ -616,30 +694,28 @@ export class QueueEngine {
         const cls = req.priorityClass ?? this.autoClass(req.identity, now);
         const id = randomUUID();
         const token = randomBytes(18).toString('base64url');
-        this.db
-          .prepare(
-            `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
+        this.stmt(
+          `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
              name_masked, appointment_id, slot_at, state, arrived_at, queued_at, order_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?)`,
-          )
-          .run(
-            id,
-            token,
-            day,
-            svc.id,
-            seq,
-            number,
-            cls,
-            req.source,
-            req.identity?.idHash ?? null,
-            req.identity?.idMasked ?? null,
-            req.identity?.nameMasked ?? null,
-            req.appointmentId ?? null,
-            req.slotAt ?? null,
-            now,
-            now,
-            now,
-          );
+        ).run(
+          id,
+          token,
+          day,
+          svc.id,
+          seq,
+          number,
+          cls,
+          req.source,
+          req.identity?.idHash ?? null,
+          req.identity?.idMasked ?? null,
+          req.identity?.nameMasked ?? null,
+          req.appointmentId ?? null,
+          req.slotAt ?? null,
+          now,
+          now,
+          now,
+        );
         this.event(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
         if (actor) writeAudit(this.db, now, actor, 'ticket.issue', `ticket:${id}`, { number, cls });
         inTx?.(id);
@@ -710,11 +786,9 @@ export class QueueEngine {
     staffId: number | null,
     data?: unknown,
   ) {
-    this.db
-      .prepare(
-        'INSERT INTO ticket_events (ticket_id, type, at, window_id, staff_id, data) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(ticketId, type, at, windowId, staffId, data === undefined ? null : JSON.stringify(data));
+    this.stmt(
+      'INSERT INTO ticket_events (ticket_id, type, at, window_id, staff_id, data) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(ticketId, type, at, windowId, staffId, data === undefined ? null : JSON.stringify(data));
   }
 
   // ---- calling ----------------------------------------------------------------------------
@@ -728,13 +802,14 @@ export class QueueEngine {
         const w = this.windowRow(windowId);
         this.assertAtWindow(w, actor);
         this.assertFree(windowId);
-        const cands = this.candidates(this.windowServices(windowId), day);
-        const pick = callOrder(cands, now, this.policy, w.normal_streak)[0];
+        const heads = this.heads(this.windowServices(windowId), day, now);
+        const pick = callOrder(heads, now, this.policy, w.normal_streak)[0];
         if (!pick) throw new QueueError('QUEUE_EMPTY', '没有等候的号', 'nobody is waiting');
         this.markCalled(pick.id, w, actor, now);
-        this.db
-          .prepare('UPDATE windows SET normal_streak = ? WHERE id = ?')
-          .run(nextStreak(pick, w.normal_streak, now), windowId);
+        this.stmt('UPDATE windows SET normal_streak = ? WHERE id = ?').run(
+          nextStreak(pick, w.normal_streak, now),
+          windowId,
+        );
         writeAudit(this.db, now, actor, 'ticket.call-next', `ticket:${pick.id}`, { windowId });
         return this.row(pick.id);
       })
@@ -768,9 +843,9 @@ export class QueueEngine {
   }
 
   private assertFree(windowId: number): void {
-    const busy = this.db
-      .prepare(`SELECT number FROM tickets WHERE window_id = ? AND state IN ('called', 'serving') LIMIT 1`)
-      .get(windowId) as { number: string } | undefined;
+    const busy = this.stmt(
+      `SELECT number FROM tickets WHERE window_id = ? AND state IN ('called', 'serving') LIMIT 1`,
+    ).get(windowId) as { number: string } | undefined;
     if (busy)
       throw new QueueError(
         'WINDOW_BUSY',
@@ -781,12 +856,10 @@ export class QueueEngine {
   }
 
   private markCalled(id: string, w: WindowRow, actor: Actor, now: number): void {
-    const changes = this.db
-      .prepare(
-        `UPDATE tickets SET state = 'called', window_id = ?, staff_id = ?, called_at = ?,
+    const changes = this.stmt(
+      `UPDATE tickets SET state = 'called', window_id = ?, staff_id = ?, called_at = ?,
          first_called_at = COALESCE(first_called_at, ?), recalls = 0 WHERE id = ? AND state = 'waiting'`,
-      )
-      .run(w.id, actor.staffId, now, now, id).changes;
+    ).run(w.id, actor.staffId, now, now, id).changes;
     if (changes !== 1)
       throw new QueueError('CONFLICT', '这张号票刚被叫走', 'the ticket was just called elsewhere');
     this.event(id, 'called', now, w.id, actor.staffId);
@@ -795,7 +868,7 @@ export class QueueEngine {
   private afterCall(row: TicketRow, type: 'ticket.called' | 'ticket.recalled', now: number): StaffTicket {
     const svc = this.service(row.service_id);
     const windowId = row.window_id as number;
-    const w = this.db.prepare('SELECT name FROM windows WHERE id = ?').get(windowId) as { name: string };
+    const w = this.stmt('SELECT name FROM windows WHERE id = ?').get(windowId) as { name: string };
     const text = callText(row.number, windowId);
     this.bus.emit(type, {
       ticket: this.publicView(row, svc),
@@ -834,7 +907,7 @@ export class QueueEngine {
     const row = this.db
       .transaction(() => {
         const t = this.atWindow(ticketId, actor, ['called'], 'recall');
-        this.db.prepare('UPDATE tickets SET recalls = recalls + 1 WHERE id = ?').run(t.id);
+        this.stmt('UPDATE tickets SET recalls = recalls + 1 WHERE id = ?').run(t.id);
         this.event(t.id, 'recalled', now, t.window_id, actor.staffId);
         writeAudit(this.db, now, actor, 'ticket.recall', `ticket:${t.id}`);
         return this.row(t.id);
@@ -880,7 +953,7 @@ export class QueueEngine {
   /** The resident sat down at the window: called → serving. */
   startServing(ticketId: string, actor: Actor): StaffTicket {
     const { row, now } = this.transition(ticketId, actor, ['called'], 'start', (t, at) => {
-      this.db.prepare(`UPDATE tickets SET state = 'serving', started_at = ? WHERE id = ?`).run(at, t.id);
+      this.stmt(`UPDATE tickets SET state = 'serving', started_at = ? WHERE id = ?`).run(at, t.id);
     });
     return this.emitTicket('started', row, now);
   }
@@ -892,12 +965,10 @@ export class QueueEngine {
       ['called', 'serving'],
       'finish',
       (t, at) => {
-        this.db
-          .prepare(
-            `UPDATE tickets SET state = 'done', started_at = COALESCE(started_at, called_at), finished_at = ?,
+        this.stmt(
+          `UPDATE tickets SET state = 'done', started_at = COALESCE(started_at, called_at), finished_at = ?,
              outcome = ?, note = ?, staff_id = ? WHERE id = ?`,
-          )
-          .run(at, outcome, note ?? null, actor.staffId, t.id);
+        ).run(at, outcome, note ?? null, actor.staffId, t.id);
       },
       { outcome },
     );
@@ -915,7 +986,7 @@ export class QueueEngine {
           `recall ${need} times first (recalled ${t.recalls})`,
           { recalls: t.recalls, needed: need },
         );
-      this.db.prepare(`UPDATE tickets SET state = 'no-show', finished_at = ? WHERE id = ?`).run(at, t.id);
+      this.stmt(`UPDATE tickets SET state = 'no-show', finished_at = ? WHERE id = ?`).run(at, t.id);
     });
     return this.emitTicket('no-show', row, now);
   }
@@ -930,12 +1001,10 @@ export class QueueEngine {
       'reactivate',
       (t, at) => {
         if (t.day !== day) this.badState(t, 'reactivate');
-        this.db
-          .prepare(
-            `UPDATE tickets SET state = 'waiting', order_at = ?, window_id = NULL, called_at = NULL, finished_at = NULL,
+        this.stmt(
+          `UPDATE tickets SET state = 'waiting', order_at = ?, window_id = NULL, called_at = NULL, finished_at = NULL,
            recalls = 0 WHERE id = ?`,
-          )
-          .run(at, t.id);
+        ).run(at, t.id);
       },
     );
     return this.emitTicket('reactivated', row, now);
@@ -943,7 +1012,7 @@ export class QueueEngine {
 
   cancel(ticketId: string, actor: Actor): StaffTicket {
     const { row, now } = this.transition(ticketId, actor, ['waiting', 'called'], 'cancel', (t, at) => {
-      this.db.prepare(`UPDATE tickets SET state = 'cancelled', finished_at = ? WHERE id = ?`).run(at, t.id);
+      this.stmt(`UPDATE tickets SET state = 'cancelled', finished_at = ? WHERE id = ?`).run(at, t.id);
     });
     return this.emitTicket('cancelled', row, now);
   }
@@ -956,7 +1025,7 @@ export class QueueEngine {
       ['waiting'],
       'priority',
       (t) => {
-        this.db.prepare('UPDATE tickets SET priority_class = ? WHERE id = ?').run(priorityClass, t.id);
+        this.stmt('UPDATE tickets SET priority_class = ? WHERE id = ?').run(priorityClass, t.id);
       },
       { priorityClass },
     );
@@ -982,34 +1051,30 @@ export class QueueEngine {
       (t, at) => {
         if (t.service_id === serviceId)
           throw new QueueError('CONFLICT', '已经在这项业务的队列中', 'already in that queue');
-        this.db
-          .prepare(
-            `UPDATE tickets SET state = 'transferred', finished_at = ?, started_at = COALESCE(started_at, called_at),
+        this.stmt(
+          `UPDATE tickets SET state = 'transferred', finished_at = ?, started_at = COALESCE(started_at, called_at),
              note = ? WHERE id = ?`,
-          )
-          .run(at, note ?? null, t.id);
+        ).run(at, note ?? null, t.id);
         newId = randomUUID();
-        this.db
-          .prepare(
-            `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
+        this.stmt(
+          `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
              name_masked, state, arrived_at, queued_at, order_at, transferred_from)
              VALUES (?, ?, ?, ?, NULL, ?, ?, 'transfer', ?, ?, ?, 'waiting', ?, ?, ?, ?)`,
-          )
-          .run(
-            newId,
-            t.token,
-            day,
-            serviceId,
-            t.number,
-            t.priority_class,
-            t.id_hash,
-            t.id_masked,
-            t.name_masked,
-            t.arrived_at,
-            at,
-            t.arrived_at,
-            t.id,
-          );
+        ).run(
+          newId,
+          t.token,
+          day,
+          serviceId,
+          t.number,
+          t.priority_class,
+          t.id_hash,
+          t.id_masked,
+          t.name_masked,
+          t.arrived_at,
+          at,
+          t.arrived_at,
+          t.id,
+        );
         this.event(newId, 'transferred-in', at, null, actor.staffId, { from: t.id });
       },
       { to: serviceId },
@@ -1054,11 +1119,9 @@ export class QueueEngine {
         if (t.state !== 'done') this.badState(t, 'rate');
         if (t.rating !== null)
           throw new QueueError('ALREADY_RATED', '已经评价过了，谢谢', 'already rated, thank you');
-        this.db
-          .prepare(
-            'UPDATE tickets SET rating = ?, rating_reason = ?, rating_comment = ?, rated_at = ? WHERE id = ?',
-          )
-          .run(rating, reason ?? null, comment ?? null, now, t.id);
+        this.stmt(
+          'UPDATE tickets SET rating = ?, rating_reason = ?, rating_comment = ?, rated_at = ? WHERE id = ?',
+        ).run(rating, reason ?? null, comment ?? null, now, t.id);
         this.event(t.id, 'rated', now, t.window_id, null, { rating });
         return this.row(t.id);
       })
@@ -1070,12 +1133,10 @@ export class QueueEngine {
 
   /** Ratings of 不满意 / 非常不满意 for follow-up, newest first. */
   badRatings(opts: { open?: boolean; limit?: number } = {}) {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM tickets WHERE rating IS NOT NULL AND rating <= 2 AND (? = 0 OR followup_at IS NULL)
+    const rows = this.stmt(
+      `SELECT * FROM tickets WHERE rating IS NOT NULL AND rating <= 2 AND (? = 0 OR followup_at IS NULL)
          ORDER BY rated_at DESC LIMIT ?`,
-      )
-      .all(opts.open ? 1 : 0, opts.limit ?? 200) as TicketRow[];
+    ).all(opts.open ? 1 : 0, opts.limit ?? 200) as TicketRow[];
     return rows.map((r) => ({
       ...this.staffView(r),
       ratingText: RATING_TEXT[r.rating as number],
@@ -1092,9 +1153,12 @@ export class QueueEngine {
       .transaction(() => {
         const t = this.row(ticketId);
         if (t.rating === null || t.rating > 2) this.badState(t, 'follow up');
-        this.db
-          .prepare('UPDATE tickets SET followup_at = ?, followup_by = ?, followup_note = ? WHERE id = ?')
-          .run(now, actor.staffId, note, t.id);
+        this.stmt('UPDATE tickets SET followup_at = ?, followup_by = ?, followup_note = ? WHERE id = ?').run(
+          now,
+          actor.staffId,
+          note,
+          t.id,
+        );
         writeAudit(this.db, now, actor, 'rating.follow-up', `ticket:${t.id}`, { note });
       })
       .immediate();

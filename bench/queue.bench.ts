@@ -1,0 +1,166 @@
+// Queue engine benchmarks over real HTTP against a kiosk server in its own process:
+//   1. issue-ticket API, 50 concurrent clients: p99 latency (target ≤ 20 ms)
+//   2. call-next → 'ticket.called' received on the SSE stream: p99 (target ≤ 200 ms)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SseClient } from '../kiosk/test/api/sse-client.ts';
+import { startServerProcess } from '../kiosk/test/queue/fixtures/spawn.ts';
+import type { BenchResult } from './types.ts';
+
+const CLIENTS = 50;
+const PER_CLIENT = 30;
+const CALLS = 300;
+const PASSWORD = 'bench-pass-1';
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS + 5 });
+
+function http(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  cookie?: string,
+): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}),
+          ...(cookie ? { cookie } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: res.headers }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-bench-queue-'));
+  const server = await startServerProcess({
+    LINLI_KIOSK_DATA_DIR: dir,
+    LINLI_KIOSK_ADMIN_PASSWORD: PASSWORD,
+  });
+  try {
+    const base = server.base;
+    const login = await http(base, 'POST', '/api/auth/login', { username: 'admin', password: PASSWORD });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    for (const id of ['general', 'elderly-care']) {
+      await http(base, 'PATCH', `/api/admin/services/${id}`, { rangeEnd: 9999, dailyCap: 9999 }, cookie);
+    }
+
+    // 1a. issue-ticket, 50 concurrent clients, each pausing 0–1 s (uniform) between requests:
+    //     ~100 requests/s offered, far above a station's real rate (hundreds of tickets a day).
+    const issue = () => http(base, 'POST', '/api/tickets', { serviceId: 'general', identity: 'anonymous' });
+    for (let i = 0; i < 100; i++) await issue(); // warm-up
+    const lat: number[] = [];
+    let errors = 0;
+    let started = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let i = 0; i < PER_CLIENT; i++) {
+          await new Promise((r) => setTimeout(r, Math.random() * 1000));
+          const t0 = performance.now();
+          const r = await issue();
+          lat.push(performance.now() - t0);
+          if (r.status !== 201) errors++;
+        }
+      }),
+    );
+    let seconds = (performance.now() - started) / 1000;
+    lat.sort((a, b) => a - b);
+    const issueP99 = pct(lat, 99);
+    const rate = r2(lat.length / seconds);
+    console.log(
+      `issue-ticket (paced): ${lat.length} requests, ${CLIENTS} clients, ${rate} req/s, p50 ${r2(pct(lat, 50))} ms, p99 ${r2(issueP99)} ms, max ${r2(lat.at(-1) ?? 0)} ms, errors ${errors}`,
+    );
+
+    // 1b. Saturation: the same 50 clients with no pause (closed loop) — throughput and its latency.
+    const sat: number[] = [];
+    started = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let i = 0; i < 20; i++) {
+          const t0 = performance.now();
+          const r = await issue();
+          sat.push(performance.now() - t0);
+          if (r.status !== 201) errors++;
+        }
+      }),
+    );
+    seconds = (performance.now() - started) / 1000;
+    sat.sort((a, b) => a - b);
+    const satRate = r2(sat.length / seconds);
+    console.log(
+      `issue-ticket (saturated, closed loop): ${sat.length} requests, ${satRate} req/s, p50 ${r2(pct(sat, 50))} ms, p99 ${r2(pct(sat, 99))} ms`,
+    );
+
+    // 2. call-next → event on the SSE stream (three UIs connected: board, console, kiosk).
+    const streams = await Promise.all(
+      [1, 2, 3].map(() => SseClient.open(`${base}/api/stream?types=ticket.`)),
+    );
+    const watch = streams[0] as SseClient;
+    const ev: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const from = watch.events.length;
+      const t0 = performance.now();
+      const resP = http(base, 'POST', '/api/windows/4/call-next', undefined, cookie);
+      const e = await watch.next((x) => x.event === 'ticket.called', 5000, from);
+      ev.push(performance.now() - t0);
+      const res = await resP;
+      if (res.status !== 200) throw new Error(`call-next ${res.status}: ${JSON.stringify(res.body)}`);
+      void e;
+      await http(base, 'POST', `/api/tickets/${res.body.ticket.id}/finish`, { outcome: 'resolved' }, cookie);
+    }
+    for (const s of streams) s.close();
+    ev.sort((a, b) => a - b);
+    const callP99 = pct(ev, 99);
+    console.log(
+      `call-next → SSE event: ${ev.length} calls, p50 ${r2(pct(ev, 50))} ms, p99 ${r2(callP99)} ms, max ${r2(ev.at(-1) ?? 0)} ms`,
+    );
+
+    return [
+      {
+        name: `issue-ticket API p99 (${CLIENTS} concurrent clients, real HTTP, ~100 req/s)`,
+        value: r2(issueP99),
+        unit: 'ms',
+        target: '≤ 20 ms',
+        pass: issueP99 <= 20 && errors === 0,
+        detail: `${lat.length} requests at ${rate} req/s (each client pauses 0–1 s), p50 ${r2(pct(lat, 50))} ms, errors ${errors}; saturated closed loop: ${satRate} req/s, p99 ${r2(pct(sat, 99))} ms`,
+      },
+      {
+        name: 'call-next → event on the SSE stream p99',
+        value: r2(callP99),
+        unit: 'ms',
+        target: '≤ 200 ms',
+        pass: callP99 <= 200,
+        detail: `${ev.length} calls, p50 ${r2(pct(ev, 50))} ms, 3 stream clients`,
+      },
+    ];
+  } finally {
+    agent.destroy();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -35,7 +35,9 @@ async function child(mode: string): Promise<void> {
     const broker = await Aedes.createBroker();
     const server = createServer((s) => broker.handle(s));
     server.listen(0, '127.0.0.1', () => {
-      process.stdout.write(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
+      process.stdout.write(
+        `READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`,
+      );
     });
     return;
   }
@@ -85,9 +87,16 @@ async function child(mode: string): Promise<void> {
   process.stdout.write(`READY ${JSON.stringify({ port: gw.ports.mqtt })}\n`);
   process.on('SIGTERM', () => {
     const m = gw.engine.metrics;
-    const hist = m.render().split('\n').filter((l) => l.startsWith('linli_gateway_store_latency_seconds_bucket'));
-    process.stdout.write(`LOOP p50 ${(loop.percentile(50) / 1e6).toFixed(1)} p99 ${(loop.percentile(99) / 1e6).toFixed(1)} max ${(loop.max / 1e6).toFixed(1)} ms\n`);
-    process.stdout.write(`STORE ${hist.map((l) => l.replace('linli_gateway_store_latency_seconds_bucket', '')).join(' ')}\n`);
+    const hist = m
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('linli_gateway_store_latency_seconds_bucket'));
+    process.stdout.write(
+      `LOOP p50 ${(loop.percentile(50) / 1e6).toFixed(1)} p99 ${(loop.percentile(99) / 1e6).toFixed(1)} max ${(loop.max / 1e6).toFixed(1)} ms\n`,
+    );
+    process.stdout.write(
+      `STORE ${hist.map((l) => l.replace('linli_gateway_store_latency_seconds_bucket', '')).join(' ')}\n`,
+    );
     const stats = {
       stored: m.eventsStored.values,
       refused: [...m.refused.values],
@@ -101,7 +110,10 @@ async function child(mode: string): Promise<void> {
 
 // ---------------------------------------------------------------- load side
 
-function spawnChild(mode: string, dataDir = ''): Promise<{ proc: ChildProcess; port: number; lines: string[] }> {
+function spawnChild(
+  mode: string,
+  dataDir = '',
+): Promise<{ proc: ChildProcess; port: number; lines: string[] }> {
   const file = fileURLToPath(import.meta.url);
   const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -289,7 +301,11 @@ async function presses(port: number, acked: Set<string>): Promise<number[]> {
   const lat: number[] = [];
   const clients: MqttClient[] = [];
   for (let i = 0; i < PRESSES; i += 50)
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(50, PRESSES - i) }, (_, k) => client(port, `press-${i + k}`)))));
+    clients.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, PRESSES - i) }, (_, k) => client(port, `press-${i + k}`)),
+      )),
+    );
   await Promise.all(
     clients.map(
       (c, i) =>
@@ -333,7 +349,9 @@ export async function run(): Promise<BenchResult[]> {
   const gw = await spawnChild('gateway', dataDir);
   const t0 = performance.now();
   const fleet = await startFleet(gw.port, BACKGROUND);
-  log(`${fleet.connected}/${BACKGROUND} devices connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `${fleet.connected}/${BACKGROUND} devices connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const acked = new Set<string>();
   const lat = await presses(gw.port, acked);
   const p50 = percentile(lat, 50);
@@ -350,14 +368,19 @@ export async function run(): Promise<BenchResult[]> {
   // 3. nothing lost, nothing twice
   const { openDb } = await import('../gateway/src/db/open.ts');
   const db = openDb(join(dataDir, 'gateway.db'));
-  const rows = db.prepare('SELECT device_id, event_id FROM events').all() as { device_id: string; event_id: string }[];
+  const rows = db.prepare('SELECT device_id, event_id FROM events').all() as {
+    device_id: string;
+    event_id: string;
+  }[];
   const alerts = (db.prepare("SELECT COUNT(*) AS n FROM alerts WHERE type = 'sos'").get() as { n: number }).n;
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
   const stored = new Set(rows.map((r) => `${r.device_id}/${r.event_id}`));
   const lost = [...acked].filter((k) => !stored.has(k)).length;
   const twice = rows.length - stored.size;
-  log(`acknowledged ${acked.size}, stored ${rows.length}, lost ${lost}, stored twice ${twice}, sos alerts ${alerts}`);
+  log(
+    `acknowledged ${acked.size}, stored ${rows.length}, lost ${lost}, stored twice ${twice}, sos alerts ${alerts}`,
+  );
 
   const ratio = (gwRate / rawRate) * 100;
   const devices = `${fleet.connected.toLocaleString('en')} devices heartbeating every ${HB_INTERVAL_S} s`;

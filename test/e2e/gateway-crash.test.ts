@@ -102,7 +102,10 @@ describe('gateway crash safety', () => {
     // Every event the gateway acknowledged before it died is in the database.
     const stored = (file: string) => {
       const db = openDb(file);
-      const rows = db.prepare('SELECT device_id, event_id FROM events').all() as { device_id: string; event_id: string }[];
+      const rows = db.prepare('SELECT device_id, event_id FROM events').all() as {
+        device_id: string;
+        event_id: string;
+      }[];
       db.close();
       return rows.map((r) => `${r.device_id}/${r.event_id}`);
     };

@@ -20,7 +20,9 @@ export class GroupCommitter {
   private closed = false;
   /** Built once: better-sqlite3's transaction() wrapper is costly to create per call. */
   private readonly inSavepoint: (job: Job, scope: TxScope) => unknown;
-  private readonly batch: Transaction<(jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void>;
+  private readonly batch: Transaction<
+    (jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void
+  >;
 
   constructor(
     private readonly db: Db,

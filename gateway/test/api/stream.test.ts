@@ -102,6 +102,22 @@ describe('GET /api/stream (SSE)', () => {
     await expect.poll(() => api.bus.listenerCount('alert.changed'), { timeout: 5000 }).toBe(0);
   });
 
+  it('ends the stream at the next keep-alive once the session is gone', async () => {
+    const quick = await makeApi({ config: { api: { sseKeepAliveS: 0.05 } } });
+    try {
+      const cookie = await quick.login('sup');
+      await quick.app.listen({ port: 0, host: '127.0.0.1' });
+      const s = await openStream((quick.app.server.address() as { port: number }).port, cookie);
+      expect((await s.next()).event).toBe('hello');
+      const ended = new Promise<void>((r) => s.res.once('end', () => r()));
+      await quick.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
+      expect(await s.next()).toEqual({ event: 'session.expired', data: {} });
+      await ended;
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('ends open streams when the app closes', async () => {
     const s = await openStream(port, op);
     await s.next();

@@ -2,9 +2,10 @@
 // the device's place and the resident's name masked (张*明), as on a shared screen.
 import { maskName } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
+import { parseCookies } from '../../auth/cookies.ts';
 import type { AlertRecord, GatewayEvents } from '../../types.ts';
 import type { RouteContext } from '../context.ts';
-import { requireRole } from '../session.ts';
+import { requireRole, SESSION_COOKIE } from '../session.ts';
 
 /** A client that does not read is cut off past this many buffered bytes; it reconnects. */
 const MAX_BUFFERED = 1024 * 1024;
@@ -29,6 +30,7 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/stream', { onRequest: requireRole('operator') }, (req, reply) => {
     const staff = req.staff!;
+    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -54,8 +56,9 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
     ctx.bus.on('device.changed', onDevice);
     ctx.bus.on('event.stored', onEvent);
 
+    // a logout, an expiry or a disabled account ends the stream at the next keep-alive
     const keepAlive = setInterval(() => {
-      if (staff.expiresAt <= Date.now()) {
+      if (!ctx.sessions.lookup(token)) {
         send('session.expired', {});
         end();
       } else write(': keep-alive\n\n');

@@ -30,6 +30,7 @@ Commands:
   device add        provision a device (prints its MQTT secret once)
   device list       list devices
   device retire     retire a device (its credential is deleted)
+  device rotate     give a device a new secret (the old one stops working)
   device import     import devices from a CSV file (see docs/gateway-api.md)
   resident add      add a resident
   resident list     list residents
@@ -49,6 +50,8 @@ ${ENV_HELP}`,
   --json             print JSON`,
   'device list': `Usage: device list [--site SITE] [--kind KIND] [--retired | --all] [--json]`,
   'device retire': `Usage: device retire ID [--reason TEXT]`,
+  'device rotate': `Usage: device rotate ID [--secret-stdin]
+  Prints the new secret once (unless it was read from stdin).`,
   'device import': `Usage: device import FILE.csv [--secrets-out FILE] [--json]
   Good rows are imported in one transaction; each bad row is reported (line, column, reason)
   and the exit code is 1 when any row failed. Secrets of the new devices are printed as CSV
@@ -192,6 +195,21 @@ function deviceRetire(ctx: CliContext, argv: string[], out: Out): number {
   if (!id || positionals.length > 1) throw new UsageError(USAGE['device retire']!);
   ctx.registry.retire(id, ctx.by, str(v.reason));
   out(`retired ${id}`);
+  return 0;
+}
+
+async function deviceRotate(ctx: CliContext, argv: string[], out: Out): Promise<number> {
+  const { values: v, positionals } = parse(
+    argv,
+    { 'secret-stdin': { type: 'boolean' } },
+    USAGE['device rotate']!,
+  );
+  if (v.help) return help('device rotate', out);
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError(USAGE['device rotate']!);
+  const given = v['secret-stdin'] ? await readStdin() : undefined;
+  const secret = await ctx.registry.rotateSecretAsync(id, given, ctx.by);
+  out(`new secret for ${id}${given ? ' stored' : `: ${secret}\n  (shown once)`}`);
   return 0;
 }
 
@@ -394,6 +412,8 @@ export async function run(
         return deviceList(ctx, rest, out);
       case 'device retire':
         return deviceRetire(ctx, rest, out);
+      case 'device rotate':
+        return await deviceRotate(ctx, rest, out);
       case 'device import':
         return await deviceImport(ctx, rest, out, err);
       case 'resident add':

@@ -77,7 +77,10 @@ describe('gateway CLI', () => {
     expect(imp.err).toMatch(/line 3, column id/);
     expect(readFileSync(join(dir, 'secrets.csv'), 'utf8')).toMatch(/^id,secret\np2,[A-Za-z0-9_-]{32}\n$/);
     expect(statSync(join(dir, 'secrets.csv')).mode & 0o777).toBe(0o600);
+    const rot = await cli('device', 'rotate', 'p2');
+    expect(rot.out).toMatch(/^new secret for p2: [A-Za-z0-9_-]{32}\n/);
     expect((await cli('device', 'retire', 'p2', '--reason', 'broken')).out).toBe('retired p2');
+    expect((await cli('device', 'rotate', 'p2')).err).toMatch(/DEVICE_RETIRED/);
     const list = JSON.parse((await cli('device', 'list', '--json')).out) as { id: string }[];
     expect(list.map((d) => d.id)).toEqual(['p1']);
     expect((await cli('resident', 'list')).out).toMatch(/r1\s+张三/);

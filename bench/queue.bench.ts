@@ -22,7 +22,11 @@ function http(
   path: string,
   body?: unknown,
   cookie?: string,
-): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+): Promise<{
+  status: number;
+  body: { ticket: { id: string } } & Record<string, unknown>;
+  headers: Record<string, unknown>;
+}> {
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(

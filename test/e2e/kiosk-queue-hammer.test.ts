@@ -11,6 +11,16 @@ const PASSWORD = 'hammer-pass-1';
 let dir: string;
 const servers: ServerProcess[] = [];
 
+/** The parts of the API answers this test reads. */
+interface ApiBody {
+  ticket: { id: string; number: string; state: string };
+  token: string;
+  error: { code: string };
+  tickets: unknown[];
+  overall: { done: number };
+  byWindow: { tickets: number }[];
+}
+
 async function api(base: string, method: string, path: string, cookie?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -20,7 +30,7 @@ async function api(base: string, method: string, path: string, cookie?: string, 
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
 async function login(base: string): Promise<string> {

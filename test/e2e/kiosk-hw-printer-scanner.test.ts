@@ -138,6 +138,7 @@ describe('kiosk printer and scanner over pseudo-terminals (firmware-sim)', () =>
     const devices = health.json().devices as { device: string; connected: boolean }[];
     expect(devices.map((d) => d.device).sort()).toEqual(['printer', 'scanner']);
     expect(devices.every((d) => d.connected)).toBe(true);
+    expect(health.json().stats.scanner).toMatchObject({ connects: 1, refused: 0 });
 
     const job = hw.print({ ticketId: 'T-6', bytes: ticket('006') });
     await events.next('print.job', (e) => e.state === 'printed');

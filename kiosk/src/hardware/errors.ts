@@ -6,6 +6,7 @@ export type HardwareErrorCode =
   | 'HW_CLOSED' // the line to the device closed while a request was waiting
   | 'HW_WRITE_TIMEOUT' // bytes not drained to the device in time
   | 'HW_UNSUPPORTED' // e.g. a HID printer
+  | 'PRINT_JOB_INVALID' // empty, not a Buffer, or too large
   | 'PRINT_JOB_NOT_FOUND'
   | 'PRINT_JOB_STATE'; // retry of a job that is not failed or held
 

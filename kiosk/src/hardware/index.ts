@@ -45,11 +45,11 @@ export interface HardwareOptions {
   queue?: Partial<PrintQueueOptions>;
 }
 
-export interface HardwareStats {
+export type HardwareStats = {
   idcard?: ReaderStats & { connects: number };
   printer?: { printed: number; connects: number };
   scanner?: { scans: number; refused: number; connects: number };
-}
+};
 
 export interface RunningHardware extends Hardware {
   /** The simulators started for 'simulated' devices (firmware-sim handles: place(), setStatus(), scan() …). */

@@ -50,11 +50,18 @@ export const hardwareRoutes: FastifyPluginAsync<HardwareRoutesOptions> = async (
     {
       schema: {
         response: {
-          200: { type: 'object', properties: { devices: { type: 'array', items: deviceHealth } } },
+          200: {
+            type: 'object',
+            properties: {
+              devices: { type: 'array', items: deviceHealth },
+              // counters per device: polls, reads, errors, badFrames, timeouts, printed, scans, refused, connects …
+              stats: { type: 'object', additionalProperties: true },
+            },
+          },
         },
       },
     },
-    async () => ({ devices: hardware.health() }),
+    async () => ({ devices: hardware.health(), ...(hardware.stats ? { stats: hardware.stats() } : {}) }),
   );
 
   app.get(

@@ -15,7 +15,10 @@ export interface PrintJobInfo {
 }
 
 export interface Hardware {
-  /** Queue a print job; never lost, never printed twice. Progress arrives as 'print.job' events. */
+  /**
+   * Queue a print job; never lost, never printed twice. Progress arrives as 'print.job' events.
+   * Throws HardwareError PRINT_JOB_INVALID for empty or oversized (> 1 MiB) bytes.
+   */
   print(job: PrintJobRequest): PrintJobInfo;
   /** Newest first (the last 100). */
   printJobs(): PrintJobInfo[];
@@ -25,6 +28,8 @@ export interface Hardware {
    */
   retryPrintJob?(jobId: string): PrintJobInfo;
   health(): DeviceHealth[];
+  /** Counters per device (polls, reads, bad frames, time-outs, printed, scans, refusals, connects). */
+  stats?(): Record<string, Record<string, number>>;
   stop(): Promise<void>;
 }
 

@@ -80,7 +80,7 @@ type Placement =
   // one card.read (or card.error) emitted; `seenAgain`: find answered 9F since then
   | { state: 'read' | 'failed'; seenAgain: boolean; at: number };
 
-export interface ReaderStats {
+export type ReaderStats = {
   polls: number;
   reads: number;
   errors: number;
@@ -88,7 +88,7 @@ export interface ReaderStats {
   badFrames: number;
   timeouts: number;
   strayReplies: number;
-}
+};
 
 /** The name shown on shared screens, masked. */
 export function maskedCardName(card: CardRecord): string {

@@ -98,10 +98,13 @@ export class PrintQueue {
 
   enqueue(req: PrintJobRequest): PrintJobInfo {
     if (!Buffer.isBuffer(req.bytes) || req.bytes.length === 0) {
-      throw new TypeError('print job needs a non-empty Buffer of ESC/POS bytes');
+      throw new HardwareError('PRINT_JOB_INVALID', 'print job needs a non-empty Buffer of ESC/POS bytes');
     }
     if (req.bytes.length > this.o.maxJobBytes) {
-      throw new RangeError(`print job of ${req.bytes.length} bytes exceeds ${this.o.maxJobBytes}`);
+      throw new HardwareError(
+        'PRINT_JOB_INVALID',
+        `print job of ${req.bytes.length} bytes exceeds ${this.o.maxJobBytes}`,
+      );
     }
     const job = this.store.add(req.ticketId, req.bytes);
     this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes: req.bytes.length }, 'print job queued');

@@ -1,0 +1,78 @@
+// Usage texts and output helpers of the CLI.
+import { ROLES } from '../auth/roles.ts';
+import { DEVICE_KINDS } from '../registry/schemas.ts';
+
+export const ENV_HELP = `Environment: LINLI_GW_DATA_DIR (default ./data/gateway), LINLI_GW_DB_FILE (default gateway.db),
+LINLI_GW_HMAC_KEY (the gateway's key; must be the same as the running gateway's).`;
+
+export const USAGE: Record<string, string> = {
+  main: `Usage: linli-gateway <command> [options]
+
+Commands:
+  device add        provision a device (prints its MQTT secret once)
+  device list       list devices
+  device retire     retire a device (its credential is deleted)
+  device rotate     give a device a new secret (the old one stops working)
+  device import     import devices from a CSV file (see docs/gateway-api.md)
+  resident add      add a resident
+  resident list     list residents
+  staff add         add a staff account
+  mosquitto-files   write password_file and acl_file for an external Mosquitto
+
+Run "<command> --help" for its options.
+${ENV_HELP}`,
+  'device add': `Usage: device add --id ID --site SITE --kind KIND [options]
+  --kind             ${DEVICE_KINDS.join(' | ')}
+  --building, --unit, --room, --grid   location
+  --heartbeat-s N    heartbeat interval (default 60)
+  --offline-timeout-s N   (default 600 for mains devices, 90000 for battery devices)
+  --resident ID      the resident the device serves
+  --zigbee-name NAME Zigbee2MQTT friendly name (kind zigbee; default: the id)
+  --secret-stdin     read the secret from stdin instead of generating one
+  --json             print JSON`,
+  'device list': `Usage: device list [--site SITE] [--kind KIND] [--retired | --all] [--json]`,
+  'device retire': `Usage: device retire ID [--reason TEXT]`,
+  'device rotate': `Usage: device rotate ID [--secret-stdin]
+  Prints the new secret once (unless it was read from stdin).`,
+  'device import': `Usage: device import FILE.csv [--secrets-out FILE] [--json]
+  Good rows are imported in one transaction; each bad row is reported (line, column, reason)
+  and the exit code is 1 when any row failed. Secrets of the new devices are printed as CSV
+  (id,secret) or written to --secrets-out (mode 0600).`,
+  'resident add': `Usage: resident add --name NAME [--id ID] [--address A] [--phone P] [--lives-alone]
+  [--welfare-hours H] [--contact "name|phone|relation"]... [--json]`,
+  'resident list': `Usage: resident list [--q TEXT] [--lives-alone] [--json]`,
+  'staff add': `Usage: staff add --username U --role ROLE [--display-name NAME] [--password-stdin]
+  --role   ${ROLES.join(' | ')}
+  Without --password-stdin a password is generated and printed once.`,
+  'mosquitto-files': `Usage: mosquitto-files OUTDIR [--gateway-user U] [--zigbee-bridge-user U]...
+  Writes OUTDIR/password_file, OUTDIR/acl_file and OUTDIR/mosquitto-linli.conf for an external
+  Mosquitto: one account per active device (publish its evt, hb and status, read its cmd), the
+  gateway's account (linli/v1/# and zigbee2mqtt/#) and Zigbee2MQTT bridge accounts.
+  Account passwords come from LINLI_GW_BROKER_PASSWORD (gateway) and LINLI_GW_ZIGBEE_BRIDGE
+  ("user:password,..."), else they are generated and printed once.`,
+};
+
+export type Out = (s: string) => void;
+
+export function table(rows: Record<string, unknown>[], cols: string[]): string {
+  const cells = [
+    cols,
+    ...rows.map((r) => cols.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c])))),
+  ];
+  const widths = cols.map((_, i) => Math.max(...cells.map((r) => (r[i] as string).length)));
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function help(cmd: string, out: Out): number {
+  out(USAGE[cmd] ?? USAGE.main!);
+  return 0;
+}
+
+/** Run one command; returns the exit code. Errors are printed, never thrown. */

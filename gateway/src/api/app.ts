@@ -59,6 +59,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installErrorHandlers(app, apiMetrics, deps.log);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
     return payload;
   });

@@ -73,20 +73,23 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       limit?: number;
       offset?: number;
     };
-    let devices = ctx.registry
-      .list({
-        ...(q.site ? { site: q.site } : {}),
-        ...(q.kind ? { kind: q.kind } : {}),
-        ...(q.grid ? { grid: q.grid } : {}),
-        ...(q.building ? { building: q.building } : {}),
-        ...(q.resident ? { residentId: q.resident } : {}),
-        ...(q.retired !== undefined ? { retired: q.retired } : {}),
-      })
-      .map(withState);
-    if (q.online !== undefined) devices = devices.filter((d) => d.online === q.online);
-    const total = devices.length;
+    let all = ctx.registry.list({
+      ...(q.site ? { site: q.site } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.grid ? { grid: q.grid } : {}),
+      ...(q.building ? { building: q.building } : {}),
+      ...(q.resident ? { residentId: q.resident } : {}),
+      ...(q.retired !== undefined ? { retired: q.retired } : {}),
+    });
+    // the online filter needs the live state of every device; otherwise only the page's
+    if (q.online !== undefined) {
+      all = all.filter(
+        (d) => (d.retired ? false : (ctx.deviceState.peek(d.id)?.online ?? null)) === q.online,
+      );
+    }
+    const total = all.length;
     const offset = q.offset ?? 0;
-    devices = devices.slice(offset, offset + (q.limit ?? 1000));
+    const devices = all.slice(offset, offset + (q.limit ?? 1000)).map(withState);
     return { total, devices };
   });
 

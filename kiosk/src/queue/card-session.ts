@@ -26,16 +26,25 @@ export class CardSessions {
 
   start(): void {
     this.off = this.bus.on('card.read', (ev) => {
-      this.current = {
-        idHash: hmacIdNumber(this.idKey, ev.card.idNumber),
-        idMasked: ev.maskedId || maskIdNumber(ev.card.idNumber),
-        nameMasked: ev.maskedName,
-        birthDate: ev.card.birthDate,
-        expired: ev.expired,
-        readAt: this.clock.now(),
-      };
+      // A listener must never throw into the reader's emit: a malformed record is dropped.
+      try {
+        this.current = {
+          idHash: hmacIdNumber(this.idKey, ev.card.idNumber),
+          idMasked: ev.maskedId || maskIdNumber(ev.card.idNumber),
+          nameMasked: ev.maskedName,
+          birthDate: ev.card.birthDate,
+          expired: ev.expired,
+          readAt: this.clock.now(),
+        };
+      } catch {
+        this.current = null;
+        this.dropped++;
+      }
     });
   }
+
+  /** Card reads that could not be used (malformed record). */
+  dropped = 0;
 
   stop(): void {
     this.off?.();

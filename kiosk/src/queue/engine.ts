@@ -603,7 +603,10 @@ export class QueueEngine {
   private emitChanged(): void {
     const since = performance.now() - this.changedAt;
     if (this.changedTimer) return;
-    if (since >= 50) return this.publishChanged();
+    if (since >= 50) {
+      this.publishChanged();
+      return;
+    }
     this.changedTimer = setTimeout(() => {
       this.changedTimer = undefined;
       try {

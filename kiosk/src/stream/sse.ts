@@ -22,6 +22,8 @@ export class LiveStream {
   private nextId = 1;
   private off: (() => void) | undefined;
   private ping: NodeJS.Timeout | undefined;
+  /** Events that could not be serialised. */
+  dropped = 0;
 
   constructor(
     private readonly bus: KioskBus,
@@ -30,8 +32,13 @@ export class LiveStream {
 
   start(): void {
     this.off = this.bus.onAny((type, payload) => {
-      const data = sanitize(type, payload);
-      if (data) this.publish(type, data);
+      // Never throw back into the publisher (the queue has committed already).
+      try {
+        const data = sanitize(type, payload);
+        if (data) this.publish(type, data);
+      } catch {
+        this.dropped++;
+      }
     });
     this.ping = setInterval(() => {
       for (const c of this.clients) c.res.write(': ping\n\n');
@@ -79,6 +86,7 @@ export class LiveStream {
     }
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
+    res.on('error', () => this.clients.delete(client));
   }
 }
 

@@ -95,6 +95,20 @@ describe('resident endpoints', () => {
     expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
   });
 
+  it('a malformed card record is dropped without throwing into the reader', async () => {
+    t = await testApp();
+    const bad = { ...residentCard(ID, '1949-01-01'), idNumber: undefined } as unknown as ReturnType<
+      typeof residentCard
+    >;
+    expect(() =>
+      t.bus.emit('card.read', { card: bad, maskedName: '张*明', maskedId: '', expired: false, at: 1 }),
+    ).not.toThrow();
+    expect((await t.app.inject({ method: 'GET', url: '/api/kiosk/card' })).json()).toEqual({
+      present: false,
+    });
+    expect(t.app.kiosk.cards.dropped).toBe(1);
+  });
+
   it('follows the own ticket by its token, then rates it once after it is done', async () => {
     t = await testApp();
     const issued = (

@@ -222,3 +222,38 @@ describe('print queue', () => {
     db.close();
   });
 });
+
+describe('print queue with printWithoutStatus (write-only printers)', () => {
+  it('prints blind when the printer never answers, and says so in health', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linli-pq-'));
+    const bus = new KioskBus();
+    const events = new Events(bus);
+    const health = new HealthRegistry(bus);
+    health.add('printer', { connected: true, state: 'ok' });
+    const store = new PrintStore(dir);
+    const queue = new PrintQueue(store, bus, health, log, { ...fast, printWithoutStatus: true });
+    const printer = new ScriptedPrinter();
+    printer.silent = true;
+    const line = await openMockLine(createMockPath(), (bytes, l) =>
+      printer.feed(bytes, (b) => l.emitData(b)),
+    );
+    queue.start();
+    queue.attach(line.transport);
+    try {
+      const bytes = ticket('010');
+      queue.enqueue({ bytes });
+      await events.next('print.job', (e) => e.state === 'printed');
+      expect(printer.occurrences(bytes)).toBe(1);
+      expect(health.get('printer')).toMatchObject({
+        state: 'warning',
+        detail: expect.stringMatching(/unavailable/),
+      });
+    } finally {
+      await queue.stop();
+      store.close();
+      events.stop();
+      await line.transport.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -29,6 +29,11 @@ export interface PrintQueueOptions {
   /** Reason shown for held jobs when no printer is attached. */
   noPrinterReason: string;
   maxJobBytes: number;
+  /**
+   * Print when the printer does not answer DLE EOT (write-only USB printers) instead of holding
+   * the job; it is marked printed once drained. Default false: no answer holds the job.
+   */
+  printWithoutStatus: boolean;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
@@ -37,6 +42,7 @@ export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
   timeouts: DEFAULT_PRINTER_TIMEOUTS,
   noPrinterReason: '打印机未连接 / printer disconnected',
   maxJobBytes: 1 << 20,
+  printWithoutStatus: false,
 };
 
 const CHECK_TICKET =
@@ -162,6 +168,16 @@ export class PrintQueue {
       status = await printer.status();
     } catch (err) {
       if (this.printer !== printer) return; // detached meanwhile
+      if (this.o.printWithoutStatus) {
+        // A write-only printer (some USB printers cannot be read): print blind.
+        this.health?.set('printer', {
+          state: 'warning',
+          detail: '打印机状态不可读 / printer status unavailable',
+        });
+        if (job) await this.printOne(printer, job);
+        else await this.sleep(this.o.idleStatusMs);
+        return;
+      }
       this.health?.set('printer', {
         state: 'error',
         detail: '打印机无响应 / printer not responding',
@@ -201,7 +217,10 @@ export class PrintQueue {
     } catch (err) {
       this.log.warn({ jobId: job.jobId, err: errMessage(err) }, 'no printer status after the job');
     }
-    const bad = after ? blockingReason(after) : '打印后无状态 / printer stopped answering after the job';
+    const silent = this.o.printWithoutStatus
+      ? undefined
+      : '打印后无状态 / printer stopped answering after the job';
+    const bad = after ? blockingReason(after) : silent;
     if (bad) {
       this.fail(job, `${bad}; ${CHECK_TICKET}`, after);
       return;

@@ -1,7 +1,9 @@
 // The one thin file that opens a USB printer device file (/dev/usb/lp*) as a ByteTransport.
 // Opened read-write and non-blocking: job bytes are written (retrying on EAGAIN), and the
 // printer's status replies (DLE EOT) are read by polling every `pollMs`, so no thread-pool
-// thread ever blocks on the device.
+// thread ever blocks on the device. ENODEV on a read or write means unplugged (the line closes
+// and is reopened); any other read error stops the reading only (a write-only printer: its
+// status queries then time out — see the queue's printWithoutStatus).
 import { constants, promises as fsp } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -45,7 +47,11 @@ export async function openPrinterFile(path: string, pollMs = 20): Promise<ByteTr
       },
       (err: unknown) => {
         reading = false;
-        if (!isAgain(err)) stream.destroy(err as Error);
+        if (isAgain(err)) return;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENODEV' || code === 'ENOENT' || code === 'EBADF')
+          stream.destroy(err as Error); // unplugged
+        else clearInterval(timer); // a printer that cannot be read: keep writing, stop reading
       },
     );
   }, pollMs);

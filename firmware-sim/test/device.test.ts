@@ -223,3 +223,33 @@ describe('MQTT device credentials', () => {
     }
   });
 });
+
+describe('MQTT device against an ACL', () => {
+  it('a refused fault publish closes the connection once, is not resent, and the device carries on', async () => {
+    const attempts: string[] = [];
+    const broker = await startAedes({
+      authorizePublish: (clientId, topic) => {
+        attempts.push(topic);
+        return topic.startsWith(`linli/v1/acl/dev/${clientId.replace('linli-acl-', '')}/`);
+      },
+    });
+    try {
+      const d = await startDevice({
+        url: broker.url,
+        site: 'acl',
+        id: 'p7',
+        secret: 'x',
+        reconnectPeriod: 50,
+      });
+      const r = await d.inject('foreign-topic', 'victim');
+      expect(r).toMatchObject({ acked: false, error: 'connection closed by the broker' });
+      const ok = await d.press();
+      expect(ok.event.type).toBe('sos');
+      expect(d.connects).toBe(2);
+      expect(attempts.filter((t) => t.includes('/victim/'))).toHaveLength(1);
+      await d.stop();
+    } finally {
+      await broker.stop();
+    }
+  });
+});

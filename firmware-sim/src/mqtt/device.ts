@@ -100,6 +100,7 @@ export function feedbackFor(type: string): string {
 
 interface DeviceEvents {
   command: [ReceivedCommand];
+  /** Connected and subscribed to its cmd topic. */
   connect: [];
   offline: [];
   event: [EventResult];
@@ -177,9 +178,11 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
       this.connects++;
       this.log('info', `${this.id} connected`, { url: this.opts.url });
       client.publish(t.status, JSON.stringify({ online: true }), { qos: 1, retain: true });
-      client.subscribe(t.cmd, { qos: 1 });
-      this.heartbeat();
-      this.emit('connect');
+      // ready once the cmd subscription is acknowledged (a command sent earlier would be lost)
+      client.subscribe(t.cmd, { qos: 1 }, () => {
+        this.heartbeat();
+        this.emit('connect');
+      });
     });
     client.on('offline', () => this.emit('offline'));
     client.on('error', (err) => {
@@ -214,10 +217,10 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
       };
       const cleanup = (): void => {
         clearTimeout(timer);
-        client.off('connect', onConnect);
+        this.off('connect', onConnect);
         client.off('error', onError);
       };
-      client.on('connect', onConnect);
+      this.on('connect', onConnect);
       client.on('error', onError);
     });
   }
@@ -328,16 +331,33 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
   async inject(fault: DeviceFault, arg?: string | number, timeoutMs = 3000): Promise<FaultResult> {
     const client = this.client;
     if (!client) return { fault, acked: false, error: 'not started' };
+    // A refused fault publish must not be resent after every reconnect (a broker with an ACL
+    // closes a 3.1.1 connection on it): on close or time-out it leaves mqtt.js's outgoing store.
     const raw = (topic: string, payload: string | Buffer): Promise<FaultResult> =>
       new Promise((resolve) => {
+        let done = false;
+        let mid: number | undefined;
+        const finish = (r: FaultResult): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          client.off('close', onClose);
+          if (!r.acked && mid !== undefined && client.outgoing[mid]) client.removeOutgoingMessage(mid);
+          resolve(r);
+        };
+        const onClose = (): void =>
+          finish({ fault, topic, acked: false, error: 'connection closed by the broker' });
         const timer = setTimeout(
-          () => resolve({ fault, topic, acked: false, error: 'no PUBACK in time' }),
+          () => finish({ fault, topic, acked: false, error: 'no PUBACK in time' }),
           timeoutMs,
         );
+        const before = new Set(Object.keys(client.outgoing));
         client.publish(topic, payload, { qos: 1 }, (err) => {
-          clearTimeout(timer);
-          resolve(err ? { fault, topic, acked: false, error: err.message } : { fault, topic, acked: true });
+          finish(err ? { fault, topic, acked: false, error: err.message } : { fault, topic, acked: true });
         });
+        const added = Object.keys(client.outgoing).find((k) => !before.has(k));
+        if (added !== undefined) mid = Number(added);
+        client.once('close', onClose);
       });
     this.log('warn', `${this.id} fault: ${fault}`, arg === undefined ? undefined : { arg });
     switch (fault) {

@@ -19,7 +19,11 @@ export interface AedesBroker extends TestBroker {
 }
 
 export async function startAedes(
-  opts: { authenticate?: (username: string | undefined, password: Buffer | undefined) => boolean } = {},
+  opts: {
+    authenticate?: (username: string | undefined, password: Buffer | undefined) => boolean;
+    /** Refuse a publish (aedes then closes a 3.1.1 connection), like a gateway ACL. */
+    authorizePublish?: (clientId: string, topic: string) => boolean;
+  } = {},
 ): Promise<AedesBroker> {
   const aedes = await Aedes.createBroker();
   const published: AedesBroker['published'] = [];
@@ -31,6 +35,12 @@ export async function startAedes(
         const err = Object.assign(new Error('bad credentials'), { returnCode: 4 });
         done(err as never, false);
       }
+    };
+  }
+  if (opts.authorizePublish) {
+    const allow = opts.authorizePublish;
+    aedes.authorizePublish = (client, packet, done) => {
+      done(client && allow(client.id, packet.topic) ? null : new Error('not allowed'));
     };
   }
   aedes.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
@@ -88,7 +98,7 @@ export async function startMosquitto(): Promise<TestBroker> {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (c: string) => {
       log += c;
-      if (/Opening ipv4 listen socket on port/.test(log) || /running/.test(log)) {
+      if (/mosquitto version \S+ running/.test(log)) {
         clearTimeout(timer);
         resolve();
       }

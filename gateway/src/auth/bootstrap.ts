@@ -1,8 +1,10 @@
 // The first admin account: created when there is no staff account at all, with the password
 // from LINLI_GW_ADMIN_PASSWORD or a generated one that the caller prints once.
+
+import { LinliError } from '@linli/shared';
 import type { Database } from 'better-sqlite3';
 import { generateSecret } from './password.ts';
-import { StaffStore } from './staff.ts';
+import { MAX_PASSWORD, MIN_PASSWORD, StaffStore } from './staff.ts';
 
 export type BootstrapResult =
   | { created: false }
@@ -14,6 +16,15 @@ export async function ensureBootstrapAdmin(
 ): Promise<BootstrapResult> {
   const staff = new StaffStore(db);
   if (staff.count() > 0) return { created: false };
+  if (
+    opts.password !== undefined &&
+    (opts.password.length < MIN_PASSWORD || opts.password.length > MAX_PASSWORD)
+  ) {
+    throw new LinliError(
+      'CONFIG',
+      `config LINLI_GW_ADMIN_PASSWORD: must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters, got ${opts.password.length}`,
+    );
+  }
   const username = opts.username ?? 'admin';
   const generated = !opts.password;
   const password = opts.password || generateSecret(15);

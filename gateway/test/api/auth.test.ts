@@ -239,6 +239,12 @@ describe('bootstrap admin and cookie settings', () => {
     expect(res.json().user.role).toBe('admin');
   });
 
+  it('refuses a too short LINLI_GW_ADMIN_PASSWORD, naming the key', async () => {
+    await expect(makeApi({ users: false, env: { LINLI_GW_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(
+      /LINLI_GW_ADMIN_PASSWORD: must be 10 to 256 characters/,
+    );
+  });
+
   it('takes the admin password from LINLI_GW_ADMIN_PASSWORD, and marks cookies Secure when configured', async () => {
     api = await makeApi({
       users: false,

@@ -129,17 +129,23 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
   const bus = new EventEmitter();
   const printed: string[] = [];
   const logged: TestApi['logged'] = [];
-  const app = await buildApi({
-    db: t.db,
-    registry,
-    alerts,
-    bus,
-    metrics: { render: () => '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1' },
-    env: {},
-    print: (l) => printed.push(l),
-    log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
-    ...over,
-  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApi({
+      db: t.db,
+      registry,
+      alerts,
+      bus,
+      metrics: { render: () => '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1' },
+      env: {},
+      print: (l) => printed.push(l),
+      log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
+      ...over,
+    });
+  } catch (e) {
+    t.close(); // no temp dir left behind when the build is refused
+    throw e;
+  }
   const cookies = new Map<User, string>();
   return {
     app,

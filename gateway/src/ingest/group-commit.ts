@@ -25,7 +25,7 @@ export class GroupCommitter {
   >;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly windowMs: number,
     private readonly metrics: Metrics,
     private readonly onEffectError: (err: unknown) => void = () => {},

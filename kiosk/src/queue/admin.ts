@@ -68,6 +68,7 @@ export function createService(e: QueueEngine, input: ServiceInput, actor: Actor)
       writeAudit(e.db, now, actor, 'service.create', `service:${input.id}`, input);
     })
     .immediate();
+  e.invalidateServices();
   return e.service(input.id);
 }
 
@@ -100,6 +101,7 @@ export function updateService(e: QueueEngine, id: string, patch: ServicePatch, a
       writeAudit(e.db, now, actor, 'service.update', `service:${id}`, patch);
     })
     .immediate();
+  e.invalidateServices();
   return e.service(id);
 }
 

@@ -216,17 +216,34 @@ export class QueueEngine {
 
   // ---- services and windows --------------------------------------------------------------
 
+  private svcCache: { at: number; list: Service[] } | undefined;
+
+  /** Services from a 2-second cache (edits in this process invalidate it at once). */
+  private allServices(): Service[] {
+    const now = performance.now();
+    if (!this.svcCache || now - this.svcCache.at > 2000) {
+      const rows = this.stmt('SELECT * FROM services ORDER BY sort, id').all() as ServiceRow[];
+      this.svcCache = { at: now, list: rows.map(toService) };
+    }
+    return this.svcCache.list;
+  }
+
+  invalidateServices(): void {
+    this.svcCache = undefined;
+  }
+
   services(includeInactive = false): Service[] {
-    const rows = this.stmt(
-      `SELECT * FROM services ${includeInactive ? '' : 'WHERE active = 1'} ORDER BY sort, id`,
-    ).all() as ServiceRow[];
-    return rows.map(toService);
+    return this.allServices().filter((s) => includeInactive || s.active);
   }
 
   service(id: string): Service {
-    const row = this.stmt('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
-    if (!row) throw new QueueError('NOT_FOUND', `没有这项业务：${id}`, `no such service: ${id}`);
-    return toService(row);
+    let s = this.allServices().find((x) => x.id === id);
+    if (!s) {
+      this.invalidateServices(); // perhaps added by another process
+      s = this.allServices().find((x) => x.id === id);
+    }
+    if (!s) throw new QueueError('NOT_FOUND', `没有这项业务：${id}`, `no such service: ${id}`);
+    return s;
   }
 
   windows(): Window[] {
@@ -455,22 +472,20 @@ export class QueueEngine {
           `SELECT COUNT(*) AS n FROM tickets WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where}`,
         ).get({ ...p, ...extra }) as { n: number }
       ).n;
-    const before = '(order_at < @o OR (order_at = @o AND rowid < @tie))';
+    // Every count is an index range scan: `before` is split into its two sargable halves.
+    const before = (cond: string, extra: Record<string, number> = {}) =>
+      count(`${cond} AND order_at < @o`, extra) + count(`${cond} AND order_at = @o AND rowid < @tie`, extra);
     const due = count('slot_at IS NOT NULL AND slot_at <= @now');
     if (r.slot_at !== null && r.slot_at <= now)
-      return count(
-        `slot_at IS NOT NULL AND slot_at <= @now AND (slot_at < @slot OR (slot_at = @slot AND ${before}))`,
-      );
-    const pri = count("slot_at IS NULL AND priority_class != 'normal'");
-    const nor = count("slot_at IS NULL AND priority_class = 'normal'");
+      return count('slot_at IS NOT NULL AND slot_at < @slot') + before('slot_at = @slot');
+    const priC = "slot_at IS NULL AND priority_class != 'normal'";
+    const norC = "slot_at IS NULL AND priority_class = 'normal'";
+    const pri = count(priC);
+    const nor = count(norC);
     if (r.slot_at !== null)
-      return (
-        due + pri + nor + count(`slot_at > @now AND (slot_at < @slot OR (slot_at = @slot AND ${before}))`)
-      );
+      return due + pri + nor + count('slot_at > @now AND slot_at < @slot') + before('slot_at = @slot');
     const isPri = r.priority_class !== 'normal';
-    const sameBefore = count(
-      `slot_at IS NULL AND priority_class ${isPri ? '!=' : '='} 'normal' AND ${before}`,
-    );
+    const sameBefore = before(isPri ? priC : norC);
     const q = this.config.queue;
     switch (q.policy) {
       case 'strict':
@@ -484,15 +499,22 @@ export class QueueEngine {
             : Math.min(pri, Math.floor(sameBefore / q.normalPerPriority)))
         );
       case 'weighted': {
+        // The other class goes first when (now − order_at) × w > my score, i.e. order_at < now − score / w.
         const score = (now - r.order_at) * (isPri ? q.priorityWeight : 1);
-        const other = `slot_at IS NULL AND priority_class ${isPri ? '=' : '!='} 'normal' AND (@now - order_at) * @w`;
         const w = isPri ? 1 : q.priorityWeight;
-        return (
-          due +
-          sameBefore +
-          count(`${other} > @score`, { w, score }) +
-          count(`${other} = @score AND ${before}`, { w, score })
-        );
+        const thr = now - score / w;
+        const other = isPri ? norC : priC;
+        let ahead = due + sameBefore + count(`${other} AND order_at < @thr`, { thr });
+        if (Number.isInteger(thr)) {
+          // Equal scores: arrival order, then issue order.
+          ahead +=
+            thr < r.order_at
+              ? count(`${other} AND order_at = @thr`, { thr })
+              : thr === r.order_at
+                ? count(`${other} AND order_at = @thr AND rowid < @tie`, { thr })
+                : 0;
+        }
+        return ahead;
       }
     }
   }
@@ -682,10 +704,15 @@ export class QueueEngine {
           ).get(req.identity.idHash, svc.id, day) as TicketRow | undefined;
           if (open) return { row: open, reused: true };
         }
-        const { n } = this.stmt(
-          'SELECT COUNT(*) AS n FROM tickets WHERE service_id = ? AND day = ? AND seq IS NOT NULL',
-        ).get(svc.id, day) as { n: number };
-        const seq = svc.rangeStart + n;
+        // Numbers are contiguous from the range start, so the count issued today is max − start + 1.
+        const { m } = this.stmt('SELECT MAX(seq) AS m FROM tickets WHERE service_id = ? AND day = ?').get(
+          svc.id,
+          day,
+        ) as {
+          m: number | null;
+        };
+        const seq = m === null ? svc.rangeStart : m + 1;
+        const n = seq - svc.rangeStart;
         if (n >= svc.dailyCap || seq > svc.rangeEnd)
           throw new QueueError(
             'DAILY_CAP',

@@ -40,7 +40,6 @@ function formatter(tz: string): Intl.DateTimeFormat {
       weekday: 'short',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
     });
     formatters.set(tz, f);
   }
@@ -48,7 +47,20 @@ function formatter(tz: string): Intl.DateTimeFormat {
 }
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+// Offsets of real time zones are whole minutes, so the parts are cached per minute.
+const cache = new Map<string, { minute: number; parts: LocalParts }>();
+
 export function localParts(ms: number, tz: string): LocalParts & { second: number } {
+  const minute = Math.floor(ms / 60_000);
+  const second = Math.floor(ms / 1000) - minute * 60;
+  const hit = cache.get(tz);
+  if (hit && hit.minute === minute) return { ...hit.parts, second };
+  const parts = computeParts(ms, tz);
+  cache.set(tz, { minute, parts });
+  return { ...parts, second };
+}
+
+function computeParts(ms: number, tz: string): LocalParts {
   const p: Record<string, string> = {};
   for (const part of formatter(tz).formatToParts(new Date(ms))) p[part.type] = part.value;
   const hour = Number(p.hour) % 24;
@@ -58,7 +70,6 @@ export function localParts(ms: number, tz: string): LocalParts & { second: numbe
     weekday: WEEKDAYS[p.weekday as string] ?? 0,
     hour,
     minute,
-    second: Number(p.second),
     hhmm: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
   };
 }

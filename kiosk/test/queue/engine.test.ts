@@ -54,6 +54,7 @@ describe('issuing', () => {
     expect(t.engine.issue({ serviceId: 'legal', source: 'staff' }, admin).ticket.number).toBe('H001');
     t.clock.set('2026-11-23T02:00:00Z');
     t.db.prepare("UPDATE services SET daily_cap = 2 WHERE id = 'legal'").run();
+    t.engine.invalidateServices();
     t.engine.issue({ serviceId: 'legal', source: 'anonymous' });
     expect(code(() => t.engine.issue({ serviceId: 'legal', source: 'anonymous' }))).toBe('DAILY_CAP');
     expect(code(() => t.engine.issue({ serviceId: 'nope', source: 'anonymous' }))).toBe('NOT_FOUND');

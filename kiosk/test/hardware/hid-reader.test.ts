@@ -52,7 +52,7 @@ describe('ID-card reader over HID', () => {
     };
     const t = hidTransport(dev, 'fake hid reader');
     const reader = new IdCardReader(bus, health, log, {
-      timeouts: { find: 150, select: 150, read: 400 },
+      timeouts: { find: 400, select: 400, read: 800 },
       refindsAfterRead: true,
     });
     reader.attach(t);

@@ -18,7 +18,7 @@ import {
 
 // The scripted reader re-finds read cards unless a test sets sam.refind = false (and the option).
 const fast: Partial<IdCardReaderOptions> = {
-  timeouts: { find: 150, select: 150, read: 300 },
+  timeouts: { find: 400, select: 400, read: 800 },
   refindsAfterRead: true,
 };
 const halting: Partial<IdCardReaderOptions> = { ...fast, refindsAfterRead: false };
@@ -159,7 +159,7 @@ describe('ID-card reader driver (MockBinding)', () => {
 
   it('a slow reply (past the time-out) is retried; the late reply is dropped, not mistaken for another', async () => {
     const { events, sam, reader } = await rig();
-    sam.next('readText', { delayMs: 450 }); // read time-out is 300 ms
+    sam.next('readText', { delayMs: 1000 }); // read time-out is 800 ms
     sam.place(residentCard());
     await events.next('card.read');
     await until(() => sam.count('findCard') >= 5, 'more polls');

@@ -24,7 +24,7 @@ import {
 const fast: Partial<PrintQueueOptions> = {
   heldPollMs: 50,
   idleStatusMs: 100,
-  timeouts: { status: 150, write: 2000 },
+  timeouts: { status: 500, write: 2000 },
 };
 const ticket = (n: string): Buffer =>
   new EscPos().init().align('center').size(2, 2).line(`A${n}`).cut().build();

@@ -18,7 +18,7 @@ readerContract('pseudo-terminal + firmware-sim reader', async () => {
     {
       log: silentLogger,
       simulators: { idcard: { control: false } },
-      reader: { timeouts: { find: 300, select: 300, read: 800 } },
+      reader: { timeouts: { find: 600, select: 600, read: 1500 } },
     },
   );
   const sim = hw.simulated.idcard!;

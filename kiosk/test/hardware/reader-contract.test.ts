@@ -13,7 +13,7 @@ readerContract('MockBinding + scripted reader', async () => {
   const sam = new ScriptedReader();
   const line = await openMockLine(createMockPath(), (bytes, l) => sam.feed(bytes, (b) => l.emitData(b)));
   const reader = new IdCardReader(bus, health, log, {
-    timeouts: { find: 150, select: 150, read: 300 },
+    timeouts: { find: 400, select: 400, read: 800 },
     refindsAfterRead: true,
   });
   reader.attach(line.transport);

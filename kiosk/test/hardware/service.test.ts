@@ -66,7 +66,7 @@ describe('startHardware with MockBinding lines', () => {
             return l.transport;
           },
         },
-        reader: { timeouts: { find: 150, select: 150, read: 300 }, refindsAfterRead: true },
+        reader: { timeouts: { find: 400, select: 400, read: 800 }, refindsAfterRead: true },
         queue: { heldPollMs: 50, idleStatusMs: 100 },
       },
     );

@@ -111,12 +111,20 @@ describe.each([
     expect(d.commands.some((c) => c.invalid)).toBe(true);
   });
 
-  it('crash: the broker publishes the LWT {online:false}, retained', async () => {
+  it('crash: the broker publishes the LWT {online:false}, retained; start() brings it back', async () => {
     const d = await device();
     await obs.wait((m) => m.topic === topics.status(SITE, d.id) && m.payload.includes('true'));
+    await d.start(); // already running: no second client
+    expect(d.connects).toBe(1);
     await d.crash();
     const lwt = await obs.wait((m) => m.topic === topics.status(SITE, d.id) && m.payload.includes('false'));
     expect(JSON.parse(lwt.payload)).toEqual({ online: false });
+    await d.start();
+    await d.press();
+    await obs.wait((m) => m.topic === topics.evt(SITE, d.id)); // published after the status
+    const online = obs.json<{ online: boolean }>(topics.status(SITE, d.id)).map((s) => s.online);
+    expect(online).toEqual([true, false, true]);
+    expect(d.connects).toBe(2);
   });
 
   it('drains its battery and sends battery.low once', async () => {

@@ -154,6 +154,9 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
 
   /** Connect (clean:false, LWT retained {online:false}); resolves once connected unless waitConnected is false. */
   async start(): Promise<void> {
+    // a second client with the same clientId would take the session over, and the two would
+    // keep kicking each other off: starting a running device does nothing
+    if (this.client && !this.stopped) return;
     this.stopped = false;
     const t = this.topics;
     const options: IClientOptions = {

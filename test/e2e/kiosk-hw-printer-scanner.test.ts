@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type PrinterHandle, startPrinter } from '@linli/firmware-sim';
 import { KioskBus } from '@linli/kiosk/events.ts';
 import {
   hardwareRoutes,
@@ -114,6 +115,38 @@ describe('kiosk printer and scanner over pseudo-terminals (firmware-sim)', () =>
     const second = await start(first.dataDir);
     await second.events.next('print.job', (e) => e.jobId === job.jobId && e.state === 'printed');
     expect(second.hw.simulated.printer!.tickets).toHaveLength(1);
+  });
+
+  it('a job queued while the printer is unplugged is held and prints once after replug', async () => {
+    const link = join(dir, 'printer-link');
+    let sim: PrinterHandle = await startPrinter({ link, control: false });
+    const bus = new KioskBus();
+    const events = new BusEvents(bus);
+    const hw = await startHardware(
+      { idcard: 'none', printer: link, scanner: 'none', dataDir: mkdtempSync(join(dir, 'd-')) },
+      bus,
+      {
+        log: silentLogger,
+        backoff: { initialMs: 50, maxMs: 400 },
+        queue: { heldPollMs: 100, idleStatusMs: 300 },
+      },
+    );
+    cleanups.push(async () => {
+      events.stop();
+      await hw.stop();
+      await sim.stop();
+    });
+    await events.next('device.health', (h) => h.device === 'printer' && h.connected);
+    await sim.stop(); // unplugged
+    await events.next('device.health', (h) => h.device === 'printer' && !h.connected);
+    const job = hw.print({ ticketId: 'T-7', bytes: ticket('007') });
+    expect(
+      (await events.next('print.job', (e) => e.jobId === job.jobId && e.state === 'held')).reason,
+    ).toMatch(/disconnected/);
+    sim = await startPrinter({ link, control: false }); // plugged back
+    await events.next('print.job', (e) => e.jobId === job.jobId && e.state === 'printed');
+    expect(sim.tickets).toHaveLength(1);
+    expect(sim.tickets[0]!.text).toContain('A007');
   });
 
   it('a scan arrives as one event', async () => {

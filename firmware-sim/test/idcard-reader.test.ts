@@ -163,6 +163,24 @@ describe('ID-card reader on a pseudo-terminal', () => {
     });
   });
 
+  it('survives the kiosk closing its end mid-reply and opening it again', async () => {
+    sim.place('wang-86');
+    await host.request('findCard');
+    await host.request('selectCard');
+    host.send(encodeCommand('readText')); // 1295 bytes on their way
+    await new Promise((r) => setTimeout(r, 20));
+    host.close();
+    await closeClient(port);
+    await sim.reader.idle();
+    port = await openClient(sim.path);
+    host = new SamClient(port);
+    // whatever of the interrupted reply the pty kept arrives first (or is skipped as a partial frame)
+    host.send(encodeCommand('samStatus'));
+    let reply = decodeReply(await host.next());
+    if (reply.data.length > 0) reply = decodeReply(await host.next()); // the stale read reply, whole
+    expect(reply).toMatchObject({ sw3: 0x90, data: Buffer.alloc(0) });
+  });
+
   it('is driven through its HTTP control endpoint', async () => {
     const url = sim.controlUrl!;
     const placed = await fetch(`${url}/place`, {

@@ -54,7 +54,15 @@ export class SamChannel {
       }
     });
     this.parser.on('bad-frame', (err: FrameError) => {
-      this.log.debug({ code: err.code, err: err.message }, 'bad SAM frame skipped');
+      const n = this.parser.badFrames; // counted; warned about at the first and every 100th
+      const entry = {
+        code: err.code,
+        err: err.message,
+        badFrames: n,
+        skippedBytes: this.parser.skippedBytes,
+      };
+      if (n === 1 || n % 100 === 0) this.log.warn(entry, 'bad SAM frame skipped');
+      else this.log.debug(entry, 'bad SAM frame skipped');
       if (err instanceof ChecksumError) this.waitress.rejectAll(err);
     });
     line.onClose(() => this.waitress.rejectAll(new HardwareError('HW_CLOSED', `${line.description} closed`)));

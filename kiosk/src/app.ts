@@ -14,6 +14,7 @@ import { staffRoutes } from './api/staff.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
+import { Checkpointer } from './db/checkpointer.ts';
 import { type Db, openDb } from './db/open.ts';
 import { KioskBus } from './events.ts';
 import { hardwareRoutes } from './hardware/routes.ts';
@@ -58,7 +59,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
 
-  const db = openDb(opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite'));
+  const dbFile = opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite');
+  const db = openDb(dbFile);
+  const checkpointer =
+    config.checkpointMs > 0 && dbFile !== ':memory:'
+      ? new Checkpointer(db, dbFile, config.checkpointMs, app.log)
+      : undefined;
+  checkpointer?.start();
   const idKey = resolveIdHmacKey(config);
   const engine = new QueueEngine({ db, bus, config, clock, hardware: opts.hardware, log: app.log });
   const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
@@ -135,6 +142,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     offScan();
     cards.stop();
     engine.stop();
+    await checkpointer?.stop();
     db.close();
   });
   return app;

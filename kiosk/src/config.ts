@@ -34,6 +34,7 @@ export interface KioskConfig {
   loginMaxFailures: number; // LINLI_KIOSK_LOGIN_MAX_FAILURES per username+address per window
   loginWindowMin: number; // LINLI_KIOSK_LOGIN_WINDOW_MIN
   logLevel: string; // LINLI_KIOSK_LOG_LEVEL
+  checkpointMs: number; // LINLI_KIOSK_CHECKPOINT_MS — WAL checkpoints in a worker thread; 0 = SQLite's automatic ones
 }
 
 export class ConfigError extends LinliError {
@@ -73,6 +74,7 @@ export function defaultConfig(): KioskConfig {
     loginMaxFailures: 5,
     loginWindowMin: 15,
     logLevel: 'info',
+    checkpointMs: 1000,
   };
 }
 
@@ -111,6 +113,7 @@ const KEYS: KeySpec[] = [
   { env: 'LOGIN_MAX_FAILURES', path: ['loginMaxFailures'], kind: 'int', min: 1, max: 1000 },
   { env: 'LOGIN_WINDOW_MIN', path: ['loginWindowMin'], kind: 'int', min: 1, max: 1440 },
   { env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
+  { env: 'CHECKPOINT_MS', path: ['checkpointMs'], kind: 'int', min: 0, max: 600_000 },
 ];
 
 /** Priority class names: lower-case words, no 'normal' (the absence of priority). */

@@ -44,3 +44,26 @@ describe('migrations', () => {
     db.close();
   });
 });
+
+describe('background WAL checkpoints', () => {
+  it('turn the automatic checkpoint off while the worker runs, and back on after', async () => {
+    const { Checkpointer } = await import('../../src/db/checkpointer.ts');
+    dir = mkdtempSync(join(tmpdir(), 'linli-ckpt-'));
+    const file = join(dir, 'k.sqlite');
+    const db = openDb(file);
+    const c = new Checkpointer(db, file, 20);
+    c.start();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const ins = db.prepare("INSERT INTO meta (key, value) VALUES (?, 'x')");
+    for (let i = 0; i < 500; i++) ins.run(`k${i}`);
+    // The worker checkpoints on its own and reports the frames it copied.
+    await expect.poll(() => c.runs, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(c.last?.checkpointed).toBeGreaterThan(0);
+    await c.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key LIKE 'k%'").get() as { n: number }).n).toBe(
+      500,
+    );
+    db.close();
+  });
+});

@@ -18,15 +18,15 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 export function requireStaff(role?: 'admin') {
   return async (req: FastifyRequest) => {
-    if (!req.staff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
-    if (role && req.staff.role !== role)
+    if (!req.kioskStaff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
+    if (role && req.kioskStaff.role !== role)
       throw new QueueError('FORBIDDEN', '需要管理员权限', 'administrators only');
   };
 }
 
 export function actor(req: FastifyRequest) {
-  if (!req.staff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
-  return actorOf(req.staff, req.ip);
+  if (!req.kioskStaff) throw new QueueError('UNAUTHENTICATED', '请先登录', 'sign in first');
+  return actorOf(req.kioskStaff, req.ip);
 }
 
 function cookie(ctx: ApiContext, value: string, maxAgeS: number): string {
@@ -43,10 +43,10 @@ function cookie(ctx: ApiContext, value: string, maxAgeS: number): string {
 }
 
 export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.decorateRequest('staff', null);
+  app.decorateRequest('kioskStaff', null);
   app.addHook('onRequest', async (req) => {
     const token = readCookie(req.headers.cookie, COOKIE);
-    req.staff = token && token.length <= 100 ? ctx.staff.session(token) : null;
+    req.kioskStaff = token && token.length <= 100 ? ctx.staff.session(token) : null;
   });
 
   app.post(
@@ -96,13 +96,14 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/auth/logout', async (req, reply) => {
     const token = readCookie(req.headers.cookie, COOKIE);
     if (token) ctx.staff.logout(token);
-    if (req.staff) writeAudit(ctx.engine.db, ctx.engine.clock.now(), actorOf(req.staff, req.ip), 'logout');
+    if (req.kioskStaff)
+      writeAudit(ctx.engine.db, ctx.engine.clock.now(), actorOf(req.kioskStaff, req.ip), 'logout');
     reply.header('set-cookie', cookie(ctx, '', 0));
     return { ok: true };
   });
 
   app.get('/api/auth/me', { preHandler: requireStaff() }, async (req) => {
-    const win = ctx.engine.windows().find((w) => w.staffId === req.staff?.id) ?? null;
-    return { staff: req.staff, windowId: win?.id ?? null };
+    const win = ctx.engine.windows().find((w) => w.staffId === req.kioskStaff?.id) ?? null;
+    return { staff: req.kioskStaff, windowId: win?.id ?? null };
   });
 }

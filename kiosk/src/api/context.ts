@@ -20,7 +20,8 @@ export interface ApiContext {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    staff: StaffView | null;
+    /** The signed-in kiosk staff member (named apart from the gateway's request.staff). */
+    kioskStaff: StaffView | null;
   }
 }
 

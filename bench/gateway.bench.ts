@@ -22,8 +22,8 @@ const BACKGROUND = Number(process.env.LINLI_BENCH_DEVICES ?? 10_000);
 const HB_INTERVAL_S = 30;
 const PRESSES = 400;
 const PRESS_SPREAD_S = 12;
-const TP_CLIENTS = 100;
-const TP_WINDOW = 20;
+const TP_CLIENTS = 400;
+const TP_WINDOW = 5;
 const TP_SECONDS = 8;
 
 // ---------------------------------------------------------------- child: the broker under test

@@ -71,6 +71,11 @@ describe('ID numbers (GB 11643-1999)', () => {
       reason: expect.stringContaining('99'),
     });
     expect(why('00010519491231002X')).toMatchObject({ code: 'ID_REGION' });
+    // 2023 foreign permanent resident card numbers: 9 · province of acceptance · nationality · birth date.
+    const full = (first17: string) => first17 + idCheckChar(first17);
+    expect(checkIdNumber(full('91184019800101023'))).toMatchObject({ valid: true, region: '911840' });
+    expect(why(full('98184019800101023'))).toMatchObject({ code: 'ID_REGION' }); // 81: a permit region
+    expect(why(full('90084019800101023'))).toMatchObject({ code: 'ID_REGION' }); // 00: no province
     expect(why('110105194902300021')).toMatchObject({
       code: 'ID_BIRTHDATE',
       reason: expect.stringContaining('19490230'),

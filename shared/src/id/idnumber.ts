@@ -89,8 +89,13 @@ export function checkIdNumber(id: string, opts: { today?: Date } = {}): IdCheck 
     );
   }
   const region = n.slice(0, 6);
-  const province = region.slice(0, 2);
-  if (!PROVINCES.has(province))
+  // 2023 foreign permanent resident cards: 9 · 2-digit province of acceptance · 3-digit
+  // nationality code, then birth date, sequence and check character as GB 11643.
+  const foreign = n[0] === '9';
+  const province = foreign ? region.slice(1, 3) : region.slice(0, 2);
+  if (foreign && (!PROVINCES.has(province) || PERMIT_PROVINCES.has(province)))
+    return fail('ID_REGION', `region ${region}: ${province} is not a province of acceptance`);
+  if (!foreign && !PROVINCES.has(province))
     return fail('ID_REGION', `region ${region}: ${province} is not a province code`);
   if (PERMIT_PROVINCES.has(province) && region !== `${province}0000`) {
     return fail('ID_REGION', `region ${region}: residence permit regions are ${province}0000`);

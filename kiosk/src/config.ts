@@ -34,6 +34,7 @@ export interface KioskConfig {
   loginMaxFailures: number; // LINLI_KIOSK_LOGIN_MAX_FAILURES per username+address per window
   loginWindowMin: number; // LINLI_KIOSK_LOGIN_WINDOW_MIN
   logLevel: string; // LINLI_KIOSK_LOG_LEVEL
+  retentionDays: number; // LINLI_KIOSK_RETENTION_DAYS — masked identity, ID hash and comments purged after
   checkpointMs: number; // LINLI_KIOSK_CHECKPOINT_MS — WAL checkpoints in a worker thread; 0 = SQLite's automatic ones
 }
 
@@ -75,6 +76,7 @@ export function defaultConfig(): KioskConfig {
     loginWindowMin: 15,
     logLevel: 'info',
     checkpointMs: 1000,
+    retentionDays: 90,
   };
 }
 
@@ -114,6 +116,7 @@ const KEYS: KeySpec[] = [
   { env: 'LOGIN_WINDOW_MIN', path: ['loginWindowMin'], kind: 'int', min: 1, max: 1440 },
   { env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CHECKPOINT_MS', path: ['checkpointMs'], kind: 'int', min: 0, max: 600_000 },
+  { env: 'RETENTION_DAYS', path: ['retentionDays'], kind: 'int', min: 1, max: 3650 },
 ];
 
 /** Priority class names: lower-case words, no 'normal' (the absence of priority). */

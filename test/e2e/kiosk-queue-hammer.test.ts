@@ -65,8 +65,8 @@ describe('kiosk queue under concurrent call-next (two processes, one SQLite file
       const r = await api(a.base, 'PATCH', `/api/admin/windows/${id}`, cookieA, { serviceIds: ['general'] });
       expect(r.status).toBe(200);
     }
-    // 120 tickets issued concurrently through both processes.
-    const N = 120;
+    // 300 tickets issued concurrently through both processes.
+    const N = 300;
     const issued = await Promise.all(
       Array.from({ length: N }, (_, i) =>
         api(i % 2 ? a.base : b.base, 'POST', '/api/tickets', undefined, {

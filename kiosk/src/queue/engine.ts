@@ -192,13 +192,24 @@ export class QueueEngine {
         const missed = this.stmt(
           `UPDATE appointments SET state = 'missed' WHERE state = 'booked' AND slot_at < ?`,
         ).run(dayStart).changes;
+        // Personal fields of old tickets and appointments are purged after the retention period.
+        const cutoff = shiftDay(day, -this.config.retentionDays);
+        const purged =
+          this.stmt(
+            `UPDATE tickets SET id_hash = NULL, id_masked = NULL, name_masked = NULL, rating_comment = NULL
+             WHERE day < ? AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR name_masked IS NOT NULL OR rating_comment IS NOT NULL)`,
+          ).run(cutoff).changes +
+          this.stmt(
+            `UPDATE appointments SET id_hash = NULL, id_masked = NULL, name_masked = NULL
+             WHERE slot_at < ? AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR name_masked IS NOT NULL)`,
+          ).run(zonedToUtc(cutoff, '00:00', this.config.timeZone)).changes;
         if (stored?.value !== day) {
           this.stmt('UPDATE windows SET normal_streak = 0').run();
           this.stmt(
             "INSERT INTO meta (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
           ).run(day, day);
         }
-        return { expired, missed, changed: stored?.value !== day };
+        return { expired, missed, purged, changed: stored?.value !== day };
       })
       .immediate();
     const first = this.day === '';
@@ -1193,6 +1204,12 @@ export class QueueEngine {
       })
       .immediate();
   }
+}
+
+/** The local day `days` after (or before) a YYYY-MM-DD day. */
+export function shiftDay(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 /** Full years between a birth date (YYYY-MM-DD or YYYYMMDD) and a local day YYYY-MM-DD, or null if unreadable. */

@@ -266,6 +266,24 @@ describe('durability and the day', () => {
     expect(t.engine.callNext(4, admin).id).toBe(next.ticket.id);
   });
 
+  it('purges the masked identity and ID hash of tickets older than the retention period', () => {
+    t = makeEngine({ retentionDays: 30, queue: { enforceHours: false } });
+    const a = t.engine.issue({ serviceId: 'general', source: 'card', identity: identity(3) });
+    t.clock.set('2026-12-22T02:00:00Z'); // 29 days later: kept
+    t.engine.today();
+    expect(t.engine.row(a.ticket.id).id_hash).toBe('hash-3');
+    t.clock.set('2026-12-24T02:00:00Z'); // 31 days later: purged
+    t.engine.today();
+    const row = t.engine.row(a.ticket.id);
+    expect([row.id_hash, row.id_masked, row.name_masked, row.number, row.state]).toEqual([
+      null,
+      null,
+      null,
+      'J001',
+      'expired',
+    ]);
+  });
+
   it('the rollover is seen by a second engine on the same file', () => {
     t = makeEngine({ queue: { enforceHours: false }, timeZone: 'Asia/Shanghai' });
     const a = t.engine.issue({ serviceId: 'general', source: 'anonymous' });

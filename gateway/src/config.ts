@@ -27,6 +27,12 @@ export interface GatewayConfig {
     rateBurst: number;
     /** Zigbee2MQTT bridge accounts on the embedded broker ("user:password"); they may publish zigbee2mqtt/# */
     zigbeeBridges: { username: string; password: string }[];
+    /** Embedded broker MQTT over TLS (mqtts) port; -1 off (default). Needs tlsCert and tlsKey. */
+    tlsPort: number;
+    /** PEM files: the embedded broker's certificate and key; tlsCa: CA to verify an external mqtts:// broker */
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsCa?: string;
   };
   ingest: {
     /** Group commit window in ms: events arriving within it share one transaction. 0 (default):
@@ -57,7 +63,15 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   dataDir: './data/gateway',
   dbFile: 'gateway.db',
   http: { host: '0.0.0.0', port: 8080 },
-  mqtt: { port: 1883, host: '0.0.0.0', wsPort: 9001, rateLimitPerS: 20, rateBurst: 40, zigbeeBridges: [] },
+  mqtt: {
+    port: 1883,
+    host: '0.0.0.0',
+    wsPort: 9001,
+    rateLimitPerS: 20,
+    rateBurst: 40,
+    zigbeeBridges: [],
+    tlsPort: -1,
+  },
   ingest: { groupCommitMs: 0 },
   alerts: {
     escalation: { critical: [60, 180, 600], major: [300, 900], minor: [1800], warning: [] },
@@ -95,6 +109,10 @@ const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'a
   LINLI_GW_RATE_LIMIT: ['mqtt.rateLimitPerS', 'float'],
   LINLI_GW_RATE_BURST: ['mqtt.rateBurst', 'int'],
   LINLI_GW_ZIGBEE_BRIDGE: ['mqtt.zigbeeBridges', 'accounts'],
+  LINLI_GW_MQTTS_PORT: ['mqtt.tlsPort', 'int'],
+  LINLI_GW_TLS_CERT: ['mqtt.tlsCert', 'string'],
+  LINLI_GW_TLS_KEY: ['mqtt.tlsKey', 'string'],
+  LINLI_GW_TLS_CA: ['mqtt.tlsCa', 'string'],
   LINLI_GW_GROUP_COMMIT_MS: ['ingest.groupCommitMs', 'float'],
   LINLI_GW_ESCALATION_CRITICAL: ['alerts.escalation.critical', 'list'],
   LINLI_GW_ESCALATION_MAJOR: ['alerts.escalation.major', 'list'],
@@ -191,6 +209,12 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
   checkPort('http.port', c.http.port, true);
   checkPort('mqtt.port', c.mqtt.port, true);
   checkPort('mqtt.wsPort', c.mqtt.wsPort, true);
+  checkPort('mqtt.tlsPort', c.mqtt.tlsPort, true);
+  if (c.mqtt.tlsPort >= 0 && (!c.mqtt.tlsCert || !c.mqtt.tlsKey))
+    throw new ConfigError(
+      'mqtt.tlsPort',
+      'an mqtts port needs mqtt.tlsCert and mqtt.tlsKey (LINLI_GW_TLS_CERT, LINLI_GW_TLS_KEY)',
+    );
   if (c.mqtt.brokerUrl !== undefined && !/^(mqtts?|wss?):\/\/[^\s]+$/.test(c.mqtt.brokerUrl))
     throw new ConfigError(
       'mqtt.brokerUrl',

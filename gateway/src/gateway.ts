@@ -2,6 +2,7 @@
 // supervision, feedback, Zigbee2MQTT), the MQTT transport (embedded aedes or external broker)
 // and the HTTP API.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AlertEngine } from './alerts/engine.ts';
@@ -136,9 +137,15 @@ export function createTransport(o: TransportOptions): Transport {
     };
     if (c.mqtt.username !== undefined) opts.username = c.mqtt.username;
     if (c.mqtt.password !== undefined) opts.password = c.mqtt.password;
+    if (c.mqtt.tlsCa) opts.mqttOptions = { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true };
     return new ExternalBroker(opts);
   }
+  const tls =
+    c.mqtt.tlsPort >= 0 && c.mqtt.tlsCert && c.mqtt.tlsKey
+      ? { port: c.mqtt.tlsPort, cert: readFileSync(c.mqtt.tlsCert), key: readFileSync(c.mqtt.tlsKey) }
+      : undefined;
   return new EmbeddedBroker({
+    ...(tls ? { tls } : {}),
     host: c.mqtt.host,
     port: c.mqtt.port,
     wsPort: c.mqtt.wsPort,
@@ -174,7 +181,7 @@ export interface RunningGateway {
   directory: DeviceDirectory;
   registry: Registry;
   http?: FastifyInstance;
-  ports: { mqtt?: number; ws?: number; http?: number };
+  ports: { mqtt?: number; ws?: number; mqtts?: number; http?: number };
   gatewaySecret: string;
   stop(): Promise<void>;
 }
@@ -205,6 +212,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   if (transport instanceof EmbeddedBroker) {
     if (transport.port >= 0) ports.mqtt = transport.port;
     if (transport.wsPort >= 0) ports.ws = transport.wsPort;
+    if (transport.tlsPort >= 0) ports.mqtts = transport.tlsPort;
   }
   let http: FastifyInstance | undefined;
   if (!o.noHttp && config.http.port >= 0) {

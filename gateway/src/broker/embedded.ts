@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { QueuedCommand } from '../alerts/feedback.ts';
@@ -21,6 +22,8 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** WebSocket port; 0 ephemeral; -1 off */
   wsPort: number;
+  /** MQTT over TLS: port (0 ephemeral, -1 off) with PEM certificate and key */
+  tls?: { port: number; cert: Buffer | string; key: Buffer | string };
   directory: DeviceDirectory;
   ingest: Ingest;
   refusals: Refusals;
@@ -53,6 +56,7 @@ export class EmbeddedBroker implements Transport {
   readonly mode = 'embedded' as const;
   readonly aedes: Aedes;
   private tcp: Server | undefined;
+  private tlsServer: Server | undefined;
   private http: HttpServer | undefined;
   private wss: WebSocketServer | undefined;
   private readonly principals = new WeakMap<Client, Principal>();
@@ -61,6 +65,7 @@ export class EmbeddedBroker implements Transport {
   private readonly awaitingAck = new Map<string, () => void>();
   port = -1;
   wsPort = -1;
+  tlsPort = -1;
 
   constructor(private readonly o: EmbeddedBrokerOptions) {
     this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
@@ -191,6 +196,18 @@ export class EmbeddedBroker implements Transport {
       });
       this.port = (tcp.address() as AddressInfo).port;
     }
+    if (this.o.tls && this.o.tls.port >= 0) {
+      const tls = createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (socket) =>
+        this.aedes.handle(socket),
+      );
+      tls.on('tlsClientError', (err) => this.o.log.info('mqtts handshake failed', { error: err.message }));
+      this.tlsServer = tls;
+      await new Promise<void>((resolve, reject) => {
+        tls.once('error', reject);
+        tls.listen(this.o.tls!.port, this.o.host, () => resolve());
+      });
+      this.tlsPort = (tls.address() as AddressInfo).port;
+    }
     if (this.o.wsPort >= 0) {
       const http = createHttpServer((_req, res) => {
         res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
@@ -249,7 +266,7 @@ export class EmbeddedBroker implements Transport {
     });
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
     await Promise.all(
-      [this.tcp, this.http].map(
+      [this.tcp, this.tlsServer, this.http].map(
         (s) =>
           new Promise<void>((resolve) => {
             if (!s?.listening) return resolve();

@@ -1,5 +1,7 @@
 // The embedded aedes broker with real MQTT.js clients over TCP and WebSocket.
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../src/gateway.ts';
@@ -203,5 +205,52 @@ describe('embedded broker', () => {
     c.publish('linli/v1/site1/dev/sos_btn/evt', evt('x', 'sos'), { qos: 1 });
     await closed;
     expect(gw!.engine.metrics.refused.get({ reason: 'acl' })).toBe(1);
+  });
+
+  it('MQTT over TLS (mqtts) with a configured certificate', async () => {
+    dir = tempDir();
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const d = new MemoryDirectory();
+    d.add({ id: 't1' });
+    await start(d, {
+      mqtt: { port: -1, wsPort: -1, tlsPort: 0, tlsCert: cert, tlsKey: key, host: '127.0.0.1' },
+    });
+    expect(gw!.ports.mqtts).toBeGreaterThan(0);
+    const c = mqtt.connect(`mqtts://127.0.0.1:${gw!.ports.mqtts}`, {
+      clientId: 'linli-site1-t1',
+      username: 't1',
+      password: 'secret-t1',
+      ca: readFileSync(cert),
+      reconnectPeriod: 0,
+    });
+    clients.push(c);
+    await new Promise<void>((resolve, reject) => {
+      c.once('connect', () => resolve());
+      c.once('error', reject);
+    });
+    await c.publishAsync('linli/v1/site1/dev/t1/evt', evt('e1', 'sos'), { qos: 1 });
+    expect(gw!.engine.alerts.list({})[0]).toMatchObject({ type: 'sos', deviceId: 't1' });
   });
 });

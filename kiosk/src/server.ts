@@ -2,6 +2,7 @@
 // hardware service, builds the app and listens (127.0.0.1:8090 by default); stops gracefully
 // on SIGINT/SIGTERM.
 import { join } from 'node:path';
+import { LinliError } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -69,7 +70,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       });
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    // A configuration problem (ours or a device spec) is one clear line, not a stack trace.
+    if (err instanceof ConfigError || (err instanceof LinliError && /CONFIG/.test(err.code))) {
       process.stderr.write(`linli kiosk: ${err.message}\n`);
       process.exit(2);
     }

@@ -31,6 +31,9 @@ export function staffRoutes(app: FastifyInstance, ctx: ApiContext): void {
     (id, req) => ({ ticket: engine.callTicket(id, (req.body as { ticketId: string }).ticketId, actor(req)) }),
     obj({ ticketId: TICKET_ID }, ['ticketId']),
   );
+  app.get('/api/windows/:id/queue', { ...guard, schema: { params: params.window } }, async (req) => ({
+    tickets: engine.windowQueue(Number((req.params as IdParam).id)),
+  }));
   app.get('/api/windows/:id/current', { ...guard, schema: { params: params.window } }, async (req) => {
     const id = Number((req.params as IdParam).id);
     const open = engine

@@ -417,6 +417,33 @@ export class QueueEngine {
     return rows.map((r) => this.staffView(r, svcs.get(r.service_id)));
   }
 
+  /** The waiting tickets a window can call, in the order call-next would take them (window console). */
+  windowQueue(windowId: number): (StaffTicket & { position: number })[] {
+    const day = this.today();
+    const now = this.clock.now();
+    const w = this.windowRow(windowId);
+    const services = this.windowServices(windowId);
+    if (services.length === 0) return [];
+    const rows = this.stmt(
+      `SELECT rowid AS tie, * FROM tickets WHERE day = ? AND state = 'waiting'
+       AND service_id IN (SELECT service_id FROM window_services WHERE window_id = ?)`,
+    ).all(day, windowId) as (TicketRow & { tie: number })[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const order = callOrder(
+      rows.map((r) => ({
+        id: r.id,
+        priority: r.priority_class !== 'normal',
+        orderAt: r.order_at,
+        slotAt: r.slot_at,
+        tie: r.tie,
+      })),
+      now,
+      this.policy,
+      w.normal_streak,
+    );
+    return order.map((c, i) => ({ ...this.staffView(byId.get(c.id) as TicketRow), position: i + 1 }));
+  }
+
   // ---- people ahead and estimated wait ------------------------------------------------------
 
   private readonly headSql = {

@@ -92,6 +92,17 @@ describe('admin and window staff over HTTP', () => {
       payload: { priorityClass: 'pregnancy' },
     });
     expect(pri.json().ticket.priorityClass).toBe('pregnancy');
+    const queue = await t.app.inject({
+      method: 'GET',
+      url: '/api/windows/4/queue',
+      headers: { cookie: li.cookie },
+    });
+    expect(
+      queue.json().tickets.map((x: { number: string; position: number }) => [x.position, x.number]),
+    ).toEqual([
+      [1, 'J001'],
+      [2, 'J002'],
+    ]);
     // ratio policy with N=3 and streak 0: the normal ticket first.
     const called = await t.app.inject({
       method: 'POST',

@@ -76,7 +76,7 @@ async function child(mode: string): Promise<void> {
       mqtt: { port: 0, wsPort: -1, host: '127.0.0.1', rateLimitPerS: 10_000, rateBurst: 10_000 },
       http: { port: -1 },
     },
-    env: {},
+    env: process.env.LINLI_GW_ASYNC_FSYNC ? { LINLI_GW_ASYNC_FSYNC: process.env.LINLI_GW_ASYNC_FSYNC } : {},
     directory,
     log: silentLogger,
     noHttp: true,

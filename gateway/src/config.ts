@@ -39,6 +39,9 @@ export interface GatewayConfig {
      *  everything that arrived in the same event-loop turn (setImmediate) — under load the
      *  batches grow by themselves while the previous commit is being flushed to disk. */
     groupCommitMs: number;
+    /** Commit batches with synchronous=NORMAL and acknowledge after an fdatasync of the WAL in
+     *  the thread pool (true, default), or commit with synchronous=FULL on the event loop. */
+    asyncFsync: boolean;
   };
   alerts: {
     /** Escalation chain in seconds after raise, per severity (level n fires at chain[n-1]) */
@@ -72,7 +75,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     zigbeeBridges: [],
     tlsPort: -1,
   },
-  ingest: { groupCommitMs: 0 },
+  ingest: { groupCommitMs: 0, asyncFsync: true },
   alerts: {
     escalation: { critical: [60, 180, 600], major: [300, 900], minor: [1800], warning: [] },
     sosCancel: 'keep-open',
@@ -93,7 +96,7 @@ export class ConfigError extends LinliError {
 const SITE_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Environment variable → config path, value kind. */
-const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'accounts']> = {
+const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'accounts' | 'bool']> = {
   LINLI_GW_SITE: ['site', 'string'],
   LINLI_GW_ROLE: ['role', 'string'],
   LINLI_GW_DATA_DIR: ['dataDir', 'string'],
@@ -114,6 +117,7 @@ const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'a
   LINLI_GW_TLS_KEY: ['mqtt.tlsKey', 'string'],
   LINLI_GW_TLS_CA: ['mqtt.tlsCa', 'string'],
   LINLI_GW_GROUP_COMMIT_MS: ['ingest.groupCommitMs', 'float'],
+  LINLI_GW_ASYNC_FSYNC: ['ingest.asyncFsync', 'bool'],
   LINLI_GW_ESCALATION_CRITICAL: ['alerts.escalation.critical', 'list'],
   LINLI_GW_ESCALATION_MAJOR: ['alerts.escalation.major', 'list'],
   LINLI_GW_ESCALATION_MINOR: ['alerts.escalation.minor', 'list'],
@@ -164,6 +168,10 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
       if (raw.trim() === '' || !Number.isFinite(n))
         throw new ConfigError(name, `must be a number, got "${raw}"`);
       value = n;
+    } else if (kind === 'bool') {
+      if (!/^(true|false|1|0|yes|no)$/i.test(raw))
+        throw new ConfigError(name, `must be true or false, got "${raw}"`);
+      value = /^(true|1|yes)$/i.test(raw);
     } else if (kind === 'accounts') {
       value = raw
         .split(',')
@@ -237,6 +245,8 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
       );
   checkPositive('mqtt.rateBurst', c.mqtt.rateBurst);
   checkPositive('ingest.groupCommitMs', c.ingest.groupCommitMs, true);
+  if (typeof c.ingest.asyncFsync !== 'boolean')
+    throw new ConfigError('ingest.asyncFsync', 'must be true or false');
   for (const sev of ['critical', 'major', 'minor', 'warning'] as const) {
     const chain = c.alerts.escalation[sev];
     if (!Array.isArray(chain) || chain.some((n) => typeof n !== 'number' || !(n > 0)))

@@ -67,8 +67,12 @@ export function createEngine(o: EngineOptions): Engine {
   const metrics = o.metrics ?? new Metrics();
   const { db, config, directory } = o;
   const startedAt = clock.now();
-  const committer = new GroupCommitter(db, config.ingest.groupCommitMs, metrics, (err) =>
-    log.warn('after-commit effect failed', { error: (err as Error).message }),
+  const committer = new GroupCommitter(
+    db,
+    config.ingest.groupCommitMs,
+    metrics,
+    (err) => log.warn('after-commit effect failed', { error: (err as Error).message }),
+    config.ingest.asyncFsync,
   );
   const feedback = new Feedback(db, clock, metrics);
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
@@ -257,6 +261,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         .catch(() => {});
       await transport.stop();
       engine.close();
+      await engine.committer.whenSynced();
       db.close();
     },
   };

@@ -38,11 +38,11 @@ export async function startTestGateway(
 ): Promise<RunningGateway> {
   return startGateway({
     config: {
+      ...config,
       dataDir,
       hmacKey: HMAC_KEY,
       mqtt: { port: 0, wsPort: -1, host: '127.0.0.1', ...config.mqtt },
       http: { port: -1 },
-      ...config,
     } as DeepPartial<GatewayConfig>,
     env: {},
     log: silentLogger,

@@ -1,6 +1,13 @@
-// Group commit: every unit of work that arrives within one window (default 2 ms) shares one
-// SQLite transaction (one fsync), so a burst of presses costs one disk flush, not one each.
-// Each unit runs in its own savepoint: one failing unit is rolled back alone.
+// Group commit: every unit of work that arrives within one window (default: one event-loop turn)
+// shares one SQLite transaction (one fsync), so a burst of presses costs one disk flush, not one
+// each. Each unit runs in its own savepoint: one failing unit is rolled back alone.
+//
+// asyncFsync: the batch is committed with synchronous=NORMAL (WAL frames written, no fsync) and
+// the WAL file is then fdatasync'ed in libuv's thread pool; the units resolve — and the broker
+// PUBACKs — only after that fdatasync has completed. Same guarantee as synchronous=FULL (nothing
+// is acknowledged before it is on disk), but the event loop keeps working while the disk
+// flushes, and the next batch can be written meanwhile.
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Transaction } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
@@ -24,12 +31,18 @@ export class GroupCommitter {
     (jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void
   >;
 
+  private readonly walPath: string | undefined;
+  private walFd: number | undefined;
+  private syncing = 0;
+
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly windowMs: number,
     private readonly metrics: Metrics,
     private readonly onEffectError: (err: unknown) => void = () => {},
+    asyncFsync = false,
   ) {
+    this.walPath = asyncFsync && !db.memory && db.name !== '' ? `${db.name}-wal` : undefined;
     this.inSavepoint = db.transaction((job: Job, scope: TxScope) => job.work(scope));
     this.batch = db.transaction((jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => {
       for (const job of jobs) {
@@ -67,13 +80,37 @@ export class GroupCommitter {
     this.queue = [];
     const outer = new TxScope();
     const results: { ok: boolean; value: unknown }[] = [];
+    const wal = this.walPath;
+    if (wal) this.db.pragma('synchronous = NORMAL');
     try {
       this.batch.immediate(jobs, outer, results);
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of this batch is stored.
       for (const job of jobs) job.reject(err);
       return;
+    } finally {
+      if (wal) this.db.pragma('synchronous = FULL');
     }
+    if (!wal) return this.finish(jobs, results, outer);
+    try {
+      this.walFd ??= openSync(wal, 'r');
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    this.syncing++;
+    fdatasync(this.walFd, (err) => {
+      this.syncing--;
+      if (err) {
+        // committed but not known to be on disk: no acknowledgement; the device retries and
+        // its retry is recognised as a duplicate
+        for (const job of jobs) job.reject(err);
+      } else this.finish(jobs, results, outer);
+      if (this.closed && this.syncing === 0) this.closeWal();
+    });
+  }
+
+  private finish(jobs: Job[], results: { ok: boolean; value: unknown }[], outer: TxScope): void {
     const done = performance.now();
     this.metrics.batchSize.observe(jobs.length);
     jobs.forEach((job, i) => {
@@ -94,5 +131,21 @@ export class GroupCommitter {
     }
     this.flush();
     this.closed = true;
+    if (this.syncing === 0) this.closeWal();
+  }
+
+  /** Durable commits still waiting for their fdatasync. */
+  get pendingSyncs(): number {
+    return this.syncing;
+  }
+
+  /** Resolves once every commit so far is on disk (call before closing the database). */
+  async whenSynced(): Promise<void> {
+    while (this.syncing > 0) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  private closeWal(): void {
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 }

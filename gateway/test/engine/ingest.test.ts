@@ -149,4 +149,34 @@ describe('ingest', () => {
     expect(count(e, 'SELECT COUNT(*) AS n FROM cmd_queue')).toBe(1);
     expect(count(e, "SELECT COUNT(*) AS n FROM cmd_queue WHERE device_id = 'a'")).toBe(1);
   });
+
+  it('asyncFsync: a unit resolves only after the fdatasync of the WAL that follows its commit', async () => {
+    setup();
+    let resolved = false;
+    const p = e.committer
+      .submit(() => 'done')
+      .then((v) => {
+        resolved = true;
+        return v;
+      });
+    e.committer.flush(); // committed now (synchronous=NORMAL), fdatasync in the thread pool
+    expect(e.committer.pendingSyncs).toBe(1);
+    expect(resolved).toBe(false);
+    expect(await p).toBe('done');
+    expect(e.committer.pendingSyncs).toBe(0);
+    expect(e.db.pragma('synchronous', { simple: true })).toBe(2); // FULL again for everything else
+  });
+
+  it('with asyncFsync off, every batch commits with synchronous=FULL on the spot', async () => {
+    e = makeEngine({ ingest: { asyncFsync: false } });
+    const d = e.directory.add({ id: 'p1' });
+    const r = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        e.ingest.handle({ kind: 'device', device: d }, 'linli/v1/site1/dev/p1/evt', evt(id, 'sos')),
+      ),
+    );
+    expect(r.map((x) => x.ok && x.outcome)).toEqual(['stored', 'stored', 'stored']);
+    expect(e.committer.pendingSyncs).toBe(0);
+    expect(e.alerts.list({})[0]!.count).toBe(3);
+  });
 });

@@ -173,6 +173,27 @@ describe('admin and window staff over HTTP', () => {
       .split('\r\n');
     expect(rows[0]?.startsWith('staff,label,tickets')).toBe(true);
     expect(rows[1]?.startsWith(`${li.id},li,3,2,0,0,1,0,`)).toBe(true);
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: '/api/admin/audit?limit=50',
+      headers: { cookie: adminCookie },
+    });
+    const liActions = audit
+      .json()
+      .entries.filter((e: { username: string }) => e.username === 'li')
+      .map((e: { action: string }) => e.action)
+      .reverse();
+    expect(liActions).toEqual([
+      'login',
+      'window.sign-in',
+      'ticket.priority',
+      'ticket.call-next',
+      'ticket.transfer',
+      'ticket.call-next',
+      'ticket.finish',
+      'ticket.call-next',
+      'ticket.finish',
+    ]);
     const json = await t.app.inject({
       method: 'GET',
       url: '/api/admin/stats',

@@ -106,5 +106,9 @@ describe('GET /api/stream', () => {
     clients.push(again);
     const missed = await again.next((e) => e.event === 'ticket.issued');
     expect((missed.data as { ticket: { number: string } }).ticket.number).toBe('J002');
+    // A closed client is forgotten.
+    await expect.poll(() => t.app.kiosk.live.clientCount).toBe(1);
+    again.close();
+    await expect.poll(() => t.app.kiosk.live.clientCount).toBe(0);
   });
 });

@@ -39,8 +39,9 @@ export interface GatewayConfig {
      *  everything that arrived in the same event-loop turn (setImmediate) — under load the
      *  batches grow by themselves while the previous commit is being flushed to disk. */
     groupCommitMs: number;
-    /** Commit batches with synchronous=NORMAL and acknowledge after an fdatasync of the WAL in
-     *  the thread pool (true, default), or commit with synchronous=FULL on the event loop. */
+    /** false (default): commit batches with synchronous=FULL (fsync on the event loop).
+     *  true: commit with synchronous=NORMAL and acknowledge after an fdatasync of the WAL in the
+     *  thread pool — same guarantee, the event loop keeps working while the disk flushes. */
     asyncFsync: boolean;
   };
   alerts: {
@@ -75,7 +76,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     zigbeeBridges: [],
     tlsPort: -1,
   },
-  ingest: { groupCommitMs: 0, asyncFsync: true },
+  ingest: { groupCommitMs: 0, asyncFsync: false },
   alerts: {
     escalation: { critical: [60, 180, 600], major: [300, 900], minor: [1800], warning: [] },
     sosCancel: 'keep-open',

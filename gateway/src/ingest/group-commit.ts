@@ -91,7 +91,10 @@ export class GroupCommitter {
     } finally {
       if (wal) this.db.pragma('synchronous = FULL');
     }
-    if (!wal) return this.finish(jobs, results, outer);
+    if (!wal) {
+      this.finish(jobs, results, outer);
+      return;
+    }
     try {
       this.walFd ??= openSync(wal, 'r');
     } catch (err) {

@@ -151,7 +151,7 @@ describe('ingest', () => {
   });
 
   it('asyncFsync: a unit resolves only after the fdatasync of the WAL that follows its commit', async () => {
-    setup();
+    e = makeEngine({ ingest: { asyncFsync: true } });
     let resolved = false;
     const p = e.committer
       .submit(() => 'done')
@@ -167,8 +167,8 @@ describe('ingest', () => {
     expect(e.db.pragma('synchronous', { simple: true })).toBe(2); // FULL again for everything else
   });
 
-  it('with asyncFsync off, every batch commits with synchronous=FULL on the spot', async () => {
-    e = makeEngine({ ingest: { asyncFsync: false } });
+  it('by default every batch commits with synchronous=FULL on the spot', async () => {
+    e = makeEngine();
     const d = e.directory.add({ id: 'p1' });
     const r = await Promise.all(
       ['a', 'b', 'c'].map((id) =>

@@ -11,7 +11,11 @@ export interface CardSession extends ResidentIdentity {
   birthDate: string;
   expired: boolean;
   readAt: number;
+  until: number; // usable until: read + session time, or lift + REMOVED_GRACE_MS if sooner
 }
+
+/** After the card is lifted, the next resident may already be at the screen: keep it briefly only. */
+export const REMOVED_GRACE_MS = 20_000;
 
 export class CardSessions {
   private current: CardSession | null = null;
@@ -35,25 +39,33 @@ export class CardSessions {
           birthDate: ev.card.birthDate,
           expired: ev.expired,
           readAt: this.clock.now(),
+          until: this.clock.now() + this.ttlMs,
         };
       } catch {
         this.current = null;
         this.dropped++;
       }
     });
+    this.offRemoved = this.bus.on('card.removed', () => {
+      if (this.current)
+        this.current.until = Math.min(this.current.until, this.clock.now() + REMOVED_GRACE_MS);
+    });
   }
+
+  private offRemoved: (() => void) | undefined;
 
   /** Card reads that could not be used (malformed record). */
   dropped = 0;
 
   stop(): void {
     this.off?.();
+    this.offRemoved?.();
     this.current = null;
   }
 
   /** The card read within the session time, or null. */
   peek(): CardSession | null {
-    if (this.current && this.clock.now() - this.current.readAt > this.ttlMs) this.current = null;
+    if (this.current && this.clock.now() > this.current.until) this.current = null;
     return this.current;
   }
 

@@ -93,6 +93,14 @@ describe('resident endpoints', () => {
     placeCard(t);
     t.clock.advance(121_000);
     expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
+    // Lifted from the reader, the card stays usable for 20 s only.
+    placeCard(t);
+    t.clock.advance(5_000);
+    t.bus.emit('card.removed', { at: t.clock.now() });
+    t.clock.advance(19_000);
+    expect((await t.app.inject({ method: 'GET', url: '/api/kiosk/card' })).json().present).toBe(true);
+    t.clock.advance(2_000);
+    expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
   });
 
   it('a malformed card record is dropped without throwing into the reader', async () => {

@@ -8,11 +8,13 @@ import type { KioskConfig } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { KioskBus } from '../events.ts';
 import type { Hardware, PrintJobInfo } from '../hardware/types.ts';
+import { classHeads, countAhead } from './ahead.ts';
 import { writeAudit } from './audit.ts';
 import { QueueError } from './errors.ts';
 import { hoursToday, isOpen, parseHours } from './hours.ts';
-import { type Candidate, callOrder, nextStreak, type PolicyOptions } from './policy.ts';
+import { callOrder, nextStreak, type PolicyOptions } from './policy.ts';
 import { ticketBytes } from './print.ts';
+import { followUpRating, listBadRatings, rateTicket } from './ratings.ts';
 import { type Clock, localParts, systemClock, zonedToUtc } from './time.ts';
 import type {
   Actor,
@@ -82,24 +84,6 @@ export interface QueueSnapshot {
   }[];
   recentCalls: { number: string; windowId: number; serviceId: string; calledAt: number; text: string }[];
 }
-
-const RATING_REASONS = ['long-wait', 'attitude', 'slow', 'unclear', 'repeat-visits', 'environment', 'other'];
-export const RATING_REASON_TEXT: Record<string, string> = {
-  'long-wait': '等候时间过长',
-  attitude: '服务态度不好',
-  slow: '办理效率低',
-  unclear: '政策解释不清楚',
-  'repeat-visits': '需要多次跑腿',
-  environment: '大厅环境或设施不便',
-  other: '其他',
-};
-export const RATING_TEXT: Record<number, string> = {
-  5: '非常满意',
-  4: '满意',
-  3: '基本满意',
-  2: '不满意',
-  1: '非常不满意',
-};
 
 export function toService(r: ServiceRow): Service {
   return {
@@ -446,44 +430,6 @@ export class QueueEngine {
 
   // ---- people ahead and estimated wait ------------------------------------------------------
 
-  private readonly headSql = {
-    due: 'slot_at IS NOT NULL AND slot_at <= @now ORDER BY slot_at, order_at, rowid',
-    early: 'slot_at > @now ORDER BY slot_at, order_at, rowid',
-    priority: "slot_at IS NULL AND priority_class != 'normal' ORDER BY order_at, rowid",
-    normal: "slot_at IS NULL AND priority_class = 'normal' ORDER BY order_at, rowid",
-  };
-
-  /**
-   * The head of each class (due appointments, early appointments, priority and normal walk-ins)
-   * over the given services. Within a class every policy orders by time, so the policy's first
-   * pick over all waiting tickets is always one of these heads.
-   */
-  private heads(serviceIds: string[], day: string, now: number): Candidate[] {
-    const out: Candidate[] = [];
-    for (const where of Object.values(this.headSql)) {
-      let best: Candidate | undefined;
-      for (const serviceId of serviceIds) {
-        const r = this.stmt(
-          `SELECT rowid AS tie, id, priority_class, order_at, slot_at FROM tickets
-           WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where} LIMIT 1`,
-        ).get({ serviceId, day, now }) as
-          | { tie: number; id: string; priority_class: string; order_at: number; slot_at: number | null }
-          | undefined;
-        if (!r) continue;
-        const c: Candidate = {
-          id: r.id,
-          priority: r.priority_class !== 'normal',
-          orderAt: r.order_at,
-          slotAt: r.slot_at,
-          tie: r.tie,
-        };
-        if (!best || callOrder([best, c], now, this.policy)[0] === c) best = c;
-      }
-      if (best) out.push(best);
-    }
-    return out;
-  }
-
   private readonly stmts = new Map<string, Statement<unknown[]>>();
   private stmt(sql: string): Statement<unknown[]> {
     let st = this.stmts.get(sql);
@@ -494,67 +440,9 @@ export class QueueEngine {
     return st;
   }
 
-  /**
-   * Waiting tickets of the same service called before this one, in the policy's order (for a
-   * 'ratio' queue counted from a fresh streak). Counted in SQL over the covering index; the
-   * result equals the ticket's index in callOrder() over all waiting tickets (tested).
-   */
+  /** Waiting tickets of the same service called before this one, in the policy's order. */
   peopleAhead(r: TicketRow): number {
-    if (r.state !== 'waiting') return 0;
-    const now = this.clock.now();
-    const tie = (this.stmt('SELECT rowid AS tie FROM tickets WHERE id = ?').get(r.id) as { tie: number }).tie;
-    const p = { serviceId: r.service_id, day: r.day, now, o: r.order_at, tie, slot: r.slot_at ?? 0 };
-    const count = (where: string, extra: Record<string, number> = {}) =>
-      (
-        this.stmt(
-          `SELECT COUNT(*) AS n FROM tickets WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where}`,
-        ).get({ ...p, ...extra }) as { n: number }
-      ).n;
-    // Every count is an index range scan: `before` is split into its two sargable halves.
-    const before = (cond: string, extra: Record<string, number> = {}) =>
-      count(`${cond} AND order_at < @o`, extra) + count(`${cond} AND order_at = @o AND rowid < @tie`, extra);
-    const due = count('slot_at IS NOT NULL AND slot_at <= @now');
-    if (r.slot_at !== null && r.slot_at <= now)
-      return count('slot_at IS NOT NULL AND slot_at < @slot') + before('slot_at = @slot');
-    const priC = "slot_at IS NULL AND priority_class != 'normal'";
-    const norC = "slot_at IS NULL AND priority_class = 'normal'";
-    const pri = count(priC);
-    const nor = count(norC);
-    if (r.slot_at !== null)
-      return due + pri + nor + count('slot_at > @now AND slot_at < @slot') + before('slot_at = @slot');
-    const isPri = r.priority_class !== 'normal';
-    const sameBefore = before(isPri ? priC : norC);
-    const q = this.config.queue;
-    switch (q.policy) {
-      case 'strict':
-        return due + sameBefore + (isPri ? 0 : pri);
-      case 'ratio':
-        return (
-          due +
-          sameBefore +
-          (isPri
-            ? Math.min(nor, (sameBefore + 1) * q.normalPerPriority)
-            : Math.min(pri, Math.floor(sameBefore / q.normalPerPriority)))
-        );
-      case 'weighted': {
-        // The other class goes first when (now − order_at) × w > my score, i.e. order_at < now − score / w.
-        const score = (now - r.order_at) * (isPri ? q.priorityWeight : 1);
-        const w = isPri ? 1 : q.priorityWeight;
-        const thr = now - score / w;
-        const other = isPri ? norC : priC;
-        let ahead = due + sameBefore + count(`${other} AND order_at < @thr`, { thr });
-        if (Number.isInteger(thr)) {
-          // Equal scores: arrival order, then issue order.
-          ahead +=
-            thr < r.order_at
-              ? count(`${other} AND order_at = @thr`, { thr })
-              : thr === r.order_at
-                ? count(`${other} AND order_at = @thr AND rowid < @tie`, { thr })
-                : 0;
-        }
-        return ahead;
-      }
-    }
+    return countAhead((q) => this.stmt(q), r, this.clock.now(), this.config.queue);
   }
 
   /** Median service time of the last 20 finished tickets of the service (30 days), else its expected time. */
@@ -784,7 +672,7 @@ export class QueueEngine {
           now,
           now,
         );
-        this.event(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
+        this.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
         if (actor) writeAudit(this.db, now, actor, 'ticket.issue', `ticket:${id}`, { number, cls });
         inTx?.(id);
         return { row: this.row(id), reused: false };
@@ -846,7 +734,8 @@ export class QueueEngine {
     return this.print(row, svc, ahead, this.estimateWaitMin(row.service_id, ahead));
   }
 
-  private event(
+  /** One row of the ticket's history. */
+  recordEvent(
     ticketId: string,
     type: string,
     at: number,
@@ -870,7 +759,7 @@ export class QueueEngine {
         const w = this.windowRow(windowId);
         this.assertAtWindow(w, actor);
         this.assertFree(windowId);
-        const heads = this.heads(this.windowServices(windowId), day, now);
+        const heads = classHeads((q) => this.stmt(q), this.windowServices(windowId), day, now, this.policy);
         const pick = callOrder(heads, now, this.policy, w.normal_streak)[0];
         if (!pick) throw new QueueError('QUEUE_EMPTY', '没有等候的号', 'nobody is waiting');
         this.markCalled(pick.id, w, actor, now);
@@ -895,7 +784,7 @@ export class QueueEngine {
         this.assertAtWindow(w, actor);
         this.assertFree(windowId);
         const t = this.row(ticketId);
-        if (t.state !== 'waiting' || t.day !== day) this.badState(t, 'call');
+        if (t.state !== 'waiting' || t.day !== day) this.refuseState(t, 'call');
         if (!this.windowServices(windowId).includes(t.service_id))
           throw new QueueError(
             'NOT_SERVED_HERE',
@@ -930,7 +819,7 @@ export class QueueEngine {
     ).run(w.id, actor.staffId, now, now, id).changes;
     if (changes !== 1)
       throw new QueueError('CONFLICT', '这张号票刚被叫走', 'the ticket was just called elsewhere');
-    this.event(id, 'called', now, w.id, actor.staffId);
+    this.recordEvent(id, 'called', now, w.id, actor.staffId);
   }
 
   private afterCall(row: TicketRow, type: 'ticket.called' | 'ticket.recalled', now: number): StaffTicket {
@@ -951,7 +840,8 @@ export class QueueEngine {
     return this.staffView(row, svc);
   }
 
-  private badState(t: TicketRow, action: string): never {
+  /** Refuses an action the ticket's state does not allow. */
+  refuseState(t: TicketRow, action: string): never {
     throw new QueueError(
       'BAD_STATE',
       `${t.number}号当前状态（${t.state}）不能${action}`,
@@ -965,7 +855,7 @@ export class QueueEngine {
   /** Loads a ticket at a window the actor is signed in at, checking its state. */
   private atWindow(ticketId: string, actor: Actor, states: string[], action: string): TicketRow {
     const t = this.row(ticketId);
-    if (!states.includes(t.state)) this.badState(t, action);
+    if (!states.includes(t.state)) this.refuseState(t, action);
     if (t.window_id !== null) this.assertAtWindow(this.windowRow(t.window_id), actor);
     return t;
   }
@@ -976,7 +866,7 @@ export class QueueEngine {
       .transaction(() => {
         const t = this.atWindow(ticketId, actor, ['called'], 'recall');
         this.stmt('UPDATE tickets SET recalls = recalls + 1 WHERE id = ?').run(t.id);
-        this.event(t.id, 'recalled', now, t.window_id, actor.staffId);
+        this.recordEvent(t.id, 'recalled', now, t.window_id, actor.staffId);
         writeAudit(this.db, now, actor, 'ticket.recall', `ticket:${t.id}`);
         return this.row(t.id);
       })
@@ -998,7 +888,7 @@ export class QueueEngine {
       .transaction(() => {
         const t = this.atWindow(ticketId, actor, from, action);
         apply(t, now);
-        this.event(t.id, action, now, t.window_id, actor.staffId, detail);
+        this.recordEvent(t.id, action, now, t.window_id, actor.staffId, detail);
         writeAudit(this.db, now, actor, `ticket.${action}`, `ticket:${t.id}`, detail ?? null);
         return { row: this.row(t.id), before: t };
       })
@@ -1068,7 +958,7 @@ export class QueueEngine {
       ['no-show'],
       'reactivate',
       (t, at) => {
-        if (t.day !== day) this.badState(t, 'reactivate');
+        if (t.day !== day) this.refuseState(t, 'reactivate');
         this.stmt(
           `UPDATE tickets SET state = 'waiting', order_at = ?, window_id = NULL, called_at = NULL, finished_at = NULL,
            recalls = 0 WHERE id = ?`,
@@ -1143,7 +1033,7 @@ export class QueueEngine {
           t.arrived_at,
           t.id,
         );
-        this.event(newId, 'transferred-in', at, null, actor.staffId, { from: t.id });
+        this.recordEvent(newId, 'transferred-in', at, null, actor.staffId, { from: t.id });
       },
       { to: serviceId },
     );
@@ -1169,67 +1059,18 @@ export class QueueEngine {
     };
   }
 
+  /** The resident rates their finished ticket (ratings.ts). */
   rate(token: string, rating: number, reason?: string, comment?: string): PublicTicket {
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
-      throw new QueueError('VALIDATION', '评价须为1到5', 'rating must be 1..5');
-    if (rating <= 2 && (!reason || !RATING_REASONS.includes(reason)))
-      throw new QueueError('REASON_REQUIRED', '请选择不满意的原因', 'choose a reason for a low rating', {
-        reasons: RATING_REASONS,
-      });
-    if (reason !== undefined && !RATING_REASONS.includes(reason))
-      throw new QueueError('VALIDATION', '未知的原因', `unknown reason: ${reason}`, {
-        reasons: RATING_REASONS,
-      });
-    const now = this.clock.now();
-    const row = this.db
-      .transaction(() => {
-        const t = this.rowByToken(token);
-        if (t.state !== 'done') this.badState(t, 'rate');
-        if (t.rating !== null)
-          throw new QueueError('ALREADY_RATED', '已经评价过了，谢谢', 'already rated, thank you');
-        this.stmt(
-          'UPDATE tickets SET rating = ?, rating_reason = ?, rating_comment = ?, rated_at = ? WHERE id = ?',
-        ).run(rating, reason ?? null, comment ?? null, now, t.id);
-        this.event(t.id, 'rated', now, t.window_id, null, { rating });
-        return this.row(t.id);
-      })
-      .immediate();
-    const view = this.publicView(row);
-    this.bus.emit('ticket.rated', { ticket: view, rating, at: now });
-    return view;
+    return rateTicket(this, token, rating, reason, comment);
   }
 
-  /** Ratings of 不满意 / 非常不满意 for follow-up, newest first. */
+  /** Ratings of 不满意 / 非常不满意 for follow-up, newest first (ratings.ts). */
   badRatings(opts: { open?: boolean; limit?: number } = {}) {
-    const rows = this.stmt(
-      `SELECT * FROM tickets WHERE rating IS NOT NULL AND rating <= 2 AND (? = 0 OR followup_at IS NULL)
-         ORDER BY rated_at DESC LIMIT ?`,
-    ).all(opts.open ? 1 : 0, opts.limit ?? 200) as TicketRow[];
-    return rows.map((r) => ({
-      ...this.staffView(r),
-      ratingText: RATING_TEXT[r.rating as number],
-      reasonText: r.rating_reason ? RATING_REASON_TEXT[r.rating_reason] : null,
-      followupAt: r.followup_at,
-      followupBy: r.followup_by,
-      followupNote: r.followup_note,
-    }));
+    return listBadRatings(this, opts);
   }
 
   followUp(ticketId: string, note: string, actor: Actor): void {
-    const now = this.clock.now();
-    this.db
-      .transaction(() => {
-        const t = this.row(ticketId);
-        if (t.rating === null || t.rating > 2) this.badState(t, 'follow up');
-        this.stmt('UPDATE tickets SET followup_at = ?, followup_by = ?, followup_note = ? WHERE id = ?').run(
-          now,
-          actor.staffId,
-          note,
-          t.id,
-        );
-        writeAudit(this.db, now, actor, 'rating.follow-up', `ticket:${t.id}`, { note });
-      })
-      .immediate();
+    followUpRating(this, ticketId, note, actor);
   }
 }
 

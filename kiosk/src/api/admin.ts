@@ -187,5 +187,8 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get('/api/admin/refusals', guard, async () => ({ refusals: Object.fromEntries(ctx.refusals) }));
+  app.get('/api/admin/refusals', guard, async () => ({
+    refusals: Object.fromEntries(ctx.refusals),
+    cardReadsDropped: ctx.cards.dropped,
+  }));
 }

@@ -65,14 +65,14 @@ export class EventWriter {
     }
     const s = this.states.get(device.id);
     if (ev.type === 'door.open') {
-      s.lastDoorOpenAt = receivedAt; // the event row is the durable record; device_state follows
+      tx.set(s, 'lastDoorOpenAt', receivedAt); // the event row is the durable record; device_state follows
       this.states.markDirty(device.id);
     } else if (ev.type === 'tamper' || ev.type === 'tamper.restore') {
-      s.tamper = ev.type === 'tamper';
+      tx.set(s, 'tamper', ev.type === 'tamper');
       this.states.write(device.id);
     }
     if (ev.battery !== undefined) {
-      s.battery = ev.battery;
+      tx.set(s, 'battery', ev.battery);
       if (ev.type !== 'battery.low') this.supervisor.battery(device, ev.battery, tx);
     }
     const input: Parameters<AlertEngine['onDeviceEvent']>[1] = {
@@ -100,7 +100,7 @@ export class EventWriter {
   /** An explicit battery.low event always raises (or folds into) the warning. */
   private batteryEvent(tx: TxScope, device: DeviceRecord, ev: DeviceEvent, at: number): AlertRecord {
     const s = this.states.get(device.id);
-    s.batteryLow = true;
+    tx.set(s, 'batteryLow', true);
     this.states.write(device.id);
     const note = ev.battery !== undefined ? `battery ${ev.battery} %` : undefined;
     return this.engine.raise(tx, {

@@ -1,6 +1,8 @@
 // Group commit: every unit of work that arrives within one window (default: one event-loop turn)
 // shares one SQLite transaction (one fsync), so a burst of presses costs one disk flush, not one
-// each. Each unit runs in its own savepoint: one failing unit is rolled back alone.
+// each. The batch first runs without savepoints (fast path); if a unit throws, the whole
+// transaction rolls back (in-memory changes are undone through TxScope) and the batch runs again
+// with each unit in its own savepoint, so one failing unit is rolled back alone.
 //
 // asyncFsync: the batch is committed with synchronous=NORMAL (WAL frames written, no fsync) and
 // the WAL file is then fdatasync'ed in libuv's thread pool; the units resolve — and the broker
@@ -13,6 +15,9 @@ import type { Transaction } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { TxScope } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
+
+/** A unit of work threw inside the fast path. */
+class UnitFailed extends Error {}
 
 interface Job {
   work: (tx: TxScope) => unknown;
@@ -28,6 +33,9 @@ export class GroupCommitter {
   /** Built once: better-sqlite3's transaction() wrapper is costly to create per call. */
   private readonly inSavepoint: (job: Job, scope: TxScope) => unknown;
   private readonly batch: Transaction<
+    (jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void
+  >;
+  private readonly fastBatch: Transaction<
     (jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => void
   >;
 
@@ -52,10 +60,22 @@ export class GroupCommitter {
           scope.mergeInto(outer);
           results.push({ ok: true, value });
         } catch (err) {
+          scope.rollback();
           results.push({ ok: false, value: err });
         }
       }
     });
+    this.fastBatch = db.transaction(
+      (jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => {
+        for (const job of jobs) {
+          try {
+            results.push({ ok: true, value: job.work(outer) });
+          } catch (err) {
+            throw new UnitFailed('a unit of the batch failed', { cause: err });
+          }
+        }
+      },
+    );
   }
 
   /** Run work in the next group transaction; resolves once it is durably committed. */
@@ -83,9 +103,17 @@ export class GroupCommitter {
     const wal = this.walPath;
     if (wal) this.db.pragma('synchronous = NORMAL');
     try {
-      this.batch.immediate(jobs, outer, results);
+      try {
+        this.fastBatch.immediate(jobs, outer, results);
+      } catch (err) {
+        outer.rollback();
+        results.length = 0;
+        if (!(err instanceof UnitFailed)) throw err;
+        this.batch.immediate(jobs, outer, results); // slow path: one savepoint per unit
+      }
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of this batch is stored.
+      outer.rollback();
       for (const job of jobs) job.reject(err);
       return;
     } finally {

@@ -50,7 +50,7 @@ export class Supervisor {
       this.states.markDirty(device.id);
       return;
     }
-    s.online = true;
+    tx.set(s, 'online', true);
     this.states.write(device.id);
     const open = this.engine.repo.openFor(device.id, 'device.offline');
     if (open) this.engine.resolveTx(tx, open.id, 'system', 'restored', 'device heard from again');
@@ -86,7 +86,7 @@ export class Supervisor {
     const low = level <= this.config.batteryLowPercent;
     if (low && !s.batteryLow) {
       const apply = (t: TxScope) => {
-        s.batteryLow = true;
+        t.set(s, 'batteryLow', true);
         this.states.write(device.id);
         this.engine.raise(t, {
           type: 'battery.low',
@@ -118,7 +118,7 @@ export class Supervisor {
     const s = this.states.get(device.id);
     if (!s.online) return false;
     runTx(this.db, (tx) => {
-      s.online = false;
+      tx.set(s, 'online', false);
       this.states.write(device.id);
       const input = {
         type: 'device.offline' as const,

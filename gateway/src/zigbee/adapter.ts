@@ -62,8 +62,8 @@ export class ZigbeeAdapter {
     await this.committer.submit((tx) => {
       const s = this.states.get(device.id);
       const m = mapZigbeeState(state, { contact: s.contact, tamper: s.tamper, batteryLow: s.batteryLow });
-      if (m.contact !== undefined) s.contact = m.contact;
-      if (m.battery !== undefined) s.battery = m.battery;
+      if (m.contact !== undefined) tx.set(s, 'contact', m.contact);
+      if (m.battery !== undefined) tx.set(s, 'battery', m.battery);
       for (const type of m.events) {
         const ev = {
           id: `z2m-${receivedAt.toString(36)}-${(this.counter++).toString(36)}`,

@@ -179,4 +179,25 @@ describe('ingest', () => {
     expect(e.committer.pendingSyncs).toBe(0);
     expect(e.alerts.list({})[0]!.count).toBe(3);
   });
+
+  it('a failing unit rolls back its in-memory changes; the rest of the batch is applied once', async () => {
+    const { p1, as } = setup();
+    e.supervisor.offline(p1, 'test');
+    expect(e.states.get('p1').online).toBe(false);
+    const good = e.ingest.handle(as(p1), 'linli/v1/site1/dev/p1/evt', evt('g1', 'test'));
+    const bad = e.committer.submit((tx) => {
+      tx.set(e.states.get('p2'), 'tamper', true);
+      throw new Error('bad unit');
+    });
+    await expect(bad).rejects.toThrow('bad unit');
+    expect(await good).toEqual({ ok: true, outcome: 'stored' });
+    expect(e.states.get('p2').tamper).toBe(false);
+    expect(e.states.get('p1').online).toBe(true);
+    const offline = e.alerts.list({})[0]!;
+    expect(offline).toMatchObject({ type: 'device.offline', state: 'resolved' });
+    expect(e.alerts.get(offline.id)!.history.filter((h) => h.action === 'resolved')).toHaveLength(1);
+    expect(count(e, 'SELECT COUNT(*) AS n FROM device_state WHERE device_id = ? AND online = 1', 'p1')).toBe(
+      1,
+    );
+  });
 });

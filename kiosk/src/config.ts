@@ -2,6 +2,7 @@
 // checked at start with an error that names the bad key.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { LinliError } from '@linli/shared';
 
@@ -34,6 +35,7 @@ export interface KioskConfig {
   loginMaxFailures: number; // LINLI_KIOSK_LOGIN_MAX_FAILURES per username+address per window
   loginWindowMin: number; // LINLI_KIOSK_LOGIN_WINDOW_MIN
   logLevel: string; // LINLI_KIOSK_LOG_LEVEL
+  kioskAddresses: string[]; // LINLI_KIOSK_KIOSK_ADDRESSES — who may issue tickets and read the card ('*' = anyone)
   retentionDays: number; // LINLI_KIOSK_RETENTION_DAYS — masked identity, ID hash and comments purged after
   checkpointMs: number; // LINLI_KIOSK_CHECKPOINT_MS — WAL checkpoints in a worker thread; 0 = SQLite's automatic ones
 }
@@ -77,10 +79,11 @@ export function defaultConfig(): KioskConfig {
     logLevel: 'info',
     checkpointMs: 1000,
     retentionDays: 90,
+    kioskAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
   };
 }
 
-type Kind = 'string' | 'int' | 'bool' | 'list' | 'policy' | 'url' | 'tz' | 'host';
+type Kind = 'string' | 'int' | 'bool' | 'list' | 'addresses' | 'policy' | 'url' | 'tz' | 'host';
 interface KeySpec {
   env: string;
   path: string[];
@@ -116,6 +119,7 @@ const KEYS: KeySpec[] = [
   { env: 'LOGIN_WINDOW_MIN', path: ['loginWindowMin'], kind: 'int', min: 1, max: 1440 },
   { env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CHECKPOINT_MS', path: ['checkpointMs'], kind: 'int', min: 0, max: 600_000 },
+  { env: 'KIOSK_ADDRESSES', path: ['kioskAddresses'], kind: 'addresses' },
   { env: 'RETENTION_DAYS', path: ['retentionDays'], kind: 'int', min: 1, max: 3650 },
 ];
 
@@ -154,6 +158,22 @@ function parseValue(spec: KeySpec, raw: unknown): unknown {
         if (typeof c !== 'string' || !CLASS_RE.test(c) || c === 'normal')
           fail(`bad class name ${JSON.stringify(c)}`);
       }
+      return list;
+    }
+    case 'addresses': {
+      const list = Array.isArray(raw)
+        ? raw
+        : typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : fail('must be a comma-separated list of addresses');
+      for (const a of list) {
+        if (typeof a !== 'string' || !(a === '*' || isIP(a) !== 0))
+          fail(`not an IP address: ${JSON.stringify(a)}`);
+      }
+      if (list.length === 0) fail('must not be empty');
       return list;
     }
     case 'policy':

@@ -1,8 +1,9 @@
 // Resident-facing and board routes: no login. A resident can only issue a ticket (with the card
 // just read, or anonymously where the service allows it, or with an appointment code), read their
 // own ticket by its unguessable token, and rate it.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ageAt, type IssueResult } from '../queue/engine.ts';
+import { QueueError } from '../queue/errors.ts';
 import { hoursToday, isOpen } from '../queue/hours.ts';
 import { localParts } from '../queue/time.ts';
 import type { ApiContext } from './context.ts';
@@ -28,6 +29,17 @@ export function issuedBody(r: IssueResult) {
 
 export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { engine, cards } = ctx;
+  // Issuing and the card at the kiosk are for the kiosk's own screen (by address); following and
+  // rating a ticket are open to the resident's phone.
+  const allowed = new Set(ctx.config.kioskAddresses);
+  const kioskOnly = {
+    preHandler: async (req: FastifyRequest) => {
+      if (!allowed.has('*') && !allowed.has(req.ip))
+        throw new QueueError('FORBIDDEN', '请在自助终端上取号', 'tickets are issued at the kiosk itself', {
+          address: req.ip,
+        });
+    },
+  };
 
   app.get('/api/health', async () => ({ ok: true, day: engine.today(), time: engine.clock.now() }));
 
@@ -55,7 +67,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/queue', async () => engine.snapshot());
 
-  app.get('/api/kiosk/card', async () => {
+  app.get('/api/kiosk/card', kioskOnly, async () => {
     const c = cards.peek();
     if (!c) return { present: false };
     const age = ageAt(c.birthDate, engine.today());
@@ -69,7 +81,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
-  app.post('/api/kiosk/card/clear', async () => {
+  app.post('/api/kiosk/card/clear', kioskOnly, async () => {
     cards.clear();
     return { ok: true };
   });
@@ -77,6 +89,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post(
     '/api/tickets',
     {
+      ...kioskOnly,
       schema: {
         body: obj({ serviceId: SERVICE_ID, identity: { type: 'string', enum: ['card', 'anonymous'] } }, [
           'serviceId',
@@ -95,7 +108,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/api/appointments/check-in',
-    { schema: { body: obj({ code: str(64) }, ['code']) } },
+    { ...kioskOnly, schema: { body: obj({ code: str(64) }, ['code']) } },
     async (req, reply) => {
       const res = ctx.appointments.checkIn((req.body as { code: string }).code);
       return reply.status(res.reused ? 200 : 201).send({ ...issuedBody(res), late: res.late });

@@ -103,6 +103,35 @@ describe('resident endpoints', () => {
     expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
   });
 
+  it('issues tickets and shows the card only to the kiosk addresses; phones may follow and rate', async () => {
+    t = await testApp();
+    const phone = '192.168.1.23';
+    const fromPhone = await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      remoteAddress: phone,
+      payload: { serviceId: 'general', identity: 'anonymous' },
+    });
+    expect(fromPhone.statusCode).toBe(403);
+    expect(fromPhone.json().error).toMatchObject({ code: 'FORBIDDEN', zh: '请在自助终端上取号' });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/kiosk/card', remoteAddress: phone })).statusCode,
+    ).toBe(403);
+    const issued = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/tickets',
+        payload: { serviceId: 'general', identity: 'anonymous' },
+      })
+    ).json();
+    const follow = await t.app.inject({
+      method: 'GET',
+      url: `/api/follow/${issued.token}`,
+      remoteAddress: phone,
+    });
+    expect(follow.statusCode).toBe(200);
+  });
+
   it('a malformed card record is dropped without throwing into the reader', async () => {
     t = await testApp();
     const bad = { ...residentCard(ID, '1949-01-01'), idNumber: undefined } as unknown as ReturnType<

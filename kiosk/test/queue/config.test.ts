@@ -61,6 +61,7 @@ describe('kiosk config', () => {
     [{ LINLI_KIOSK_ENFORCE_HOURS: 'maybe' }, 'queue.enforceHours'],
     [{ LINLI_KIOSK_PRIORITY_CLASSES: 'normal' }, 'queue.priorityClasses'],
     [{ LINLI_KIOSK_NORMAL_PER_PRIORITY: '0' }, 'queue.normalPerPriority'],
+    [{ LINLI_KIOSK_KIOSK_ADDRESSES: 'localhost' }, 'kioskAddresses'],
   ])('names the bad key: %j', (env, key) => {
     const err = errorOf(() => loadConfig({}, env));
     expect(err).toBeInstanceOf(ConfigError);

@@ -7,7 +7,7 @@ import { QueueError } from '../queue/errors.ts';
 import { hoursToday, isOpen } from '../queue/hours.ts';
 import { localParts } from '../queue/time.ts';
 import type { ApiContext } from './context.ts';
-import { obj, params, SERVICE_ID, str } from './schemas.ts';
+import { CARD, FOLLOW, ISSUED, obj, PUBLIC_TICKET, params, SERVICE_ID, str } from './schemas.ts';
 
 export function issuedBody(r: IssueResult) {
   return {
@@ -67,7 +67,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/api/queue', async () => engine.snapshot());
 
-  app.get('/api/kiosk/card', kioskOnly, async () => {
+  app.get('/api/kiosk/card', { ...kioskOnly, schema: { response: { 200: CARD } } }, async () => {
     const c = cards.peek();
     if (!c) return { present: false };
     const age = ageAt(c.birthDate, engine.today());
@@ -95,6 +95,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
           'serviceId',
           'identity',
         ]),
+        response: { 200: ISSUED, 201: ISSUED },
       },
     },
     async (req, reply) => {
@@ -108,16 +109,23 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/api/appointments/check-in',
-    { ...kioskOnly, schema: { body: obj({ code: str(64) }, ['code']) } },
+    {
+      ...kioskOnly,
+      schema: { body: obj({ code: str(64) }, ['code']), response: { 200: ISSUED, 201: ISSUED } },
+    },
     async (req, reply) => {
       const res = ctx.appointments.checkIn((req.body as { code: string }).code);
       return reply.status(res.reused ? 200 : 201).send({ ...issuedBody(res), late: res.late });
     },
   );
 
-  app.get('/api/follow/:token', { schema: { params: params.token } }, async (req) => {
-    return engine.followView((req.params as { token: string }).token);
-  });
+  app.get(
+    '/api/follow/:token',
+    { schema: { params: params.token, response: { 200: FOLLOW } } },
+    async (req) => {
+      return engine.followView((req.params as { token: string }).token);
+    },
+  );
 
   app.post(
     '/api/follow/:token/rating',
@@ -132,6 +140,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           ['rating'],
         ),
+        response: { 200: { type: 'object', properties: { ticket: PUBLIC_TICKET } } },
       },
     },
     async (req) => {

@@ -38,3 +38,67 @@ export const params = {
   staff: obj({ id: NUM_PARAM }, ['id']),
   appointment: obj({ id: TICKET_ID }, ['id']),
 };
+
+// ---- response schemas of the public routes: whatever the engine returns, only these fields
+// leave (fast-json-stringify drops the rest), so no identity can slip into a resident's answer.
+const nullable = (type: string) => ({ type: [type, 'null'] });
+export const PUBLIC_TICKET = {
+  type: 'object',
+  required: ['id', 'number', 'serviceId', 'state'],
+  properties: {
+    id: { type: 'string' },
+    number: { type: 'string' },
+    serviceId: { type: 'string' },
+    serviceZh: { type: 'string' },
+    serviceEn: { type: 'string' },
+    priority: { type: 'boolean' },
+    appointment: { type: 'boolean' },
+    state: { type: 'string' },
+    windowId: nullable('integer'),
+    day: { type: 'string' },
+    arrivedAt: { type: 'number' },
+    calledAt: nullable('number'),
+    finishedAt: nullable('number'),
+    recalls: { type: 'integer' },
+    outcome: nullable('string'),
+    rating: nullable('integer'),
+  },
+};
+export const ISSUED = {
+  type: 'object',
+  properties: {
+    ticket: PUBLIC_TICKET,
+    token: { type: 'string' },
+    followUrl: { type: 'string' },
+    peopleAhead: { type: 'integer' },
+    estimatedWaitMin: { type: 'integer' },
+    reused: { type: 'boolean' },
+    late: { type: 'boolean' },
+    print: {
+      type: ['object', 'null'],
+      properties: { state: { type: 'string' }, jobId: { type: 'string' }, reason: { type: 'string' } },
+    },
+  },
+};
+export const FOLLOW = {
+  type: 'object',
+  properties: {
+    ticket: PUBLIC_TICKET,
+    peopleAhead: { type: 'integer' },
+    estimatedWaitMin: { type: 'integer' },
+    canRate: { type: 'boolean' },
+    callText: nullable('string'),
+    callTextEn: nullable('string'),
+  },
+};
+export const CARD = {
+  type: 'object',
+  properties: {
+    present: { type: 'boolean' },
+    nameMasked: { type: 'string' },
+    idMasked: { type: 'string' },
+    expired: { type: 'boolean' },
+    priority: { type: 'boolean' },
+    readAt: { type: 'number' },
+  },
+};

@@ -357,13 +357,19 @@ async function presses(port: number, acked: Set<string>): Promise<number[]> {
 
 export async function run(): Promise<BenchResult[]> {
   const log = (m: string) => console.log(`    ${m}`);
-  // 1. raw aedes QoS 1 rate (no hooks, no store), under the same heartbeating fleet
-  const raw = await spawnChild('raw');
-  const rawFleet = await startFleet(raw.port, BACKGROUND);
-  const rawRate = await throughput(raw.port, 'door.open', new Set());
-  rawFleet.stop();
-  await stopChild(raw.proc);
-  log(`raw aedes QoS 1: ${rawRate.toFixed(0)} msg/s (${rawFleet.connected} devices heartbeating)`);
+  // 1. raw aedes QoS 1 rate (no hooks, no store), under the same heartbeating fleet; measured
+  //    before and after the gateway, the better of the two is the baseline (the machine's load
+  //    from other work varies)
+  const rawRun = async () => {
+    const raw = await spawnChild('raw');
+    const rawFleet = await startFleet(raw.port, BACKGROUND);
+    const rate = await throughput(raw.port, 'door.open', new Set());
+    rawFleet.stop();
+    await stopChild(raw.proc);
+    log(`raw aedes QoS 1: ${rate.toFixed(0)} msg/s (${rawFleet.connected} devices heartbeating)`);
+    return rate;
+  };
+  const rawBefore = await rawRun();
 
   // 2. the gateway with 10,000 heartbeating devices
   const dataDir = mkdtempSync(join(tmpdir(), 'linli-gw-bench-'));
@@ -387,6 +393,8 @@ export async function run(): Promise<BenchResult[]> {
   for (const l of gw.lines) if (/^(STATS|LOOP|STORE) /.test(l)) log(l);
 
   // 3. nothing lost, nothing twice
+  const rawRate = Math.max(rawBefore, await rawRun());
+
   const { openDb } = await import('../gateway/src/db/open.ts');
   const db = openDb(join(dataDir, 'gateway.db'));
   const rows = db.prepare('SELECT device_id, event_id FROM events').all() as {
@@ -421,7 +429,7 @@ export async function run(): Promise<BenchResult[]> {
       target: '≥ 50 %',
       pass: ratio >= 50,
       baseline: `raw aedes QoS 1: ${Math.round(rawRate).toLocaleString('en')} msg/s; gateway: ${Math.round(gwRate).toLocaleString('en')} msg/s`,
-      detail: `${TP_CLIENTS} clients × ${TP_WINDOW} QoS 1 publishes in flight for ${TP_SECONDS} s against each broker, both with the ${devices}`,
+      detail: `${TP_CLIENTS} clients × ${TP_WINDOW} QoS 1 publishes in flight for ${TP_SECONDS} s against each broker, both with the ${devices}; raw measured before and after the gateway, the better run counts`,
     },
     {
       name: 'events lost or stored twice',

@@ -9,12 +9,14 @@ import type { Db } from '../db/open.ts';
 import type { KioskBus } from '../events.ts';
 import type { Hardware, PrintJobInfo } from '../hardware/types.ts';
 import { classHeads, countAhead } from './ahead.ts';
+import { callText } from './announce.ts';
 import { writeAudit } from './audit.ts';
 import { QueueError } from './errors.ts';
 import { hoursToday, isOpen, parseHours } from './hours.ts';
 import { callOrder, nextStreak, type PolicyOptions } from './policy.ts';
 import { ticketBytes } from './print.ts';
 import { followUpRating, listBadRatings, rateTicket } from './ratings.ts';
+import { buildSnapshot, type QueueSnapshot } from './snapshot.ts';
 import { type Clock, localParts, systemClock, zonedToUtc } from './time.ts';
 import type {
   Actor,
@@ -60,31 +62,6 @@ export interface IssueResult {
   print?: PrintJobInfo | { state: 'failed'; reason: string };
 }
 
-export interface ServiceQueue {
-  serviceId: string;
-  nameZh: string;
-  nameEn: string;
-  prefix: string;
-  open: boolean;
-  hoursToday: string[];
-  waiting: number;
-  priorityWaiting: number;
-  estimatedWaitMin: number;
-}
-
-export interface QueueSnapshot {
-  day: string;
-  at: number;
-  services: ServiceQueue[];
-  windows: {
-    id: number;
-    name: string;
-    staffed: boolean;
-    current: { number: string; state: string } | null;
-  }[];
-  recentCalls: { number: string; windowId: number; serviceId: string; calledAt: number; text: string }[];
-}
-
 export function toService(r: ServiceRow): Service {
   return {
     id: r.id,
@@ -102,12 +79,7 @@ export function toService(r: ServiceRow): Service {
   };
 }
 
-export function callText(number: string, windowId: number): { zh: string; en: string } {
-  return {
-    zh: `请${number}号到${windowId}号窗口办理`,
-    en: `Number ${number}, please go to window ${windowId}`,
-  };
-}
+export { callText };
 
 export class QueueEngine {
   readonly db: Db;
@@ -431,7 +403,8 @@ export class QueueEngine {
   // ---- people ahead and estimated wait ------------------------------------------------------
 
   private readonly stmts = new Map<string, Statement<unknown[]>>();
-  private stmt(sql: string): Statement<unknown[]> {
+  /** A prepared statement, cached by its text. */
+  stmt(sql: string): Statement<unknown[]> {
     let st = this.stmts.get(sql);
     if (!st) {
       st = this.db.prepare(sql);
@@ -481,64 +454,9 @@ export class QueueEngine {
     return Math.ceil((ahead * this.averageServiceS(serviceId)) / this.windowsFor(serviceId) / 60);
   }
 
+  /** What the display board shows (snapshot.ts). */
   snapshot(): QueueSnapshot {
-    const day = this.today();
-    const now = this.clock.now();
-    const at = localParts(now, this.config.timeZone);
-    const counts = new Map(
-      (
-        this.stmt(
-          `SELECT service_id, COUNT(*) AS n, SUM(priority_class != 'normal') AS p FROM tickets
-             WHERE day = ? AND state = 'waiting' GROUP BY service_id`,
-        ).all(day) as { service_id: string; n: number; p: number }[]
-      ).map((r) => [r.service_id, r]),
-    );
-    const services = this.services().map((s) => {
-      const c = counts.get(s.id);
-      const waiting = c?.n ?? 0;
-      return {
-        serviceId: s.id,
-        nameZh: s.nameZh,
-        nameEn: s.nameEn,
-        prefix: s.prefix,
-        open: isOpen(s.hours, at),
-        hoursToday: hoursToday(s.hours, at),
-        waiting,
-        priorityWaiting: c?.p ?? 0,
-        estimatedWaitMin: this.estimateWaitMin(s.id, waiting),
-      };
-    });
-    const current = this.stmt(
-      `SELECT window_id, number, state FROM tickets WHERE day = ? AND state IN ('called', 'serving')`,
-    ).all(day) as { window_id: number; number: string; state: string }[];
-    const windows = (
-      this.stmt('SELECT * FROM windows WHERE active = 1 ORDER BY id').all() as WindowRow[]
-    ).map((w) => {
-      const c = current.find((x) => x.window_id === w.id);
-      return {
-        id: w.id,
-        name: w.name,
-        staffed: w.staff_id !== null,
-        current: c ? { number: c.number, state: c.state } : null,
-      };
-    });
-    const recent = this.stmt(
-      `SELECT number, window_id, service_id, called_at FROM tickets WHERE day = ? AND called_at IS NOT NULL
-         AND window_id IS NOT NULL ORDER BY called_at DESC LIMIT 10`,
-    ).all(day) as { number: string; window_id: number; service_id: string; called_at: number }[];
-    return {
-      day,
-      at: now,
-      services,
-      windows,
-      recentCalls: recent.map((r) => ({
-        number: r.number,
-        windowId: r.window_id,
-        serviceId: r.service_id,
-        calledAt: r.called_at,
-        text: callText(r.number, r.window_id).zh,
-      })),
-    };
+    return buildSnapshot(this);
   }
 
   private changedAt = -Infinity;

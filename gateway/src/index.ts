@@ -1,4 +1,5 @@
 // @linli/gateway: the alarm gateway (engine + registry + HTTP API).
+export { ACCESS_TYPES, type AccessLogEntry, hashCard, listAccessLog } from './access/index.ts';
 export { AlertEngine, AlertError, alertSeverity } from './alerts/engine.ts';
 export { COMMAND_TTL_MS, Feedback } from './alerts/feedback.ts';
 export { EmbeddedBroker } from './broker/embedded.ts';

@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ageAt, type IssueResult } from '../queue/engine.ts';
 import { QueueError } from '../queue/errors.ts';
 import { hoursToday, isOpen } from '../queue/hours.ts';
+import { RATING_REASON_TEXT, RATING_REASONS, RATING_TEXT } from '../queue/ratings.ts';
 import { localParts } from '../queue/time.ts';
+import { OUTCOMES } from '../queue/types.ts';
 import type { ApiContext } from './context.ts';
 import { CARD, FOLLOW, ISSUED, obj, PUBLIC_TICKET, params, SERVICE_ID, str } from './schemas.ts';
 
@@ -66,6 +68,20 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get('/api/queue', async () => engine.snapshot());
+
+  // What the UIs need to draw their choices: rating levels and reasons, priority classes, outcomes.
+  app.get('/api/meta', async () => ({
+    timeZone: ctx.config.timeZone,
+    policy: ctx.config.queue.policy,
+    ratingLevels: [5, 4, 3, 2, 1].map((rating) => ({
+      rating,
+      zh: RATING_TEXT[rating],
+      reasonRequired: rating <= 2,
+    })),
+    ratingReasons: RATING_REASONS.map((code) => ({ code, zh: RATING_REASON_TEXT[code] })),
+    priorityClasses: ctx.config.queue.priorityClasses,
+    outcomes: OUTCOMES,
+  }));
 
   app.get('/api/kiosk/card', { ...kioskOnly, schema: { response: { 200: CARD } } }, async () => {
     const c = cards.peek();

@@ -132,6 +132,16 @@ describe('resident endpoints', () => {
     expect(follow.statusCode).toBe(200);
   });
 
+  it('tells the UIs the rating levels, reasons, classes and outcomes', async () => {
+    t = await testApp();
+    const meta = (await t.app.inject({ method: 'GET', url: '/api/meta' })).json();
+    expect(meta.ratingLevels[0]).toEqual({ rating: 5, zh: '非常满意', reasonRequired: false });
+    expect(meta.ratingLevels[4]).toEqual({ rating: 1, zh: '非常不满意', reasonRequired: true });
+    expect(meta.ratingReasons).toContainEqual({ code: 'long-wait', zh: '等候时间过长' });
+    expect(meta.outcomes).toEqual(['resolved', 'follow-up', 'referred']);
+    expect(meta.priorityClasses).toContain('disability');
+  });
+
   it('a malformed card record is dropped without throwing into the reader', async () => {
     t = await testApp();
     const bad = { ...residentCard(ID, '1949-01-01'), idNumber: undefined } as unknown as ReturnType<

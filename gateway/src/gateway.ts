@@ -205,6 +205,13 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   engine.feedback.setSender(transport);
   await transport.start();
   if (transport.mode === 'external') engine.feedback.resendAll();
+  // A device retired or changed in the registry is cut off and must authenticate again.
+  const offRegistry =
+    transport instanceof EmbeddedBroker
+      ? registry.onChange((c) => {
+          if (c.type === 'device.retired' || c.type === 'device.updated') transport.disconnectDevice(c.id);
+        })
+      : undefined;
   engine.supervisor.start();
   await transport
     .publish(topics.gatewayStatus(config.site), JSON.stringify({ online: true, version: GATEWAY_VERSION }), {
@@ -248,6 +255,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       if (stopped) return;
       stopped = true;
       await http?.close();
+      offRegistry?.();
       engine.supervisor.stop();
       await transport
         .publish(

@@ -86,6 +86,19 @@ describe('gateway alarm path (firmware-sim on the embedded broker)', () => {
     expect(gw.engine.metrics.refused.get({ reason: 'acl' })).toBe(1);
   });
 
+  it('a device retired in the registry is disconnected at once and cannot come back', async () => {
+    dir = tempDir();
+    provision(dir, (r) => {
+      r.provision({ id: 'old1', site: 'site1', kind: 'pendant', secret: secretOf('old1') });
+    });
+    gw = await startTestGateway(dir);
+    const d = await device('old1');
+    gw.registry.retire('old1');
+    await expect.poll(() => d.connected, { timeout: 5000 }).toBe(false);
+    await expect(device('old1')).rejects.toThrow(/refused|Bad username/);
+    expect(gw.engine.metrics.refused.get({ reason: 'auth' })).toBe(1);
+  });
+
   it('a silent device goes offline (device.offline) and comes back (restored)', async () => {
     dir = tempDir();
     provision(dir, (r) => {

@@ -61,6 +61,8 @@ export class EmbeddedBroker implements Transport {
   private wss: WebSocketServer | undefined;
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly limiter: RateLimiter;
+  /** Connected device clients by device id (to cut off a retired device). */
+  private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
   private readonly awaitingAck = new Map<string, () => void>();
   port = -1;
@@ -93,7 +95,13 @@ export class EmbeddedBroker implements Transport {
     });
     this.aedes.on('clientDisconnect', (client) => {
       const p = this.principals.get(client);
-      if (p?.kind === 'device') this.limiter.forget(client.id);
+      if (p?.kind !== 'device') return;
+      this.limiter.forget(client.id);
+      if (this.byDevice.get(p.device.id) === client) this.byDevice.delete(p.device.id);
+    });
+    this.aedes.on('client', (client) => {
+      const p = this.principals.get(client);
+      if (p?.kind === 'device') this.byDevice.set(p.device.id, client);
     });
     this.aedes.on('clientError', (client, err) => {
       this.o.log.info('mqtt client error', { clientId: client?.id, error: err.message });
@@ -225,6 +233,15 @@ export class EmbeddedBroker implements Transport {
       });
       this.wsPort = (http.address() as AddressInfo).port;
     }
+  }
+
+  /** Close a device's connection (retired or changed in the registry: it must authenticate again). */
+  disconnectDevice(id: string): boolean {
+    const c = this.byDevice.get(id);
+    if (!c) return false;
+    this.byDevice.delete(id);
+    c.close();
+    return true;
   }
 
   sendCommand(cmd: QueuedCommand, onDelivered: () => void): void {

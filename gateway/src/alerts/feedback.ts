@@ -28,7 +28,7 @@ export const COMMAND_TTL_MS = 10 * 60_000;
 export class Feedback {
   private sender: CommandSender | undefined;
   /** Command ids handed to the transport in this process (its session queue holds them). */
-  private readonly handedOver = new Set<number>();
+  private readonly handedOver = new Map<number, number>(); // id → created at
   private readonly s;
 
   constructor(
@@ -62,12 +62,20 @@ export class Feedback {
 
   private publish(cmd: QueuedCommand, type: string): void {
     if (!this.sender) return; // stays pending; resent when the device subscribes
-    this.handedOver.add(cmd.id);
+    this.prune();
+    this.handedOver.set(cmd.id, cmd.createdAt);
     this.metrics.commandsSent.inc({ type });
     this.sender.sendCommand(cmd, () => {
       this.handedOver.delete(cmd.id);
       this.s.delivered.run(this.clock.now(), cmd.id);
     });
+  }
+
+  /** Forget hand-overs older than the command TTL (the device never took them). */
+  private prune(): void {
+    if (this.handedOver.size < 1000) return;
+    const oldest = this.clock.now() - COMMAND_TTL_MS;
+    for (const [id, at] of this.handedOver) if (at < oldest) this.handedOver.delete(id);
   }
 
   /** External broker: hand every pending command of a previous process to the broker's session queue. */

@@ -8,7 +8,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { QueuedCommand } from '../alerts/feedback.ts';
+import { COMMAND_TTL_MS, type QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
@@ -64,7 +64,7 @@ export class EmbeddedBroker implements Transport {
   /** Connected device clients by device id (to cut off a retired device). */
   private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
-  private readonly awaitingAck = new Map<string, () => void>();
+  private readonly awaitingAck = new Map<string, { at: number; delivered: () => void }>();
   port = -1;
   wsPort = -1;
   tlsPort = -1;
@@ -81,10 +81,10 @@ export class EmbeddedBroker implements Transport {
     this.aedes.on('ack', (packet, _client) => {
       if (!packet || !('topic' in packet) || !packet.payload) return;
       const key = `${packet.topic}\n${packet.payload.toString()}`;
-      const cb = this.awaitingAck.get(key);
-      if (cb) {
+      const w = this.awaitingAck.get(key);
+      if (w) {
         this.awaitingAck.delete(key);
-        cb();
+        w.delivered();
       }
     });
     this.aedes.on('subscribe', (subs, client) => {
@@ -245,7 +245,12 @@ export class EmbeddedBroker implements Transport {
   }
 
   sendCommand(cmd: QueuedCommand, onDelivered: () => void): void {
-    this.awaitingAck.set(`${cmd.topic}\n${cmd.payload}`, onDelivered);
+    if (this.awaitingAck.size >= 1000) {
+      // a device that never takes its commands must not grow this map without end
+      const oldest = Date.now() - COMMAND_TTL_MS;
+      for (const [k, w] of this.awaitingAck) if (w.at < oldest) this.awaitingAck.delete(k);
+    }
+    this.awaitingAck.set(`${cmd.topic}\n${cmd.payload}`, { at: Date.now(), delivered: onDelivered });
     this.aedes.publish(
       {
         cmd: 'publish',

@@ -115,41 +115,55 @@ export class Supervisor {
 
   /** Mark a device offline now (heartbeat timeout, Zigbee2MQTT availability). */
   offline(device: DeviceRecord, reason: string): boolean {
-    const s = this.states.get(device.id);
-    if (!s.online) return false;
-    runTx(this.db, (tx) => {
-      tx.set(s, 'online', false);
-      this.states.write(device.id);
-      const input = {
-        type: 'device.offline' as const,
-        site: device.site,
-        deviceId: device.id,
-        at: this.clock.now(),
-        note: reason,
-      };
-      this.engine.raise(tx, device.residentId ? { ...input, residentId: device.residentId } : input);
-      this.changed(tx, s);
-    });
-    return true;
+    return this.offlineMany([{ device, reason }]) === 1;
+  }
+
+  /** Mark devices offline, up to 500 per transaction (a site-wide outage is one short burst of
+   *  commits, not one fsync per device). Returns how many went offline. */
+  offlineMany(list: { device: DeviceRecord; reason: string }[]): number {
+    let n = 0;
+    for (let i = 0; i < list.length; i += 500) {
+      n += runTx(this.db, (tx) => {
+        let k = 0;
+        for (const { device, reason } of list.slice(i, i + 500)) {
+          const s = this.states.get(device.id);
+          if (!s.online) continue;
+          tx.set(s, 'online', false);
+          this.states.write(device.id);
+          const input = {
+            type: 'device.offline' as const,
+            site: device.site,
+            deviceId: device.id,
+            at: this.clock.now(),
+            note: reason,
+          };
+          this.engine.raise(tx, device.residentId ? { ...input, residentId: device.residentId } : input);
+          this.changed(tx, s);
+          k++;
+        }
+        return k;
+      });
+    }
+    return n;
   }
 
   /** One supervision pass: timeouts and welfare checks. */
   check(): { offline: number; welfare: number } {
     const now = this.clock.now();
-    let offline = 0;
+    const silent: { device: DeviceRecord; reason: string }[] = [];
     const doorsByResident = new Map<string, DeviceRecord[]>();
     for (const d of this.directory.list()) {
       if (d.retired) continue;
       const s = this.states.get(d.id);
-      if (s.online && now - s.lastSeen > d.offlineTimeoutS * 1000) {
-        if (this.offline(d, `nothing heard for ${Math.round((now - s.lastSeen) / 1000)} s`)) offline++;
-      }
+      if (s.online && now - s.lastSeen > d.offlineTimeoutS * 1000)
+        silent.push({ device: d, reason: `nothing heard for ${Math.round((now - s.lastSeen) / 1000)} s` });
       if (d.residentId && DOOR_KINDS.has(d.kind)) {
         const list = doorsByResident.get(d.residentId) ?? [];
         list.push(d);
         doorsByResident.set(d.residentId, list);
       }
     }
+    const offline = this.offlineMany(silent);
     let welfare = 0;
     for (const [residentId, doors] of doorsByResident) {
       const r = this.directory.resident(residentId);

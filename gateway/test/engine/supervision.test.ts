@@ -44,6 +44,18 @@ describe('supervision', () => {
     expect(e.alerts.list({}).map((x) => x.deviceId)).toEqual(['mains']);
   });
 
+  it('a site-wide outage: 1,200 silent devices go offline in one pass, one alert each', () => {
+    e = makeEngine();
+    for (let i = 0; i < 1200; i++) e.directory.add({ id: `d${i}`, offlineTimeoutS: 600 });
+    e.clock.advance(601_000);
+    expect(e.supervisor.check().offline).toBe(1200);
+    expect(
+      count(e, "SELECT COUNT(*) AS n FROM alerts WHERE type = 'device.offline' AND state = 'raised'"),
+    ).toBe(1200);
+    expect(count(e, 'SELECT COUNT(*) AS n FROM device_state WHERE online = 0')).toBe(1200);
+    expect(e.supervisor.check().offline).toBe(0);
+  });
+
   it('retired devices are not supervised', () => {
     e = makeEngine();
     e.directory.add({ id: 'old', offlineTimeoutS: 60, retired: true });

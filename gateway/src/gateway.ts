@@ -78,6 +78,7 @@ export function createEngine(o: EngineOptions): Engine {
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
   const states = new DeviceStates(db, startedAt);
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
+  supervisor.useCommitter(committer);
   const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey);
   const refusals = new Refusals(metrics, bus, log, () => clock.now());
   const zigbee = new ZigbeeAdapter(directory, committer, writer, supervisor, states, clock, log);

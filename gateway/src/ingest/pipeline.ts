@@ -101,13 +101,13 @@ export class Ingest {
       const p = parseDevicePayload<Heartbeat>('hb', payload);
       if (!p.ok) return refused(reasonOf(p.errors), p.errors.join('; ').slice(0, 300));
       this.metrics.eventsIn.inc({ kind: 'hb' });
-      this.supervisor.heartbeat(device, p.value);
+      await this.supervisor.heartbeat(device, p.value);
       return accepted;
     }
     const p = parseDevicePayload<DeviceStatus>('status', payload);
     if (!p.ok) return refused(reasonOf(p.errors), p.errors.join('; ').slice(0, 300));
     this.metrics.eventsIn.inc({ kind: 'status' });
-    this.supervisor.status(device, p.value.online);
+    await this.supervisor.status(device, p.value.online);
     return accepted;
   }
 }

@@ -57,27 +57,40 @@ export class Supervisor {
     this.changed(tx, s);
   }
 
+  /** Batches restores of many devices (a fleet coming back after an outage) into group commits. */
+  private committer: { submit<T>(work: (tx: TxScope) => T): Promise<T> } | undefined;
+  useCommitter(c: { submit<T>(work: (tx: TxScope) => T): Promise<T> }): void {
+    this.committer = c;
+  }
+
   /** The device was heard from, outside any transaction (heartbeats, status). */
-  seen(device: DeviceRecord, at: number): void {
+  seen(device: DeviceRecord, at: number): Promise<void> | undefined {
     const s = this.states.get(device.id);
     if (s.online) {
       s.lastSeen = Math.max(s.lastSeen, at);
       this.states.markDirty(device.id);
-      return;
+      return undefined;
     }
-    runTx(this.db, (tx) => this.seenTx(tx, device, at));
+    if (!this.committer) {
+      runTx(this.db, (tx) => this.seenTx(tx, device, at));
+      return undefined;
+    }
+    return this.committer
+      .submit((tx) => this.seenTx(tx, device, at))
+      .catch((err: Error) => process.emitWarning(`restore of ${device.id} failed: ${err.message}`));
   }
 
-  heartbeat(device: DeviceRecord, hb: Heartbeat): void {
+  heartbeat(device: DeviceRecord, hb: Heartbeat): Promise<void> | undefined {
     const now = this.clock.now();
     const s = this.states.get(device.id);
     const batteryChanged = hb.battery !== undefined && hb.battery !== s.battery;
     if (hb.battery !== undefined) s.battery = hb.battery;
     if (hb.rssi !== undefined) s.rssi = hb.rssi;
     if (hb.fw !== undefined) s.fw = hb.fw;
-    this.seen(device, now);
+    const restored = this.seen(device, now);
     if (hb.battery !== undefined) this.battery(device, hb.battery);
     if (batteryChanged) this.changed(undefined, s);
+    return restored;
   }
 
   /** Battery level report (heartbeat or Zigbee2MQTT): raises battery.low once per low period. */
@@ -105,12 +118,13 @@ export class Supervisor {
   }
 
   /** LWT / retained status: the connection state. The alert comes from the heartbeat timeout. */
-  status(device: DeviceRecord, online: boolean): void {
+  status(device: DeviceRecord, online: boolean): Promise<void> | undefined {
     const s = this.states.get(device.id);
     s.connected = online;
-    if (online) this.seen(device, this.clock.now());
+    const restored = online ? this.seen(device, this.clock.now()) : undefined;
     this.states.markDirty(device.id);
     this.changed(undefined, s);
+    return restored;
   }
 
   /** Mark a device offline now (heartbeat timeout, Zigbee2MQTT availability). */

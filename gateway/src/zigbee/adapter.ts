@@ -46,7 +46,7 @@ export class ZigbeeAdapter {
       const st = parseAvailability(payload);
       if (!st) return refused('schema', 'availability is not online/offline');
       if (st === 'offline') this.supervisor.offline(device, 'zigbee2mqtt reports the device unavailable');
-      else this.supervisor.seen(device, this.clock.now());
+      else await this.supervisor.seen(device, this.clock.now());
       return accepted;
     }
     const device = this.device(rest);

@@ -31,6 +31,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A stray rejected promise is logged, never fatal. An uncaught exception leaves the process in
+  // an unknown state: log it and exit, the service manager restarts it; nothing acknowledged is
+  // lost (every acknowledged event is committed first).
+  process.on('unhandledRejection', (reason) => {
+    consoleLogger.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) });
+  });
+  process.on('uncaughtException', (err) => {
+    consoleLogger.error('uncaught exception, exiting', { error: String(err.stack ?? err) });
+    process.exit(70);
+  });
 }
 
 main().catch((err: Error & { code?: string }) => {

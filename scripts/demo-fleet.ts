@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../gateway/src/config.ts';
 import { migrate } from '../gateway/src/db/migrate.ts';
 import { openDb } from '../gateway/src/db/open.ts';
+import { resolveHmacKey } from '../gateway/src/hmac-key.ts';
 import { openRegistry } from '../gateway/src/registry/index.ts';
 import type { DeviceKind } from '../gateway/src/types.ts';
 
@@ -33,7 +34,7 @@ export async function provisionDemoFleet(o: { fleetFile: string; env: NodeJS.Pro
   const db = openDb(join(config.dataDir, config.dbFile));
   try {
     migrate(db);
-    const registry = openRegistry(db, { secretKey: config.hmacKey });
+    const registry = openRegistry(db, { secretKey: resolveHmacKey(config) });
     const by = { actor: 'npm-start' };
     const residentIds = new Map<string, string>();
     for (const d of fleet.devices) {

@@ -82,7 +82,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     sosCancel: 'keep-open',
   },
   supervision: { checkIntervalS: 10, welfareCheckHours: 24, batteryLowPercent: 15 },
-  hmacKey: 'linli-dev-key-change-me-please',
+  hmacKey: '', // empty: a random key kept in <dataDir>/hmac.key (see hmac-key.ts)
 };
 
 export class ConfigError extends LinliError {
@@ -264,8 +264,8 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
   checkPositive('supervision.checkIntervalS', c.supervision.checkIntervalS);
   checkPositive('supervision.welfareCheckHours', c.supervision.welfareCheckHours);
   checkPositive('supervision.batteryLowPercent', c.supervision.batteryLowPercent, true);
-  if (typeof c.hmacKey !== 'string' || Buffer.byteLength(c.hmacKey) < 16)
-    throw new ConfigError('hmacKey', 'must be a string of at least 16 bytes');
+  if (typeof c.hmacKey !== 'string' || (c.hmacKey !== '' && Buffer.byteLength(c.hmacKey) < 16))
+    throw new ConfigError('hmacKey', 'must be a string of at least 16 bytes (or empty for the key file)');
   return c;
 }
 

@@ -15,6 +15,7 @@ import { GatewayBus } from './bus.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { type Db, openDb } from './db/open.ts';
+import { resolveHmacKey } from './hmac-key.ts';
 import { EventWriter } from './ingest/events.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { Ingest } from './ingest/pipeline.ts';
@@ -193,6 +194,7 @@ export interface RunningGateway {
 
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const config = loadConfig(o.config, o.env);
+  config.hmacKey = resolveHmacKey(config);
   const log = o.log ?? consoleLogger;
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
   const db = openDb(dbPath);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Actor } from '../auth/audit.ts';
 import { loadConfig } from '../config.ts';
 import { type Db, migrate, openDb } from '../db/index.ts';
+import { resolveHmacKey } from '../hmac-key.ts';
 import { openRegistry, type Registry } from '../registry/registry.ts';
 
 export interface CliContext {
@@ -20,7 +21,7 @@ export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
   const db = openDb(dbPath);
   migrate(db);
-  const registry = openRegistry(db, { secretKey: config.hmacKey });
+  const registry = openRegistry(db, { secretKey: resolveHmacKey(config) });
   let user = 'unknown';
   try {
     user = userInfo().username;

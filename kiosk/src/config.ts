@@ -16,6 +16,7 @@ export interface KioskConfig {
   timeZone: string; // LINLI_KIOSK_TIME_ZONE — the station's local day (numbering, rollover)
   devices: { idcard: string; printer: string; scanner: string }; // LINLI_KIOSK_IDCARD / _PRINTER / _SCANNER
   pollIntervalMs: number; // LINLI_KIOSK_POLL_INTERVAL_MS
+  printWithoutStatus: boolean; // LINLI_KIOSK_PRINT_WITHOUT_STATUS — write-only printers that never answer DLE EOT
   queue: {
     policy: QueuePolicy; // LINLI_KIOSK_POLICY
     normalPerPriority: number; // LINLI_KIOSK_NORMAL_PER_PRIORITY — the N of 'ratio'
@@ -58,6 +59,7 @@ export function defaultConfig(): KioskConfig {
     timeZone: 'Asia/Shanghai',
     devices: { idcard: 'simulated', printer: 'simulated', scanner: 'simulated' },
     pollIntervalMs: 300,
+    printWithoutStatus: false,
     queue: {
       policy: 'ratio',
       normalPerPriority: 3,
@@ -101,6 +103,7 @@ const KEYS: KeySpec[] = [
   { env: 'PRINTER', path: ['devices', 'printer'], kind: 'string' },
   { env: 'SCANNER', path: ['devices', 'scanner'], kind: 'string' },
   { env: 'POLL_INTERVAL_MS', path: ['pollIntervalMs'], kind: 'int', min: 300, max: 10_000 },
+  { env: 'PRINT_WITHOUT_STATUS', path: ['printWithoutStatus'], kind: 'bool' },
   { env: 'POLICY', path: ['queue', 'policy'], kind: 'policy' },
   { env: 'NORMAL_PER_PRIORITY', path: ['queue', 'normalPerPriority'], kind: 'int', min: 1, max: 100 },
   { env: 'PRIORITY_WEIGHT', path: ['queue', 'priorityWeight'], kind: 'int', min: 1, max: 100 },

@@ -28,7 +28,7 @@ export async function main(): Promise<{
       dataDir: join(config.dataDir, 'print'),
     },
     bus,
-    { log: stderrLogger(level) },
+    { log: stderrLogger(level), queue: { printWithoutStatus: config.printWithoutStatus } },
   );
   let app: FastifyInstance;
   try {

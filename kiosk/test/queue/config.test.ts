@@ -42,8 +42,10 @@ describe('kiosk config', () => {
         LINLI_KIOSK_ENFORCE_HOURS: 'false',
         LINLI_KIOSK_TIME_ZONE: 'Asia/Urumqi',
         LINLI_KIOSK_PUBLIC_URL: 'https://station.example.cn/',
+        LINLI_KIOSK_PRINT_WITHOUT_STATUS: 'true',
       },
     );
+    expect(c.printWithoutStatus).toBe(true);
     expect(c.port).toBe(9000);
     expect(c.queue.policy).toBe('weighted');
     expect(c.queue.priorityClasses).toEqual(['disability', 'pregnancy']);
@@ -59,6 +61,7 @@ describe('kiosk config', () => {
     [{ LINLI_KIOSK_TIME_ZONE: 'Mars/Olympus' }, 'timeZone'],
     [{ LINLI_KIOSK_PUBLIC_URL: 'ftp://x' }, 'publicUrl'],
     [{ LINLI_KIOSK_ENFORCE_HOURS: 'maybe' }, 'queue.enforceHours'],
+    [{ LINLI_KIOSK_PRINT_WITHOUT_STATUS: 'sometimes' }, 'printWithoutStatus'],
     [{ LINLI_KIOSK_PRIORITY_CLASSES: 'normal' }, 'queue.priorityClasses'],
     [{ LINLI_KIOSK_NORMAL_PER_PRIORITY: '0' }, 'queue.normalPerPriority'],
     [{ LINLI_KIOSK_KIOSK_ADDRESSES: 'localhost' }, 'kioskAddresses'],

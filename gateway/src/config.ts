@@ -25,6 +25,8 @@ export interface GatewayConfig {
     /** Per-device publish budget: messages per second, burst */
     rateLimitPerS: number;
     rateBurst: number;
+    /** Largest MQTT packet a client may send to the embedded broker; a larger one closes the connection */
+    maxPacketBytes: number;
     /** Zigbee2MQTT bridge accounts on the embedded broker ("user:password"); they may publish zigbee2mqtt/# */
     zigbeeBridges: { username: string; password: string }[];
     /** Embedded broker MQTT over TLS (mqtts) port; -1 off (default). Needs tlsCert and tlsKey. */
@@ -73,6 +75,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     wsPort: 9001,
     rateLimitPerS: 20,
     rateBurst: 40,
+    maxPacketBytes: 16 * 1024,
     zigbeeBridges: [],
     tlsPort: -1,
   },
@@ -112,6 +115,7 @@ const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'a
   LINLI_GW_BROKER_PASSWORD: ['mqtt.password', 'string'],
   LINLI_GW_RATE_LIMIT: ['mqtt.rateLimitPerS', 'float'],
   LINLI_GW_RATE_BURST: ['mqtt.rateBurst', 'int'],
+  LINLI_GW_MAX_PACKET_BYTES: ['mqtt.maxPacketBytes', 'int'],
   LINLI_GW_ZIGBEE_BRIDGE: ['mqtt.zigbeeBridges', 'accounts'],
   LINLI_GW_MQTTS_PORT: ['mqtt.tlsPort', 'int'],
   LINLI_GW_TLS_CERT: ['mqtt.tlsCert', 'string'],
@@ -245,6 +249,11 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
         'each bridge needs a username (not gateway:*) and a password of 8+ characters',
       );
   checkPositive('mqtt.rateBurst', c.mqtt.rateBurst);
+  if (!Number.isInteger(c.mqtt.maxPacketBytes) || c.mqtt.maxPacketBytes < 5 * 1024)
+    throw new ConfigError(
+      'mqtt.maxPacketBytes',
+      'must be an integer of at least 5120 (a 4 KiB payload and its headers)',
+    );
   checkPositive('ingest.groupCommitMs', c.ingest.groupCommitMs, true);
   if (typeof c.ingest.asyncFsync !== 'boolean')
     throw new ConfigError('ingest.asyncFsync', 'must be true or false');

@@ -161,6 +161,7 @@ export function createTransport(o: TransportOptions): Transport {
     log: engine.log,
     rateLimitPerS: c.mqtt.rateLimitPerS,
     rateBurst: c.mqtt.rateBurst,
+    maxPacketBytes: c.mqtt.maxPacketBytes,
     gatewaySecret: o.gatewaySecret ?? randomBytes(24).toString('base64url'),
     zigbeeBridges: c.mqtt.zigbeeBridges,
     onCommandSubscribe,

@@ -3,8 +3,9 @@
 // runs before it writes the PUBACK (lib/handlers/publish.js: authorizePublish → enqueuePublish
 // → write PubAck), so a PUBACK always means "durably stored".
 import { timingSafeEqual } from 'node:crypto';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
@@ -13,6 +14,7 @@ import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
 import type { DeviceDirectory } from '../types.ts';
+import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { Transport } from './transport.ts';
 
@@ -30,6 +32,8 @@ export interface EmbeddedBrokerOptions {
   log: Logger;
   rateLimitPerS: number;
   rateBurst: number;
+  /** Largest packet a client may send (PacketSizeGuard); default DEFAULT_MAX_PACKET_BYTES */
+  maxPacketBytes?: number;
   /** Credentials accepted for usernames starting with 'gateway:' */
   gatewaySecret: string;
   /** Zigbee2MQTT bridge accounts: may publish and subscribe zigbee2mqtt/# only */
@@ -193,10 +197,26 @@ export class EmbeddedBroker implements Transport {
     );
   }
 
+  /** Hand a connection to aedes, with a guard that closes it on an oversize packet (counted). */
+  private accept(stream: Duplex, close: () => void, req?: IncomingMessage): void {
+    if (req) this.aedes.handle(stream, req);
+    else this.aedes.handle(stream);
+    // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
+    const guard = new PacketSizeGuard(this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
+    const onData = (chunk: Buffer) => {
+      const verdict = guard.observe(chunk);
+      if (verdict.ok) return;
+      stream.off('data', onData);
+      this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
+      close();
+    };
+    stream.on('data', onData);
+  }
+
   async start(): Promise<void> {
     await this.aedes.listen(); // persistence and mqemitter ready (what Aedes.createBroker does)
     if (this.o.port >= 0) {
-      const tcp = createServer((socket) => this.aedes.handle(socket));
+      const tcp = createServer((socket) => this.accept(socket, () => socket.destroy()));
       this.tcp = tcp;
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
@@ -206,7 +226,7 @@ export class EmbeddedBroker implements Transport {
     }
     if (this.o.tls && this.o.tls.port >= 0) {
       const tls = createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (socket) =>
-        this.aedes.handle(socket),
+        this.accept(socket, () => socket.destroy()),
       );
       tls.on('tlsClientError', (err) => this.o.log.info('mqtts handshake failed', { error: err.message }));
       this.tlsServer = tls;
@@ -225,7 +245,7 @@ export class EmbeddedBroker implements Transport {
       this.wss.on('connection', (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on('error', () => ws.terminate());
-        this.aedes.handle(stream, req);
+        this.accept(stream, () => ws.terminate(), req);
       });
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -1,6 +1,7 @@
 // The embedded aedes broker with real MQTT.js clients over TCP and WebSocket.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,24 @@ function nextMessage(c: MqttClient, topic: string): Promise<Record<string, unkno
 const rows = (sql: string) => gw!.engine.db.prepare(sql).all();
 
 describe('embedded broker', () => {
+  it('closes a connection that declares an oversize packet, counts it, and keeps serving others', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await start(d);
+    const socket = tcpConnect(gw!.ports.mqtt!, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    // A CONNECT declaring 200 MB, before any credential: refused at the fixed header.
+    socket.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64]));
+    await closed;
+    expect(gw!.engine.metrics.render()).toMatch(
+      /linli_gateway_messages_refused_total\{reason="oversize"\} 1/,
+    );
+    const c = await connect('p1');
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', evt('e-after', 'test'), { qos: 1 });
+    expect(rows("SELECT event_id FROM events WHERE event_id = 'e-after'")).toHaveLength(1);
+  });
+
   it('a press is stored before its PUBACK and the device hears alert.received, then alert.acknowledged', async () => {
     const d = new MemoryDirectory();
     d.add({ id: 'p1' });

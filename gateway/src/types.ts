@@ -74,15 +74,17 @@ export interface AlertHistoryEntry {
 
 /** What the HTTP API calls on the engine. State changes throw LinliError codes
  *  'ALERT_NOT_FOUND' (404) or 'ALERT_STATE' (409) for an impossible transition. */
+export interface AlertFilter {
+  state?: AlertState;
+  severity?: AlertSeverity;
+  site?: string;
+  deviceId?: string;
+  limit?: number;
+  before?: number;
+}
+
 export interface AlertService {
-  list(filter: {
-    state?: AlertState;
-    severity?: AlertSeverity;
-    site?: string;
-    deviceId?: string;
-    limit?: number;
-    before?: number;
-  }): AlertRecord[];
+  list(filter: AlertFilter): AlertRecord[];
   get(id: string): { alert: AlertRecord; history: AlertHistoryEntry[] } | undefined;
   acknowledge(id: string, by: string): AlertRecord;
   resolve(id: string, by: string, outcome: string, note?: string): AlertRecord;

@@ -1,7 +1,7 @@
 // SQL for alerts and their history.
 import type { AlertSeverity, AlertState } from '@linli/shared';
 import type { Db } from '../db/open.ts';
-import type { AlertHistoryEntry, AlertRecord } from '../types.ts';
+import type { AlertFilter, AlertHistoryEntry, AlertRecord } from '../types.ts';
 
 interface AlertRow {
   id: string;
@@ -168,14 +168,7 @@ export class AlertRepo {
     for (const r of this.s.byState.all() as { state: string; n: number }[]) out[r.state] = r.n;
     return out;
   }
-  list(filter: {
-    state?: AlertState;
-    severity?: AlertSeverity;
-    site?: string;
-    deviceId?: string;
-    limit?: number;
-    before?: number;
-  }): StoredAlert[] {
+  list(filter: AlertFilter): StoredAlert[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.state) where.push('state = ?') && params.push(filter.state);

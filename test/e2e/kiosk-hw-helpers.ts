@@ -4,7 +4,7 @@ import type { KioskEvents } from '@linli/kiosk/events.ts';
 import { Events, until as untilWithin } from '../../kiosk/test/hardware/helpers.ts';
 
 export class BusEvents extends Events {
-  /** The next event of `type` matching `pred`, beyond those already taken by next(). */
+  /** The earliest event of `type` matching `pred` that next() has not returned yet. */
   override next<K extends keyof KioskEvents>(
     type: K,
     pred: (p: KioskEvents[K]) => boolean = () => true,

@@ -238,7 +238,8 @@ export class FakeHidDevice extends EventEmitter implements HidLike {
 /** Collects bus events; `next(type)` waits (bounded) for the next one not yet taken. */
 export class Events {
   readonly all: { type: string; payload: unknown }[] = [];
-  private readonly taken = new Map<string, number>();
+  /** Indexes in `all` of the events next() has returned: each event is returned once. */
+  private readonly taken = new Set<number>();
   private readonly emitter = new EventEmitter();
   private readonly off: () => void;
 
@@ -253,20 +254,22 @@ export class Events {
     return this.all.filter((e) => e.type === type).map((e) => e.payload as KioskEvents[K]);
   }
 
-  /** Wait for an event of `type` matching `pred` (default any) beyond those already taken. */
+  /** Wait for an event of `type` matching `pred` (default any) that next() has not returned yet. */
   async next<K extends keyof KioskEvents>(
     type: K,
     pred: (p: KioskEvents[K]) => boolean = () => true,
     timeoutMs = 8000,
   ): Promise<KioskEvents[K]> {
     const key = String(type);
+    // The earliest matching event not yet returned. Events skipped because they did not match
+    // stay available to a later next() (a high-water mark per type would lose them).
     const find = (): KioskEvents[K] | undefined => {
-      const start = this.taken.get(key) ?? 0;
-      const list = this.all.filter((e) => e.type === type);
-      for (let i = start; i < list.length; i++) {
-        const p = list[i]!.payload as KioskEvents[K];
+      for (let i = 0; i < this.all.length; i++) {
+        const e = this.all[i]!;
+        if (e.type !== type || this.taken.has(i)) continue;
+        const p = e.payload as KioskEvents[K];
         if (pred(p)) {
-          this.taken.set(key, i + 1);
+          this.taken.add(i);
           return p;
         }
       }

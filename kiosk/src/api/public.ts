@@ -97,10 +97,14 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
-  app.post('/api/kiosk/card/clear', kioskOnly, async () => {
+  // The resident leaves (the resident screen calls this on its idle reset): the card session ends
+  // at once. POST …/clear is the older spelling of the same thing.
+  const endCard = async () => {
     cards.clear();
     return { ok: true };
-  });
+  };
+  app.delete('/api/kiosk/card', kioskOnly, endCard);
+  app.post('/api/kiosk/card/clear', kioskOnly, endCard);
 
   app.post(
     '/api/tickets',

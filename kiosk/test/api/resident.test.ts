@@ -132,6 +132,30 @@ describe('resident endpoints', () => {
     expect(follow.statusCode).toBe(200);
   });
 
+  it('DELETE /api/kiosk/card ends the card session at once, from the kiosk only', async () => {
+    t = await testApp();
+    placeCard(t);
+    const card = () => t.app.inject({ method: 'GET', url: '/api/kiosk/card' });
+    expect((await card()).json().present).toBe(true);
+    const fromPhone = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/kiosk/card',
+      remoteAddress: '192.168.1.23',
+    });
+    expect(fromPhone.statusCode).toBe(403);
+    expect((await card()).json().present).toBe(true);
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/kiosk/card' });
+    expect(del.statusCode).toBe(200);
+    expect(del.json()).toEqual({ ok: true });
+    expect((await card()).json()).toEqual({ present: false });
+    const issue = await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'card' },
+    });
+    expect(issue.json().error.code).toBe('NO_CARD');
+  });
+
   it('tells the UIs the rating levels, reasons, classes and outcomes', async () => {
     t = await testApp();
     const meta = (await t.app.inject({ method: 'GET', url: '/api/meta' })).json();

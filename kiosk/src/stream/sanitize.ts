@@ -6,6 +6,7 @@ export function sanitize(type: string, payload: unknown): Record<string, unknown
   switch (type) {
     case 'card.read':
       return { maskedName: p.maskedName, maskedId: p.maskedId, expired: p.expired, at: p.at };
+    case 'card.placed':
     case 'card.removed':
       return { at: p.at };
     case 'card.error':

@@ -9,6 +9,7 @@ import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
+import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { publicRoutes } from './api/public.ts';
 import { staffRoutes } from './api/staff.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
@@ -24,6 +25,7 @@ import { CardSessions } from './queue/card-session.ts';
 import { QueueEngine } from './queue/engine.ts';
 import { QueueError } from './queue/errors.ts';
 import { type Clock, systemClock } from './queue/time.ts';
+import { publicEvent } from './stream/sanitize.ts';
 import { LiveStream, streamRoutes } from './stream/sse.ts';
 
 export interface BuildOptions {
@@ -40,6 +42,8 @@ export interface KioskServices extends ApiContext {
   bus: KioskBus;
   db: Db;
   live: LiveStream;
+  /** The identity-free stream for public screens (GET /api/stream/public). */
+  publicLive: LiveStream;
   hardware: Hardware | undefined;
 }
 
@@ -71,6 +75,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
   const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000);
   const live = new LiveStream(bus);
+  const publicLive = new LiveStream(bus, { filter: publicEvent });
   const appointments = new Appointments(engine, idKey);
   const refusals = new Map<string, number>();
   const ctx: KioskServices = {
@@ -84,6 +89,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     bus,
     db,
     live,
+    publicLive,
     hardware: opts.hardware,
   };
   app.decorate('kiosk', ctx);
@@ -119,7 +125,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   publicRoutes(app, ctx);
   staffRoutes(app, ctx);
   adminRoutes(app, ctx);
-  streamRoutes(app, live, () => [['queue.snapshot', engine.snapshot()]]);
+  streamRoutes(app, {
+    live,
+    publicLive,
+    // Card reads and device states: the kiosk's own screen and staff consoles only.
+    guard: kioskAddressGuard(config, {
+      staff: true,
+      zh: '请先登录',
+      en: 'the live stream is for the kiosk screen and signed-in staff; public screens use /api/stream/public',
+    }),
+    initial: () => [['queue.snapshot', engine.snapshot()]],
+  });
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {
@@ -135,8 +151,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   engine.start();
   cards.start();
   live.start();
+  publicLive.start();
   app.addHook('preClose', async () => {
     live.stop();
+    publicLive.stop();
   });
   app.addHook('onClose', async () => {
     offScan();

@@ -21,3 +21,37 @@ export function sanitize(type: string, payload: unknown): Record<string, unknown
       return null;
   }
 }
+
+/** The fields of a ticket a public screen may show: its number, service, window and call. */
+const PUBLIC_TICKET_FIELDS = [
+  'id',
+  'number',
+  'serviceId',
+  'serviceZh',
+  'serviceEn',
+  'priority',
+  'state',
+  'windowId',
+  'calledAt',
+  'recalls',
+] as const;
+const PUBLIC_CALL_FIELDS = ['windowId', 'windowName', 'text', 'textEn', 'recalls', 'at'] as const;
+
+function pick(p: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (p[k] !== undefined) out[k] = p[k];
+  return out;
+}
+
+/**
+ * What the public stream (GET /api/stream/public: the display board, a resident's phone) may
+ * carry: ticket moves as number, service, window and call text, and the queue's figures. Nothing
+ * of the card, the resident, scans, printing, ratings, outcomes or check-ins.
+ */
+export function publicEvent(type: string, payload: unknown): Record<string, unknown> | null {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  if (type === 'queue.changed' || type === 'queue.snapshot' || type === 'queue.rollover') return { ...p };
+  if (!type.startsWith('ticket.') || type === 'ticket.rated') return null;
+  const ticket = p.ticket && typeof p.ticket === 'object' ? (p.ticket as Record<string, unknown>) : {};
+  return { ticket: pick(ticket, PUBLIC_TICKET_FIELDS), ...pick(p, PUBLIC_CALL_FIELDS) };
+}

@@ -1,8 +1,11 @@
-// One error handler: a QueueError answers with its status and code and both sentences; a schema
-// failure is a 400 naming the field; anything else is a 500 without details. Every refusal is
+// One error handler, one shape for every kiosk route: {error: {code, message, zh, en, details?}}.
+// A QueueError answers with its status and code and both sentences; a HardwareError with the
+// status of its code (hardware/errors.ts); a schema failure is a 400 naming the field; anything
+// else is a 500 without details. Every refusal is
 // counted by code and logged.
 import { LinliError } from '@linli/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { HARDWARE_ERROR_HTTP, HardwareError } from '../hardware/errors.ts';
 import { QueueError } from '../queue/errors.ts';
 
 export function installErrorHandler(app: FastifyInstance, refusals: Map<string, number>): void {
@@ -33,6 +36,15 @@ export function installErrorHandler(app: FastifyInstance, refusals: Map<string, 
       return reply
         .status(fe.statusCode)
         .send({ error: { code, message: err.message, zh: '请求不正确', en: err.message } });
+    }
+    if (err instanceof HardwareError && err.code in HARDWARE_ERROR_HTTP) {
+      const { status, zh } = HARDWARE_ERROR_HTTP[err.code];
+      count(err.code);
+      if (status >= 500) req.log.warn({ code: err.code, url: req.url, err }, `hardware: ${err.message}`);
+      else req.log.info({ code: err.code, url: req.url }, `refused: ${err.message}`);
+      return reply
+        .status(status)
+        .send({ error: { code: err.code, message: err.message, zh, en: err.message } });
     }
     if (err instanceof LinliError) {
       count(err.code);

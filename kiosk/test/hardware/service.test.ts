@@ -1,11 +1,13 @@
 // startHardware with every device opened through MockBinding lines (the openers option), the
 // routes with a minimal fake, and the printer-file opener on a plain file.
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EscPos } from '@linli/shared';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installErrorHandler } from '../../src/api/errors.ts';
 import { KioskBus } from '../../src/events.ts';
 import {
   hardwareRoutes,
@@ -147,6 +149,7 @@ describe('hardware routes with a minimal fake', () => {
       stop: async () => {},
     };
     const app = Fastify();
+    installErrorHandler(app, new Map());
     await app.register(hardwareRoutes, { hardware: fake });
     cleanups.push(() => app.close());
     expect((await app.inject('/api/hardware/health')).json()).toEqual({
@@ -155,6 +158,7 @@ describe('hardware routes with a minimal fake', () => {
     expect((await app.inject('/api/hardware/print-jobs')).json()).toEqual({ jobs: [] });
     const r = await app.inject({ method: 'POST', url: '/api/hardware/print-jobs/x/retry' });
     expect(r.statusCode).toBe(501);
+    expect(r.json().error).toMatchObject({ code: 'HW_UNSUPPORTED', zh: '此设备不支持该操作' });
   });
 });
 

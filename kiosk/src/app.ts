@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactedRequest } from '@linli/shared/service/redact-url.ts';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -58,7 +59,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const clock = opts.clock ?? systemClock;
   const bus = opts.bus ?? new KioskBus();
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: redactingLogger(opts.logger),
     bodyLimit: 16 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
@@ -164,6 +165,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.close();
   });
   return app;
+}
+
+/** Request logs never carry a follow token or another secret of a URL (issue #10, defect 18). */
+function redactingLogger(logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = typeof logger === 'object' ? logger : {};
+  return { ...base, serializers: { ...base.serializers, req: redactedRequest } };
 }
 
 /** The first start creates an admin: password from config, else generated and written to a 0600 file. */

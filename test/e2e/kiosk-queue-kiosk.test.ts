@@ -27,6 +27,10 @@ beforeAll(async () => {
     LINLI_KIOSK_ADMIN_PASSWORD: 'e2e-admin-pass-1',
     LINLI_KIOSK_LOG_LEVEL: 'silent',
     LINLI_KIOSK_PUBLIC_URL: 'http://kiosk.test',
+    // Chosen explicitly: an unset device is 'not configured', never a simulator.
+    LINLI_KIOSK_IDCARD: 'simulated',
+    LINLI_KIOSK_PRINTER: 'simulated',
+    LINLI_KIOSK_SCANNER: 'simulated',
   });
   const { main } = await import('../../kiosk/src/server.ts');
   running = await main();

@@ -17,7 +17,7 @@ import {
   type SimulatedDevices,
   type SimulatorOptions,
 } from './simulated.ts';
-import { type DeviceSpec, parseDeviceSpec } from './spec.ts';
+import { type DeviceSpec, ENV_NAMES, parseDeviceSpec } from './spec.ts';
 import type { ByteTransport } from './transport/byte-transport.ts';
 import { hidTransport } from './transport/hid-transport.ts';
 import { nodeHidBackend } from './transport/node-hid-backend.ts';
@@ -79,9 +79,25 @@ export async function startHardware(
     return hid;
   };
 
+  // A device whose setting is missing is not replaced by anything: it is reported, loudly.
+  const absent = (d: DeviceName) =>
+    (specs[d].kind === 'none' || specs[d].kind === 'unconfigured') && !opts.openers?.[d];
+  for (const device of ['idcard', 'printer', 'scanner'] as const) {
+    if (specs[device].kind !== 'unconfigured' || opts.openers?.[device]) continue;
+    log.error(
+      { device, env: ENV_NAMES[device] },
+      `${ENV_NAMES[device]} is not set: no ${device} — set a device path, 'none' if the station has none, or 'simulated' for development`,
+    );
+    health.add(device, {
+      connected: false,
+      state: 'error',
+      detail: `未配置 / not configured (${ENV_NAMES[device]})`,
+    });
+  }
+
   const store = new PrintStore(config.dataDir);
-  const queue = new PrintQueue(store, bus, specs.printer.kind === 'none' ? undefined : health, log, {
-    ...(specs.printer.kind === 'none' ? { noPrinterReason: '未配置打印机 / no printer configured' } : {}),
+  const queue = new PrintQueue(store, bus, absent('printer') ? undefined : health, log, {
+    ...(absent('printer') ? { noPrinterReason: '未配置打印机 / no printer configured' } : {}),
     ...opts.queue,
   });
   const reader = new IdCardReader(bus, health, log, {
@@ -113,7 +129,7 @@ export async function startHardware(
     for (const device of ['idcard', 'printer', 'scanner'] as const) {
       let spec = specs[device];
       const custom = opts.openers?.[device];
-      if (spec.kind === 'none' && !custom) continue;
+      if ((spec.kind === 'none' || spec.kind === 'unconfigured') && !custom) continue;
       if (spec.kind === 'simulated' && !custom) {
         let sim: { path: string };
         if (device === 'idcard') sim = simulated.idcard = await startSim.idcard();

@@ -1,6 +1,6 @@
 // 'simulated' devices: the firmware-sim reader, printer and scanner on pseudo-terminals. The
-// kiosk then opens their paths exactly as it would open real ports. firmware-sim is loaded on
-// first use only (a production image need not ship it).
+// kiosk then opens their paths exactly as it would open real ports. firmware-sim is a development
+// dependency, loaded on first use only (a production image does not ship it).
 import type {
   IdCardReaderHandle,
   IdCardReaderOptions,
@@ -9,6 +9,7 @@ import type {
   SerialScannerHandle,
   SerialScannerOptions,
 } from '@linli/firmware-sim';
+import { HardwareError } from './errors.ts';
 
 export interface SimulatedDevices {
   idcard?: IdCardReaderHandle;
@@ -30,7 +31,18 @@ export interface SimStarter {
 }
 
 export function firmwareSimStarter(opts: SimulatorOptions = {}): SimStarter {
-  const load = () => import('@linli/firmware-sim');
+  // firmware-sim is a development dependency: a production install without it refuses 'simulated'.
+  const load = async () => {
+    try {
+      return await import('@linli/firmware-sim');
+    } catch (err) {
+      throw new HardwareError(
+        'HW_CONFIG',
+        "'simulated' devices need the development dependency @linli/firmware-sim, which is not installed",
+        { cause: err },
+      );
+    }
+  };
   return {
     // A re-finding reader shows 'card.removed' when the card is lifted (see idcard/reader.ts).
     idcard: async () => (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard }),

@@ -125,6 +125,40 @@ describe('startHardware with MockBinding lines', () => {
     expect(hw.printJobs()).toHaveLength(1);
   });
 
+  it('devices left unset are not configured: nothing simulated, health and the log say so', async () => {
+    const bus = new KioskBus();
+    const events = new Events(bus);
+    const errors: string[] = [];
+    const hw = await startHardware({ idcard: '', printer: '', scanner: '', dataDir: tempDir() }, bus, {
+      log: { ...silentLogger, error: (_obj: unknown, msg?: string) => errors.push(msg ?? '') },
+    });
+    cleanups.push(async () => {
+      await hw.stop();
+      events.stop();
+    });
+    expect(hw.simulated).toEqual({});
+    expect(hw.health()).toEqual(
+      (['idcard', 'printer', 'scanner'] as const).map((device) =>
+        expect.objectContaining({
+          device,
+          connected: false,
+          state: 'error',
+          detail: expect.stringContaining('not configured'),
+        }),
+      ),
+    );
+    expect(errors).toEqual([
+      expect.stringContaining('LINLI_KIOSK_IDCARD is not set'),
+      expect.stringContaining('LINLI_KIOSK_PRINTER is not set'),
+      expect.stringContaining('LINLI_KIOSK_SCANNER is not set'),
+    ]);
+    // A ticket printed meanwhile is kept, held with the reason.
+    hw.print({ bytes: Buffer.from('x') });
+    expect((await events.next('print.job', (e) => e.state === 'held')).reason).toMatch(
+      /no printer configured/,
+    );
+  });
+
   it('refuses a bad spec before opening anything', async () => {
     await expect(
       startHardware(

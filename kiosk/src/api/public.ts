@@ -40,7 +40,18 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }),
   };
 
-  app.get('/api/health', async () => ({ ok: true, day: engine.today(), time: engine.clock.now() }));
+  // Health tells the truth: a device that is not configured, disconnected or in error makes the
+  // kiosk not ok (the resident could not be served as promised); warnings (paper near end) do not.
+  app.get('/api/health', async () => {
+    const devices = ctx.hardware?.health().map((h) => ({
+      device: h.device,
+      state: h.state,
+      connected: h.connected,
+      ...(h.detail ? { detail: h.detail } : {}),
+    }));
+    const ok = (devices ?? []).every((d) => d.state === 'ok' || d.state === 'warning');
+    return { ok, day: engine.today(), time: engine.clock.now(), ...(devices ? { devices } : {}) };
+  });
 
   app.get('/api/services', async () => {
     const snap = engine.snapshot();

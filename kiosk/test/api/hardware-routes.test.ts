@@ -52,4 +52,33 @@ describe('hardware routes in the kiosk app', () => {
     });
     expect(app.kiosk.refusals.get('PRINT_JOB_NOT_FOUND')).toBe(1);
   });
+
+  it('GET /api/health is not ok while a device is not configured, and says which', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linli-hw-health-'));
+    const bus = new KioskBus();
+    const hw = await startHardware(
+      { idcard: '', printer: 'none', scanner: 'none', dataDir: join(dir, 'print') },
+      bus,
+      { log: silentLogger },
+    );
+    const config = loadConfig({ dataDir: dir, adminPassword: ADMIN_PASSWORD, checkpointMs: 0 }, {});
+    const app = await buildApp({ config, bus, hardware: hw });
+    cleanups.push(async () => {
+      await app.close();
+      await hw.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const health = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+    expect(health).toMatchObject({
+      ok: false,
+      devices: [
+        {
+          device: 'idcard',
+          state: 'error',
+          connected: false,
+          detail: expect.stringContaining('not configured'),
+        },
+      ],
+    });
+  });
 });

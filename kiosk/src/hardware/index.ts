@@ -39,6 +39,8 @@ export interface HardwareOptions {
   openers?: Partial<Record<DeviceName, () => Promise<ByteTransport>>>;
   /** How 'simulated' devices are started (default: @linli/firmware-sim on pseudo-terminals). */
   simulators?: SimulatorOptions;
+  /** Record the simulators' control URLs for `linli-sim ctl` (the kiosk service does; tests need not). */
+  recordSimulators?: boolean;
   simStarter?: SimStarter;
   backoff?: BackoffOptions;
   reader?: Partial<IdCardReaderOptions>;
@@ -72,7 +74,7 @@ export async function startHardware(
   const health = new HealthRegistry(bus);
   const simulated: SimulatedDevices = {};
   const reconnectors: Partial<Record<DeviceName, Reconnector>> = {};
-  const startSim = opts.simStarter ?? firmwareSimStarter(opts.simulators);
+  const startSim = opts.simStarter ?? firmwareSimStarter(opts.simulators, opts.recordSimulators);
   let hid: HidBackend | undefined = opts.hidBackend;
   const hidBackend = (): HidBackend => {
     hid ??= nodeHidBackend();
@@ -131,12 +133,15 @@ export async function startHardware(
       const custom = opts.openers?.[device];
       if ((spec.kind === 'none' || spec.kind === 'unconfigured') && !custom) continue;
       if (spec.kind === 'simulated' && !custom) {
-        let sim: { path: string };
+        let sim: { path: string; controlUrl: string | undefined };
         if (device === 'idcard') sim = simulated.idcard = await startSim.idcard();
         else if (device === 'printer') sim = simulated.printer = await startSim.printer();
         else sim = simulated.scanner = await startSim.scanner();
         spec = { kind: 'serial', path: sim.path, baudRate: device === 'idcard' ? 115200 : 9600 };
-        log.info({ device, path: sim.path }, 'simulated device started');
+        log.warn(
+          { device, path: sim.path, controlUrl: sim.controlUrl },
+          `simulated ${device} (not a real device): ${sim.path}   control ${sim.controlUrl ?? 'none'}`,
+        );
       }
       const open = custom ?? openerFor(device, spec, hidBackend);
       const driver =

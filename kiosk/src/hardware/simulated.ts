@@ -30,7 +30,12 @@ export interface SimStarter {
   scanner(): Promise<SerialScannerHandle>;
 }
 
-export function firmwareSimStarter(opts: SimulatorOptions = {}): SimStarter {
+/**
+ * `record`: write each simulator's pseudo-terminal and control URL to firmware-sim's state files,
+ * as the standalone simulators do, so `npm run sim -- ctl idcard place li-92` drives the ones the
+ * kiosk started in-process (forgotten again when they stop).
+ */
+export function firmwareSimStarter(opts: SimulatorOptions = {}, record = false): SimStarter {
   // firmware-sim is a development dependency: a production install without it refuses 'simulated'.
   const load = async () => {
     try {
@@ -43,10 +48,24 @@ export function firmwareSimStarter(opts: SimulatorOptions = {}): SimStarter {
       );
     }
   };
+  const recorded = async <H extends { path: string; controlUrl: string | undefined; stop(): Promise<void> }>(
+    device: 'idcard' | 'printer' | 'scanner',
+    handle: H,
+  ): Promise<H> => {
+    if (!record) return handle;
+    const forget = (await load()).writeState(device, { path: handle.path, controlUrl: handle.controlUrl });
+    const stop = handle.stop.bind(handle);
+    handle.stop = async () => {
+      forget();
+      await stop();
+    };
+    return handle;
+  };
   return {
     // A re-finding reader shows 'card.removed' when the card is lifted (see idcard/reader.ts).
-    idcard: async () => (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard }),
-    printer: async () => (await load()).startPrinter({ ...opts.printer }),
-    scanner: async () => (await load()).startSerialScanner({ ...opts.scanner }),
+    idcard: async () =>
+      recorded('idcard', await (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard })),
+    printer: async () => recorded('printer', await (await load()).startPrinter({ ...opts.printer })),
+    scanner: async () => recorded('scanner', await (await load()).startSerialScanner({ ...opts.scanner })),
   };
 }

@@ -1,5 +1,12 @@
 // A pseudo-terminal pair made by socat: the simulator opens one end, the kiosk (or a test) the other.
-import { type ChildProcess, spawn } from 'node:child_process';
+//
+// Cleanup (issue #10, defect 19). socat is started under `setpriv --pdeathsig TERM` where
+// util-linux's setpriv exists, so it ends with the process that started it, even on kill -9 —
+// no orphan keeps holding the pty. The stable link is made and removed here, not by socat: it is
+// replaced atomically by a newer pair, and removed only while it still points to this pair's pty,
+// so an older pair (or an orphan socat) going away never removes a newer simulator's link.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { lstatSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { SimError } from '../errors.ts';
 
 export interface PtyPair {
@@ -9,6 +16,8 @@ export interface PtyPair {
   path: string;
   /** The real /dev/pts/N of the kiosk end. */
   ptsPath: string;
+  /** socat's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -22,10 +31,16 @@ export interface PtyOptions {
 
 /** Spawn `socat -d -d pty,raw,echo=0 pty,raw,echo=0` and wait for both PTY paths. */
 export function createPtyPair(opts: PtyOptions = {}): Promise<PtyPair> {
-  const kioskEnd = opts.link ? `pty,raw,echo=0,link=${opts.link}` : 'pty,raw,echo=0';
-  const child = spawn(opts.socat ?? 'socat', ['-d', '-d', 'pty,raw,echo=0', kioskEnd], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  if (opts.link) {
+    try {
+      checkLinkPath(opts.link);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  const socatArgs = [opts.socat ?? 'socat', '-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'];
+  const [cmd, ...args] = hasSetpriv() ? ['setpriv', '--pdeathsig', 'TERM', ...socatArgs] : socatArgs;
+  const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const timeoutMs = opts.timeoutMs ?? 5000;
   return new Promise<PtyPair>((resolve, reject) => {
     const paths: string[] = [];
@@ -56,7 +71,26 @@ export function createPtyPair(opts: PtyOptions = {}): Promise<PtyPair> {
         clearTimeout(timer);
         child.stderr!.resume(); // keep draining so socat never blocks on stderr
         const [simPath, ptsPath] = paths as [string, string];
-        resolve({ simPath, ptsPath, path: opts.link ?? ptsPath, stop: () => stopChild(child) });
+        const link = opts.link;
+        if (link) {
+          try {
+            placeLink(link, ptsPath);
+          } catch (err) {
+            settled = false;
+            fail(new SimError('SIM_PTY', `cannot link ${link}: ${(err as Error).message}`, { cause: err }));
+            return;
+          }
+        }
+        resolve({
+          simPath,
+          ptsPath,
+          path: link ?? ptsPath,
+          pid: child.pid,
+          stop: async () => {
+            await stopChild(child);
+            if (link) removeLinkIfOurs(link, ptsPath);
+          },
+        });
       }
     });
   });
@@ -74,4 +108,44 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+let setprivAvailable: boolean | undefined;
+/** util-linux setpriv with --pdeathsig (Linux); elsewhere socat is started as it is. */
+function hasSetpriv(): boolean {
+  setprivAvailable ??=
+    spawnSync('setpriv', ['--help'], { stdio: 'pipe' }).stdout?.includes('--pdeathsig') ?? false;
+  return setprivAvailable;
+}
+
+/** The link path may be a symlink (ours from before, or dangling) or free — never a real file. */
+function checkLinkPath(link: string): void {
+  try {
+    if (!lstatSync(link).isSymbolicLink())
+      throw new SimError('SIM_PTY', `${link} exists and is not a symbolic link; not replacing it`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Point `link` at `target`, replacing an older link atomically. */
+function placeLink(link: string, target: string): void {
+  checkLinkPath(link);
+  const tmp = `${link}.${process.pid}.${Date.now()}.tmp`;
+  symlinkSync(target, tmp);
+  try {
+    renameSync(tmp, link);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Remove `link` only while it still points to this pair's pty (a newer pair may own it now). */
+function removeLinkIfOurs(link: string, target: string): void {
+  try {
+    if (readlinkSync(link) === target) rmSync(link, { force: true });
+  } catch {
+    // already gone or not a link: nothing of ours
+  }
 }

@@ -15,6 +15,10 @@ export interface EngineEvents extends GatewayEvents {
 
 export type RefusalReason =
   | 'auth'
+  /** a client id that belongs to another account (session takeover attempt) */
+  | 'client-id'
+  /** a CONNECT from an address blocked after repeated failed logins */
+  | 'address-blocked'
   | 'acl'
   | 'acl-subscribe'
   | 'rate'

@@ -159,6 +159,8 @@ export function createTransport(o: TransportOptions): Transport {
     ingest: engine.ingest,
     refusals: engine.refusals,
     log: engine.log,
+    metrics: engine.metrics,
+    authThrottle: { limit: c.mqtt.authFailLimit, windowS: c.mqtt.authFailWindowS, blockS: c.mqtt.authBlockS },
     rateLimitPerS: c.mqtt.rateLimitPerS,
     rateBurst: c.mqtt.rateBurst,
     maxPacketBytes: c.mqtt.maxPacketBytes,

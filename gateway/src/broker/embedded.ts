@@ -13,7 +13,11 @@ import { COMMAND_TTL_MS, type QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
+import { ThrottledLog } from '../log-throttle.ts';
+import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
+import { AuthThrottle } from './auth-throttle.ts';
+import { ClientIdPolicy } from './client-ids.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { Transport } from './transport.ts';
@@ -30,6 +34,9 @@ export interface EmbeddedBrokerOptions {
   ingest: Ingest;
   refusals: Refusals;
   log: Logger;
+  metrics: Metrics;
+  /** Failed logins per remote address: `limit` within `windowS` block the address for `blockS` */
+  authThrottle: { limit: number; windowS: number; blockS: number };
   rateLimitPerS: number;
   rateBurst: number;
   /** Largest packet a client may send (PacketSizeGuard); default DEFAULT_MAX_PACKET_BYTES */
@@ -49,8 +56,8 @@ function safeEqual(a: Buffer, b: string): boolean {
 }
 
 class AuthError extends Error {
-  readonly returnCode: 4 | 5;
-  constructor(message: string, code: 4 | 5) {
+  readonly returnCode: 2 | 4 | 5;
+  constructor(message: string, code: 2 | 4 | 5) {
     super(message);
     this.returnCode = code;
   }
@@ -65,6 +72,12 @@ export class EmbeddedBroker implements Transport {
   private wss: WebSocketServer | undefined;
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly limiter: RateLimiter;
+  private readonly clientIds = new ClientIdPolicy();
+  private readonly throttle: AuthThrottle;
+  /** Client errors and blocks, at most 20 lines per kind and minute */
+  private readonly quietLog: ThrottledLog;
+  /** Remote address of each connection handed to aedes (client.conn) */
+  private readonly addresses = new WeakMap<object, string>();
   /** Connected device clients by device id (to cut off a retired device). */
   private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
@@ -75,6 +88,9 @@ export class EmbeddedBroker implements Transport {
 
   constructor(private readonly o: EmbeddedBrokerOptions) {
     this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
+    this.throttle = new AuthThrottle(o.authThrottle);
+    this.quietLog = new ThrottledLog(o.log);
+    o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
@@ -99,6 +115,11 @@ export class EmbeddedBroker implements Transport {
     });
     this.aedes.on('clientDisconnect', (client) => {
       const p = this.principals.get(client);
+      // a clean session is gone with its connection (unless a new session of the same id holds it)
+      const holder = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[
+        client.id
+      ];
+      if (p && client.clean && (holder === undefined || holder === client)) this.clientIds.release(client.id);
       if (p?.kind !== 'device') return;
       this.limiter.forget(client.id);
       if (this.byDevice.get(p.device.id) === client) this.byDevice.delete(p.device.id);
@@ -108,10 +129,15 @@ export class EmbeddedBroker implements Transport {
       if (p?.kind === 'device') this.byDevice.set(p.device.id, client);
     });
     this.aedes.on('clientError', (client, err) => {
-      this.o.log.info('mqtt client error', { clientId: client?.id, error: err.message });
+      // a refused CONNECT (errorCode) is already counted and logged as a refusal
+      if ((err as { errorCode?: number }).errorCode !== undefined) return;
+      this.quietLog.info('client-error', 'mqtt client error', { clientId: client?.id, error: err.message });
     });
     this.aedes.on('connectionError', (client, err) => {
-      this.o.log.info('mqtt connection error', { clientId: client?.id, error: err.message });
+      this.quietLog.info('connection-error', 'mqtt connection error', {
+        clientId: client?.id,
+        error: err.message,
+      });
     });
   }
 
@@ -121,38 +147,58 @@ export class EmbeddedBroker implements Transport {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) {
-    const refuse = (detail: string, code: 4 | 5 = 4) => {
+    const address = this.addresses.get(client.conn) ?? 'unknown';
+    const refuse = (detail: string, code: 2 | 4 | 5 = 4, reason: 'auth' | 'client-id' = 'auth') => {
       this.o.refusals.refuse({
-        reason: 'auth',
+        reason,
         clientId: client.id,
         ...(username ? { username } : {}),
         detail,
       });
+      if (this.throttle.failed(address, username)) {
+        this.o.metrics.addressBlocks.inc();
+        this.quietLog.warn('address-blocked', 'mqtt address blocked after failed logins', {
+          address,
+          blockS: this.o.authThrottle.blockS,
+        });
+      }
       done(new AuthError(detail, code) as unknown as AuthenticateError, false);
     };
+    // A blocked address is refused before any password is checked (no hashing for a flood).
+    const admitted = this.throttle.admit(address, username);
+    if (!admitted.ok) {
+      this.o.refusals.refuse({
+        reason: 'address-blocked',
+        clientId: client.id,
+        detail: `address blocked after failed logins, retry in ${admitted.retryInS} s`,
+      });
+      return done(new AuthError('address blocked', 5) as unknown as AuthenticateError, false);
+    }
     if (!username || !password) return refuse('no credentials');
+    let principal: Principal;
     if (username.startsWith('gateway:')) {
       if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
-      this.principals.set(client, { kind: 'gateway', username });
-      return done(null, true);
-    }
-    const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
-    if (bridge) {
+      principal = { kind: 'gateway', username };
+    } else if (this.o.zigbeeBridges.some((b) => b.username === username)) {
+      const bridge = this.o.zigbeeBridges.find((b) => b.username === username)!;
       if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
-      this.principals.set(client, { kind: 'bridge', username });
-      return done(null, true);
+      principal = { kind: 'bridge', username };
+    } else {
+      let device: ReturnType<DeviceDirectory['authenticate']>;
+      try {
+        device = this.o.directory.authenticate(username, password);
+      } catch (err) {
+        return refuse(`directory error: ${(err as Error).message}`);
+      }
+      if (!device || device.retired) return refuse('unknown device or wrong secret');
+      principal = { kind: 'device', device, clientId: client.id };
     }
-    let device: ReturnType<DeviceDirectory['authenticate']>;
-    try {
-      device = this.o.directory.authenticate(username, password);
-    } catch (err) {
-      return refuse(`directory error: ${(err as Error).message}`);
-    }
-    if (!device || device.retired) return refuse('unknown device or wrong secret');
-    // A device may not take over another device's session: linli-* client ids are bound.
-    if (client.id.startsWith('linli-') && client.id !== `linli-${device.site}-${device.id}`)
-      return refuse(`client id ${client.id} does not belong to ${device.id}`, 5);
-    this.principals.set(client, { kind: 'device', device, clientId: client.id });
+    // A client id belongs to one account: no account may take over another's session.
+    const idProblem = this.clientIds.check(principal, client.id);
+    if (idProblem) return refuse(`client id ${client.id} refused: ${idProblem}`, 2, 'client-id');
+    this.clientIds.claim(principal, client.id);
+    this.throttle.succeeded(address, username);
+    this.principals.set(client, principal);
     done(null, true);
   }
 
@@ -198,7 +244,13 @@ export class EmbeddedBroker implements Transport {
   }
 
   /** Hand a connection to aedes, with a guard that closes it on an oversize packet (counted). */
-  private accept(stream: Duplex, close: () => void, req?: IncomingMessage): void {
+  private accept(
+    stream: Duplex,
+    close: () => void,
+    address: string | undefined,
+    req?: IncomingMessage,
+  ): void {
+    this.addresses.set(stream, address ?? 'unknown');
     if (req) this.aedes.handle(stream, req);
     else this.aedes.handle(stream);
     // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
@@ -216,7 +268,7 @@ export class EmbeddedBroker implements Transport {
   async start(): Promise<void> {
     await this.aedes.listen(); // persistence and mqemitter ready (what Aedes.createBroker does)
     if (this.o.port >= 0) {
-      const tcp = createServer((socket) => this.accept(socket, () => socket.destroy()));
+      const tcp = createServer((socket) => this.accept(socket, () => socket.destroy(), socket.remoteAddress));
       this.tcp = tcp;
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
@@ -226,7 +278,7 @@ export class EmbeddedBroker implements Transport {
     }
     if (this.o.tls && this.o.tls.port >= 0) {
       const tls = createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (socket) =>
-        this.accept(socket, () => socket.destroy()),
+        this.accept(socket, () => socket.destroy(), socket.remoteAddress),
       );
       tls.on('tlsClientError', (err) => this.o.log.info('mqtts handshake failed', { error: err.message }));
       this.tlsServer = tls;
@@ -245,7 +297,7 @@ export class EmbeddedBroker implements Transport {
       this.wss.on('connection', (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on('error', () => ws.terminate());
-        this.accept(stream, () => ws.terminate(), req);
+        this.accept(stream, () => ws.terminate(), req.socket.remoteAddress, req);
       });
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -19,6 +19,8 @@ export type RefusalReason =
   | 'client-id'
   /** a CONNECT from an address blocked after repeated failed logins */
   | 'address-blocked'
+  /** a malformed or out-of-order MQTT packet, or no CONNECT in time: the connection is closed */
+  | 'protocol'
   | 'acl'
   | 'acl-subscribe'
   | 'rate'

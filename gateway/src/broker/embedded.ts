@@ -55,6 +55,13 @@ function safeEqual(a: Buffer, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** An error that closes a client after it was counted as a refusal (not counted again). */
+class RefusedError extends Error {}
+
+/** Client errors that are the network's doing, not the client's: logged, not counted. */
+const NETWORK_ERRORS =
+  /^(connection closed|keep alive timeout|drain timeout)$|ECONNRESET|EPIPE|ETIMEDOUT|write after end/;
+
 class AuthError extends Error {
   readonly returnCode: 2 | 4 | 5;
   constructor(message: string, code: 2 | 4 | 5) {
@@ -128,17 +135,23 @@ export class EmbeddedBroker implements Transport {
       const p = this.principals.get(client);
       if (p?.kind === 'device') this.byDevice.set(p.device.id, client);
     });
-    this.aedes.on('clientError', (client, err) => {
-      // a refused CONNECT (errorCode) is already counted and logged as a refusal
-      if ((err as { errorCode?: number }).errorCode !== undefined) return;
-      this.quietLog.info('client-error', 'mqtt client error', { clientId: client?.id, error: err.message });
-    });
-    this.aedes.on('connectionError', (client, err) => {
-      this.quietLog.info('connection-error', 'mqtt connection error', {
-        clientId: client?.id,
-        error: err.message,
+    // A refused CONNECT (errorCode) or publish (RefusedError) is already counted; a malformed
+    // or out-of-order packet is counted as 'protocol'; network trouble is only logged.
+    const onError = (client: Client | undefined, err: Error) => {
+      if (err instanceof AuthError || err instanceof RefusedError) return;
+      if (NETWORK_ERRORS.test(err.message) || (err as { code?: string }).code?.startsWith('E'))
+        return this.quietLog.info('client-error', 'mqtt client error', {
+          clientId: client?.id,
+          error: err.message,
+        });
+      this.o.refusals.refuse({
+        reason: 'protocol',
+        ...(client?.id ? { clientId: client.id } : {}),
+        detail: `connection closed: ${err.message}`,
       });
-    });
+    };
+    this.aedes.on('clientError', onError);
+    this.aedes.on('connectionError', onError);
   }
 
   private authenticate(
@@ -225,17 +238,20 @@ export class EmbeddedBroker implements Transport {
     done: (err?: Error | null) => void,
   ) {
     const principal: Principal | undefined = client ? this.principals.get(client) : { kind: 'trusted' };
-    if (!principal) return done(new Error('not authenticated'));
+    if (!principal) {
+      this.o.refusals.refuse({ reason: 'auth', topic, detail: 'publish before authentication' });
+      return done(new RefusedError('not authenticated'));
+    }
     if (principal.kind === 'gateway') return done(null); // the gateway's own traffic
     if (principal.kind === 'device' && client && !this.limiter.take(client.id)) {
       this.o.refusals.refuse({ reason: 'rate', clientId: client.id, username: principal.device.id, topic });
-      return done(new Error('rate limit exceeded'));
+      return done(new RefusedError('rate limit exceeded'));
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     this.o.ingest.handle(principal, topic, payload).then(
       (v) => {
         if (v.ok) return done(null);
-        if (v.disconnect) return done(new Error(`${v.reason}: ${v.detail}`));
+        if (v.disconnect) return done(new RefusedError(`${v.reason}: ${v.detail}`));
         packet.retain = false; // acknowledged and dropped: never keep a refused message retained
         done(null);
       },

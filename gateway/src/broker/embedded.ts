@@ -160,15 +160,22 @@ export class EmbeddedBroker implements Transport {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) {
-    const address = this.addresses.get(client.conn) ?? 'unknown';
-    const refuse = (detail: string, code: 2 | 4 | 5 = 4, reason: 'auth' | 'client-id' = 'auth') => {
+    // the remote address; undefined (never seen in practice) is not throttled rather than lumped together
+    const address = this.addresses.get(client.conn);
+    const refuse = (
+      detail: string,
+      code: 2 | 4 | 5 = 4,
+      reason: 'auth' | 'client-id' = 'auth',
+      /** false for our own failures (registry error): they must not block the devices' address */
+      countForAddress = true,
+    ) => {
       this.o.refusals.refuse({
         reason,
         clientId: client.id,
         ...(username ? { username } : {}),
         detail,
       });
-      if (this.throttle.failed(address, username)) {
+      if (countForAddress && address !== undefined && this.throttle.failed(address, username)) {
         this.o.metrics.addressBlocks.inc();
         this.quietLog.warn('address-blocked', 'mqtt address blocked after failed logins', {
           address,
@@ -178,7 +185,7 @@ export class EmbeddedBroker implements Transport {
       done(new AuthError(detail, code) as unknown as AuthenticateError, false);
     };
     // A blocked address is refused before any password is checked (no hashing for a flood).
-    const admitted = this.throttle.admit(address, username);
+    const admitted = address === undefined ? { ok: true as const } : this.throttle.admit(address, username);
     if (!admitted.ok) {
       this.o.refusals.refuse({
         reason: 'address-blocked',
@@ -189,11 +196,11 @@ export class EmbeddedBroker implements Transport {
     }
     if (!username || !password) return refuse('no credentials');
     let principal: Principal;
+    const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
     if (username.startsWith('gateway:')) {
       if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
       principal = { kind: 'gateway', username };
-    } else if (this.o.zigbeeBridges.some((b) => b.username === username)) {
-      const bridge = this.o.zigbeeBridges.find((b) => b.username === username)!;
+    } else if (bridge) {
       if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
       principal = { kind: 'bridge', username };
     } else {
@@ -201,7 +208,7 @@ export class EmbeddedBroker implements Transport {
       try {
         device = this.o.directory.authenticate(username, password);
       } catch (err) {
-        return refuse(`directory error: ${(err as Error).message}`);
+        return refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false);
       }
       if (!device || device.retired) return refuse('unknown device or wrong secret');
       principal = { kind: 'device', device, clientId: client.id };
@@ -210,7 +217,7 @@ export class EmbeddedBroker implements Transport {
     const idProblem = this.clientIds.check(principal, client.id);
     if (idProblem) return refuse(`client id ${client.id} refused: ${idProblem}`, 2, 'client-id');
     this.clientIds.claim(principal, client.id);
-    this.throttle.succeeded(address, username);
+    if (address !== undefined) this.throttle.succeeded(address, username);
     this.principals.set(client, principal);
     done(null, true);
   }

@@ -5,12 +5,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningGateway } from '@linli/gateway';
+import { type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
 import { aclFile, gatewayAccount, mosquittoConf, passwordFile } from '@linli/gateway/registry/index.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   freePort,
+  HMAC_KEY,
   killed,
   provision,
   removeDir,
@@ -147,21 +148,39 @@ describe('gateway session at an external Mosquitto', () => {
   it('a lost broker link shows in /healthz and the metric at once, and raises a technical alert past its supervision time', async () => {
     const { conf } = await setup(true);
     const url = `mqtt://127.0.0.1:${/^listener (\d+)/m.exec(conf.join('\n'))![1]}`;
-    gw = await startTestGateway(dir!, {
-      mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS, brokerSupervisionS: 1 },
+    gw = await startGateway({
+      config: {
+        dataDir: dir!,
+        hmacKey: HMAC_KEY,
+        mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS, brokerSupervisionS: 1 },
+        http: { port: 0, host: '127.0.0.1' },
+      },
+      env: {},
+      log: silentLogger,
+      print: () => {},
     });
-    expect(gw.health.report()).toMatchObject({
-      status: 'ok',
-      db: { status: 'ok', writable: true },
-      broker: { status: 'ok', mode: 'external', link: 'up' },
-      forwarding: { status: 'absent', backlog: null },
+    const healthz = async () => {
+      const res = await fetch(`http://127.0.0.1:${gw!.ports.http}/healthz`);
+      return { code: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await healthz()).toMatchObject({
+      code: 200,
+      body: {
+        status: 'ok',
+        db: { status: 'ok', writable: true },
+        broker: { status: 'ok', mode: 'external', link: 'up' },
+        forwarding: { status: 'absent', backlog: null },
+      },
     });
     expect(gw.engine.metrics.brokerLinkUp.get()).toBe(1);
     mosq!.kill('SIGTERM');
     await killed(mosq!);
     mosq = undefined;
     await expect.poll(() => gw!.health.report().broker.status, { timeout: 10_000 }).toBe('error');
-    expect(gw.health.report().status).toBe('error');
+    expect(await healthz()).toMatchObject({
+      code: 503,
+      body: { status: 'error', broker: { status: 'error', link: 'down' } },
+    });
     expect(gw.engine.metrics.brokerLinkUp.get()).toBe(0);
     expect(gw.engine.metrics.brokerLinkLost.get()).toBe(1);
     await expect
@@ -170,7 +189,7 @@ describe('gateway session at an external Mosquitto', () => {
       })
       .toBe('raised');
     mosq = await startMosquitto(dir!, conf);
-    await expect.poll(() => gw!.health.report().status, { timeout: 15_000 }).toBe('ok');
+    await expect.poll(async () => (await healthz()).code, { timeout: 15_000 }).toBe(200);
     expect(gw.engine.metrics.brokerLinkUp.get()).toBe(1);
     await expect
       .poll(() => gw!.engine.alerts.list({}).find((a) => a.type === 'gateway.broker-link')?.state)

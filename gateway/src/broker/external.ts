@@ -9,6 +9,7 @@ import type { QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger } from '../ingest/refusals.ts';
+import { ThrottledLog } from '../log-throttle.ts';
 import type { BrokerLink } from './link.ts';
 import type { Transport } from './transport.ts';
 
@@ -60,13 +61,15 @@ export class ExternalBroker implements Transport {
     if (o.password !== undefined) opts.password = o.password;
     const client = mqtt.connect(o.url, opts);
     this.client = client;
-    client.on('error', (err) => o.log.warn('external broker error', { error: err.message }));
+    const quietLog = new ThrottledLog(o.log, 10);
+    client.on('error', (err) => quietLog.warn('error', 'external broker error', { error: err.message }));
     // Losing the session. MQTT 5 brokers may say so (DISCONNECT 0x8E); Mosquitto 2.0.11 just
     // closes the socket. So: a reconnect without the session (sessionPresent false) lost what
     // was queued; a close with no error before it, followed by a reconnect that succeeds at
     // once, is what a takeover by another client looks like (or a broker restart faster than
     // the reconnect period). Each is counted, logged and raises a technical alert.
     let connects = 0;
+    let up = false;
     let sawError = false;
     let closedQuietly = false;
     let takenOver = false;
@@ -93,7 +96,6 @@ export class ExternalBroker implements Transport {
       takenOver = true;
       o.link?.sessionLost('taken-over', 'another client connected with the gateway client id');
     });
-    let up = false;
     client.on('close', () => {
       if (!up) return; // a failed reconnect attempt
       up = false;
@@ -108,6 +110,7 @@ export class ExternalBroker implements Transport {
         if (v.ok || !v.disconnect) return callback();
         // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
         callback(new Error(`${v.reason}: ${v.detail}`));
+        sawError = true; // our own reconnect: not a session taken over
         setTimeout(() => this.client?.reconnect(), 1000).unref();
       });
     };

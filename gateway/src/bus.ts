@@ -15,6 +15,12 @@ export interface EngineEvents extends GatewayEvents {
 
 export type RefusalReason =
   | 'auth'
+  /** a client id that belongs to another account (session takeover attempt) */
+  | 'client-id'
+  /** a CONNECT from an address blocked after repeated failed logins */
+  | 'address-blocked'
+  /** a malformed or out-of-order MQTT packet, or no CONNECT in time: the connection is closed */
+  | 'protocol'
   | 'acl'
   | 'acl-subscribe'
   | 'rate'

@@ -35,6 +35,18 @@ export interface GatewayConfig {
     tlsCert?: string;
     tlsKey?: string;
     tlsCa?: string;
+    /** Failed MQTT logins from one address within authFailWindowS that block the address for
+     *  authBlockS seconds (refused at CONNECT, before any password is checked) */
+    authFailLimit: number;
+    authFailWindowS: number;
+    authBlockS: number;
+    /** External broker: a link down longer than this raises a technical alert (seconds) */
+    brokerSupervisionS: number;
+    /** External Mosquitto: the gateway outage its queue must ride through, and the station's
+     *  peak event rate (all devices together, events/s); max_queued_messages is their product
+     *  (with 25 % headroom), see registry/mosquitto.ts */
+    queueOutageS: number;
+    queueEventsPerS: number;
   };
   ingest: {
     /** Group commit window in ms: events arriving within it share one transaction. 0 (default):
@@ -78,6 +90,12 @@ export const DEFAULT_CONFIG: GatewayConfig = {
     maxPacketBytes: 16 * 1024,
     zigbeeBridges: [],
     tlsPort: -1,
+    authFailLimit: 10,
+    authFailWindowS: 60,
+    authBlockS: 120,
+    brokerSupervisionS: 30,
+    queueOutageS: 600,
+    queueEventsPerS: 150,
   },
   ingest: { groupCommitMs: 0, asyncFsync: false },
   alerts: {
@@ -121,6 +139,12 @@ const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'a
   LINLI_GW_TLS_CERT: ['mqtt.tlsCert', 'string'],
   LINLI_GW_TLS_KEY: ['mqtt.tlsKey', 'string'],
   LINLI_GW_TLS_CA: ['mqtt.tlsCa', 'string'],
+  LINLI_GW_AUTH_FAIL_LIMIT: ['mqtt.authFailLimit', 'int'],
+  LINLI_GW_AUTH_FAIL_WINDOW_S: ['mqtt.authFailWindowS', 'float'],
+  LINLI_GW_AUTH_BLOCK_S: ['mqtt.authBlockS', 'float'],
+  LINLI_GW_BROKER_SUPERVISION_S: ['mqtt.brokerSupervisionS', 'float'],
+  LINLI_GW_QUEUE_OUTAGE_S: ['mqtt.queueOutageS', 'float'],
+  LINLI_GW_QUEUE_EVENTS_PER_S: ['mqtt.queueEventsPerS', 'float'],
   LINLI_GW_GROUP_COMMIT_MS: ['ingest.groupCommitMs', 'float'],
   LINLI_GW_ASYNC_FSYNC: ['ingest.asyncFsync', 'bool'],
   LINLI_GW_ESCALATION_CRITICAL: ['alerts.escalation.critical', 'list'],
@@ -254,6 +278,16 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
       'mqtt.maxPacketBytes',
       'must be an integer of at least 5120 (a 4 KiB payload and its headers)',
     );
+  if (!Number.isInteger(c.mqtt.authFailLimit) || c.mqtt.authFailLimit < 1)
+    throw new ConfigError(
+      'mqtt.authFailLimit',
+      `must be an integer of at least 1, got ${String(c.mqtt.authFailLimit)}`,
+    );
+  checkPositive('mqtt.authFailWindowS', c.mqtt.authFailWindowS);
+  checkPositive('mqtt.authBlockS', c.mqtt.authBlockS);
+  checkPositive('mqtt.brokerSupervisionS', c.mqtt.brokerSupervisionS);
+  checkPositive('mqtt.queueOutageS', c.mqtt.queueOutageS);
+  checkPositive('mqtt.queueEventsPerS', c.mqtt.queueEventsPerS);
   checkPositive('ingest.groupCommitMs', c.ingest.groupCommitMs, true);
   if (typeof c.ingest.asyncFsync !== 'boolean')
     throw new ConfigError('ingest.asyncFsync', 'must be true or false');

@@ -10,11 +10,13 @@ import { Feedback } from './alerts/feedback.ts';
 import { buildApi } from './api/app.ts';
 import { EmbeddedBroker } from './broker/embedded.ts';
 import { ExternalBroker } from './broker/external.ts';
+import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { type Db, openDb } from './db/open.ts';
+import { GatewayHealth } from './health.ts';
 import { resolveHmacKey } from './hmac-key.ts';
 import { EventWriter } from './ingest/events.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
@@ -125,6 +127,8 @@ export interface TransportOptions {
   directory: DeviceDirectory;
   /** Secret of the gateway's own MQTT clients (username gateway:<site>); generated when absent */
   gatewaySecret?: string;
+  /** Supervision of the link to an external broker */
+  link?: BrokerLink;
 }
 
 export function createTransport(o: TransportOptions): Transport {
@@ -140,6 +144,7 @@ export function createTransport(o: TransportOptions): Transport {
       ingest: engine.ingest,
       log: engine.log,
       onCommandSubscribe,
+      ...(o.link ? { link: o.link } : {}),
     };
     if (c.mqtt.username !== undefined) opts.username = c.mqtt.username;
     if (c.mqtt.password !== undefined) opts.password = c.mqtt.password;
@@ -159,6 +164,8 @@ export function createTransport(o: TransportOptions): Transport {
     ingest: engine.ingest,
     refusals: engine.refusals,
     log: engine.log,
+    metrics: engine.metrics,
+    authThrottle: { limit: c.mqtt.authFailLimit, windowS: c.mqtt.authFailWindowS, blockS: c.mqtt.authBlockS },
     rateLimitPerS: c.mqtt.rateLimitPerS,
     rateBurst: c.mqtt.rateBurst,
     maxPacketBytes: c.mqtt.maxPacketBytes,
@@ -188,6 +195,8 @@ export interface RunningGateway {
   directory: DeviceDirectory;
   registry: Registry;
   http?: FastifyInstance;
+  /** What /healthz reports */
+  health: GatewayHealth;
   ports: { mqtt?: number; ws?: number; mqtts?: number; http?: number };
   gatewaySecret: string;
   stop(): Promise<void>;
@@ -205,9 +214,25 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const directory = o.directory ?? registry;
   const engine = createEngine({ db, directory, config, ...(o.clock ? { clock: o.clock } : {}), log });
   const gatewaySecret = randomBytes(24).toString('base64url');
-  const transport = createTransport({ engine, directory, gatewaySecret });
+  const link = config.mqtt.brokerUrl
+    ? new BrokerLink({
+        site: config.site,
+        supervisionS: config.mqtt.brokerSupervisionS,
+        metrics: engine.metrics,
+        log,
+        clock: engine.clock,
+        alerts: engine.alerts,
+      })
+    : undefined;
+  const transport = createTransport({ engine, directory, gatewaySecret, ...(link ? { link } : {}) });
   engine.feedback.setSender(transport);
   await transport.start();
+  link?.start();
+  const startedAt = engine.clock.now();
+  if (!link) engine.metrics.brokerLinkUp.set(1); // the embedded broker lives in this process
+  const health = new GatewayHealth(db, () =>
+    link ? link.health() : ({ mode: 'embedded', link: 'up', since: startedAt } satisfies BrokerLinkHealth),
+  );
   if (transport.mode === 'external') engine.feedback.resendAll();
   // A device retired or changed in the registry is cut off and must authenticate again.
   const offRegistry =
@@ -239,6 +264,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       metrics: engine.metrics,
       config,
       engine,
+      health,
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });
@@ -253,6 +279,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     transport,
     directory,
     registry,
+    health,
     ports,
     gatewaySecret,
     async stop() {
@@ -271,6 +298,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
           },
         )
         .catch(() => {});
+      link?.stop();
       await transport.stop();
       engine.close();
       await engine.committer.whenSynced();

@@ -29,6 +29,30 @@ class Counter {
   }
 }
 
+class Gauge {
+  readonly values = new Map<string, number>();
+  /** Called before rendering, to refresh values that change with time. */
+  collect: (() => void) | undefined;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  set(value: number, labels: Labels = {}): void {
+    this.values.set(labelKey(labels), value);
+  }
+  get(labels: Labels = {}): number {
+    this.collect?.();
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    this.collect?.();
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
+    return lines.join('\n');
+  }
+}
+
 class Histogram {
   private readonly counts: number[];
   private sum = 0;
@@ -92,6 +116,26 @@ export class Metrics {
     'Events per group commit',
     [1, 2, 5, 10, 20, 50, 100, 500],
   );
+  readonly addressBlocks = new Counter(
+    'linli_gateway_mqtt_address_blocks_total',
+    'Remote addresses blocked at CONNECT after repeated failed MQTT logins',
+  );
+  readonly addressesBlocked = new Gauge(
+    'linli_gateway_mqtt_addresses_blocked',
+    'Remote addresses currently refused at CONNECT after failed MQTT logins',
+  );
+  readonly brokerLinkUp = new Gauge(
+    'linli_gateway_broker_link_up',
+    '1 while the gateway is connected to its MQTT broker (always 1 with the embedded broker)',
+  );
+  readonly brokerLinkLost = new Counter(
+    'linli_gateway_broker_link_lost_total',
+    'Connections to the external broker lost',
+  );
+  readonly brokerSessionLost = new Counter(
+    'linli_gateway_broker_session_lost_total',
+    'Gateway sessions at the external broker lost, by reason (taken over by another client, not present on reconnect)',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -108,6 +152,11 @@ export class Metrics {
       this.commandsSent.render(),
       this.storeLatency.render(),
       this.batchSize.render(),
+      this.addressBlocks.render(),
+      this.addressesBlocked.render(),
+      this.brokerLinkUp.render(),
+      this.brokerLinkLost.render(),
+      this.brokerSessionLost.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

@@ -35,12 +35,18 @@ export interface DeviceDirectory {
   resident(id: string): ResidentRecord | undefined;
 }
 
+/** Alerts the gateway raises itself: supervision, and technical alerts about its own links
+ *  (`gateway.broker-link`: broker link down past its supervision time; `gateway.session-lost`:
+ *  its session at the external broker taken over or gone). Technical alerts have no device. */
+export type SystemAlertType = 'device.offline' | 'welfare.check' | TechnicalAlertType;
+export type TechnicalAlertType = 'gateway.broker-link' | 'gateway.session-lost';
+
 export interface AlertRecord {
   id: string;
   rev: number;
   site: string;
   deviceId?: string;
-  type: EventType | 'device.offline' | 'welfare.check';
+  type: EventType | SystemAlertType;
   severity: AlertSeverity;
   state: AlertState;
   contactId?: string;

@@ -11,7 +11,13 @@ import { runTx, type TxScope } from '../db/tx.ts';
 import { CONTACT_ID, severityOf } from '../ingest/protocol.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Clock } from '../supervision/clock.ts';
-import type { AlertHistoryEntry, AlertRecord, AlertService } from '../types.ts';
+import type {
+  AlertHistoryEntry,
+  AlertRecord,
+  AlertService,
+  SystemAlertType,
+  TechnicalAlertType,
+} from '../types.ts';
 import type { Feedback } from './feedback.ts';
 import { AlertRepo, publicAlert, type StoredAlert } from './repo.ts';
 
@@ -19,17 +25,19 @@ export class AlertError extends LinliError {}
 
 export type AlertType = AlertRecord['type'];
 
-const SYSTEM_SEVERITY: Record<'device.offline' | 'welfare.check', AlertSeverity> = {
+const SYSTEM_SEVERITY: Record<SystemAlertType, AlertSeverity> = {
   'device.offline': 'minor',
   'welfare.check': 'major',
+  'gateway.broker-link': 'major',
+  'gateway.session-lost': 'major',
 };
 
 /** Event types whose alert the pressing device hears about. */
 const FEEDBACK_TYPES = new Set<string>(['sos', 'fall']);
 
 export function alertSeverity(type: AlertType): AlertSeverity | undefined {
-  if (type === 'device.offline' || type === 'welfare.check') return SYSTEM_SEVERITY[type];
-  return severityOf(type);
+  if (type in SYSTEM_SEVERITY) return SYSTEM_SEVERITY[type as SystemAlertType];
+  return severityOf(type as EventType);
 }
 
 export function newAlertId(now: number): string {
@@ -93,7 +101,7 @@ export class AlertEngine implements AlertService {
         ? this.repo.openFor(input.deviceId, input.type)
         : input.residentId !== undefined
           ? this.repo.openForResident(input.residentId, input.type)
-          : undefined;
+          : this.repo.openTechnical(input.type);
     if (open) {
       open.count++;
       open.lastAt = Math.max(open.lastAt, input.at);
@@ -222,6 +230,19 @@ export class AlertEngine implements AlertService {
     if (a.deviceId && FEEDBACK_TYPES.has(a.type))
       this.feedback.queue(tx, a.site, a.deviceId, 'alert.resolved', a.id);
     return publicAlert(a);
+  }
+
+  /** Raise (or fold into the open one) a technical alert about the gateway itself. */
+  raiseTechnical(type: TechnicalAlertType, site: string, note: string): AlertRecord {
+    return runTx(this.db, (tx) => this.raise(tx, { type, site, at: this.clock.now(), note }).alert);
+  }
+
+  /** Resolve the open technical alert of `type`, if any (the condition is over). */
+  restoreTechnical(type: TechnicalAlertType, note: string): AlertRecord | undefined {
+    return runTx(this.db, (tx) => {
+      const open = this.repo.openTechnical(type);
+      return open && this.resolveTx(tx, open.id, 'system', 'restored', note);
+    });
   }
 
   // --- AlertService (HTTP API) ---

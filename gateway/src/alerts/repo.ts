@@ -74,6 +74,9 @@ export class AlertRepo {
       openByResident: db.prepare(
         "SELECT * FROM alerts WHERE resident_id = ? AND type = ? AND state IN ('raised', 'acknowledged') ORDER BY raised_at DESC LIMIT 1",
       ),
+      openTechnical: db.prepare(
+        "SELECT * FROM alerts WHERE device_id IS NULL AND resident_id IS NULL AND type = ? AND state IN ('raised', 'acknowledged') ORDER BY raised_at DESC LIMIT 1",
+      ),
       insert:
         db.prepare(`INSERT INTO alerts (id, rev, site, device_id, resident_id, type, severity, state, contact_id,
         count, raised_at, last_at, escalation_level, next_escalation_at)
@@ -104,6 +107,11 @@ export class AlertRepo {
   }
   openForResident(residentId: string, type: string): StoredAlert | undefined {
     const r = this.s.openByResident.get(residentId, type) as AlertRow | undefined;
+    return r && toRecord(r);
+  }
+  /** The open alert of `type` with neither device nor resident (a technical alert). */
+  openTechnical(type: string): StoredAlert | undefined {
+    const r = this.s.openTechnical.get(type) as AlertRow | undefined;
     return r && toRecord(r);
   }
   insert(a: StoredAlert): void {

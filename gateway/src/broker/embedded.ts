@@ -13,7 +13,11 @@ import { COMMAND_TTL_MS, type QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
+import { ThrottledLog } from '../log-throttle.ts';
+import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
+import { AuthThrottle } from './auth-throttle.ts';
+import { ClientIdPolicy } from './client-ids.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { Transport } from './transport.ts';
@@ -30,6 +34,9 @@ export interface EmbeddedBrokerOptions {
   ingest: Ingest;
   refusals: Refusals;
   log: Logger;
+  metrics: Metrics;
+  /** Failed logins per remote address: `limit` within `windowS` block the address for `blockS` */
+  authThrottle: { limit: number; windowS: number; blockS: number };
   rateLimitPerS: number;
   rateBurst: number;
   /** Largest packet a client may send (PacketSizeGuard); default DEFAULT_MAX_PACKET_BYTES */
@@ -48,9 +55,16 @@ function safeEqual(a: Buffer, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** An error that closes a client after it was counted as a refusal (not counted again). */
+class RefusedError extends Error {}
+
+/** Client errors that are the network's doing, not the client's: logged, not counted. */
+const NETWORK_ERRORS =
+  /^(connection closed|keep alive timeout|drain timeout)$|ECONNRESET|EPIPE|ETIMEDOUT|write after end/;
+
 class AuthError extends Error {
-  readonly returnCode: 4 | 5;
-  constructor(message: string, code: 4 | 5) {
+  readonly returnCode: 2 | 4 | 5;
+  constructor(message: string, code: 2 | 4 | 5) {
     super(message);
     this.returnCode = code;
   }
@@ -65,6 +79,12 @@ export class EmbeddedBroker implements Transport {
   private wss: WebSocketServer | undefined;
   private readonly principals = new WeakMap<Client, Principal>();
   private readonly limiter: RateLimiter;
+  private readonly clientIds = new ClientIdPolicy();
+  private readonly throttle: AuthThrottle;
+  /** Client errors and blocks, at most 20 lines per kind and minute */
+  private readonly quietLog: ThrottledLog;
+  /** Remote address of each connection handed to aedes (client.conn) */
+  private readonly addresses = new WeakMap<object, string>();
   /** Connected device clients by device id (to cut off a retired device). */
   private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
@@ -75,6 +95,9 @@ export class EmbeddedBroker implements Transport {
 
   constructor(private readonly o: EmbeddedBrokerOptions) {
     this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
+    this.throttle = new AuthThrottle(o.authThrottle);
+    this.quietLog = new ThrottledLog(o.log);
+    o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
@@ -99,6 +122,11 @@ export class EmbeddedBroker implements Transport {
     });
     this.aedes.on('clientDisconnect', (client) => {
       const p = this.principals.get(client);
+      // a clean session is gone with its connection (unless a new session of the same id holds it)
+      const holder = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[
+        client.id
+      ];
+      if (p && client.clean && (holder === undefined || holder === client)) this.clientIds.release(client.id);
       if (p?.kind !== 'device') return;
       this.limiter.forget(client.id);
       if (this.byDevice.get(p.device.id) === client) this.byDevice.delete(p.device.id);
@@ -107,12 +135,23 @@ export class EmbeddedBroker implements Transport {
       const p = this.principals.get(client);
       if (p?.kind === 'device') this.byDevice.set(p.device.id, client);
     });
-    this.aedes.on('clientError', (client, err) => {
-      this.o.log.info('mqtt client error', { clientId: client?.id, error: err.message });
-    });
-    this.aedes.on('connectionError', (client, err) => {
-      this.o.log.info('mqtt connection error', { clientId: client?.id, error: err.message });
-    });
+    // A refused CONNECT (errorCode) or publish (RefusedError) is already counted; a malformed
+    // or out-of-order packet is counted as 'protocol'; network trouble is only logged.
+    const onError = (client: Client | undefined, err: Error) => {
+      if (err instanceof AuthError || err instanceof RefusedError) return;
+      if (NETWORK_ERRORS.test(err.message) || (err as { code?: string }).code?.startsWith('E'))
+        return this.quietLog.info('client-error', 'mqtt client error', {
+          clientId: client?.id,
+          error: err.message,
+        });
+      this.o.refusals.refuse({
+        reason: 'protocol',
+        ...(client?.id ? { clientId: client.id } : {}),
+        detail: `connection closed: ${err.message}`,
+      });
+    };
+    this.aedes.on('clientError', onError);
+    this.aedes.on('connectionError', onError);
   }
 
   private authenticate(
@@ -121,38 +160,65 @@ export class EmbeddedBroker implements Transport {
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) {
-    const refuse = (detail: string, code: 4 | 5 = 4) => {
+    // the remote address; undefined (never seen in practice) is not throttled rather than lumped together
+    const address = this.addresses.get(client.conn);
+    const refuse = (
+      detail: string,
+      code: 2 | 4 | 5 = 4,
+      reason: 'auth' | 'client-id' = 'auth',
+      /** false for our own failures (registry error): they must not block the devices' address */
+      countForAddress = true,
+    ) => {
       this.o.refusals.refuse({
-        reason: 'auth',
+        reason,
         clientId: client.id,
         ...(username ? { username } : {}),
         detail,
       });
+      if (countForAddress && address !== undefined && this.throttle.failed(address, username)) {
+        this.o.metrics.addressBlocks.inc();
+        this.quietLog.warn('address-blocked', 'mqtt address blocked after failed logins', {
+          address,
+          blockS: this.o.authThrottle.blockS,
+        });
+      }
       done(new AuthError(detail, code) as unknown as AuthenticateError, false);
     };
+    // A blocked address is refused before any password is checked (no hashing for a flood).
+    const admitted = address === undefined ? { ok: true as const } : this.throttle.admit(address, username);
+    if (!admitted.ok) {
+      this.o.refusals.refuse({
+        reason: 'address-blocked',
+        clientId: client.id,
+        detail: `address blocked after failed logins, retry in ${admitted.retryInS} s`,
+      });
+      return done(new AuthError('address blocked', 5) as unknown as AuthenticateError, false);
+    }
     if (!username || !password) return refuse('no credentials');
+    let principal: Principal;
+    const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
     if (username.startsWith('gateway:')) {
       if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
-      this.principals.set(client, { kind: 'gateway', username });
-      return done(null, true);
-    }
-    const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
-    if (bridge) {
+      principal = { kind: 'gateway', username };
+    } else if (bridge) {
       if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
-      this.principals.set(client, { kind: 'bridge', username });
-      return done(null, true);
+      principal = { kind: 'bridge', username };
+    } else {
+      let device: ReturnType<DeviceDirectory['authenticate']>;
+      try {
+        device = this.o.directory.authenticate(username, password);
+      } catch (err) {
+        return refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false);
+      }
+      if (!device || device.retired) return refuse('unknown device or wrong secret');
+      principal = { kind: 'device', device, clientId: client.id };
     }
-    let device: ReturnType<DeviceDirectory['authenticate']>;
-    try {
-      device = this.o.directory.authenticate(username, password);
-    } catch (err) {
-      return refuse(`directory error: ${(err as Error).message}`);
-    }
-    if (!device || device.retired) return refuse('unknown device or wrong secret');
-    // A device may not take over another device's session: linli-* client ids are bound.
-    if (client.id.startsWith('linli-') && client.id !== `linli-${device.site}-${device.id}`)
-      return refuse(`client id ${client.id} does not belong to ${device.id}`, 5);
-    this.principals.set(client, { kind: 'device', device, clientId: client.id });
+    // A client id belongs to one account: no account may take over another's session.
+    const idProblem = this.clientIds.check(principal, client.id);
+    if (idProblem) return refuse(`client id ${client.id} refused: ${idProblem}`, 2, 'client-id');
+    this.clientIds.claim(principal, client.id);
+    if (address !== undefined) this.throttle.succeeded(address, username);
+    this.principals.set(client, principal);
     done(null, true);
   }
 
@@ -179,17 +245,20 @@ export class EmbeddedBroker implements Transport {
     done: (err?: Error | null) => void,
   ) {
     const principal: Principal | undefined = client ? this.principals.get(client) : { kind: 'trusted' };
-    if (!principal) return done(new Error('not authenticated'));
+    if (!principal) {
+      this.o.refusals.refuse({ reason: 'auth', topic, detail: 'publish before authentication' });
+      return done(new RefusedError('not authenticated'));
+    }
     if (principal.kind === 'gateway') return done(null); // the gateway's own traffic
     if (principal.kind === 'device' && client && !this.limiter.take(client.id)) {
       this.o.refusals.refuse({ reason: 'rate', clientId: client.id, username: principal.device.id, topic });
-      return done(new Error('rate limit exceeded'));
+      return done(new RefusedError('rate limit exceeded'));
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     this.o.ingest.handle(principal, topic, payload).then(
       (v) => {
         if (v.ok) return done(null);
-        if (v.disconnect) return done(new Error(`${v.reason}: ${v.detail}`));
+        if (v.disconnect) return done(new RefusedError(`${v.reason}: ${v.detail}`));
         packet.retain = false; // acknowledged and dropped: never keep a refused message retained
         done(null);
       },
@@ -198,7 +267,13 @@ export class EmbeddedBroker implements Transport {
   }
 
   /** Hand a connection to aedes, with a guard that closes it on an oversize packet (counted). */
-  private accept(stream: Duplex, close: () => void, req?: IncomingMessage): void {
+  private accept(
+    stream: Duplex,
+    close: () => void,
+    address: string | undefined,
+    req?: IncomingMessage,
+  ): void {
+    this.addresses.set(stream, address ?? 'unknown');
     if (req) this.aedes.handle(stream, req);
     else this.aedes.handle(stream);
     // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
@@ -216,7 +291,7 @@ export class EmbeddedBroker implements Transport {
   async start(): Promise<void> {
     await this.aedes.listen(); // persistence and mqemitter ready (what Aedes.createBroker does)
     if (this.o.port >= 0) {
-      const tcp = createServer((socket) => this.accept(socket, () => socket.destroy()));
+      const tcp = createServer((socket) => this.accept(socket, () => socket.destroy(), socket.remoteAddress));
       this.tcp = tcp;
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
@@ -226,7 +301,7 @@ export class EmbeddedBroker implements Transport {
     }
     if (this.o.tls && this.o.tls.port >= 0) {
       const tls = createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (socket) =>
-        this.accept(socket, () => socket.destroy()),
+        this.accept(socket, () => socket.destroy(), socket.remoteAddress),
       );
       tls.on('tlsClientError', (err) => this.o.log.info('mqtts handshake failed', { error: err.message }));
       this.tlsServer = tls;
@@ -245,7 +320,7 @@ export class EmbeddedBroker implements Transport {
       this.wss.on('connection', (ws, req) => {
         const stream = createWebSocketStream(ws);
         stream.on('error', () => ws.terminate());
-        this.accept(stream, () => ws.terminate(), req);
+        this.accept(stream, () => ws.terminate(), req.socket.remoteAddress, req);
       });
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -9,7 +9,12 @@ import type { QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger } from '../ingest/refusals.ts';
+import { ThrottledLog } from '../log-throttle.ts';
+import type { BrokerLink } from './link.ts';
 import type { Transport } from './transport.ts';
+
+/** MQTT 5 DISCONNECT reason: another client connected with this client id. */
+const SESSION_TAKEN_OVER = 0x8e;
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -22,6 +27,8 @@ export interface ExternalBrokerOptions {
   /** Extra MQTT.js options (TLS certificates for mqtts://). */
   mqttOptions?: IClientOptions;
   onCommandSubscribe?: (deviceId: string) => void;
+  /** Supervision of the link and of the gateway's session (health, metric, technical alerts). */
+  link?: BrokerLink;
 }
 
 export class ExternalBroker implements Transport {
@@ -33,8 +40,12 @@ export class ExternalBroker implements Transport {
   async start(): Promise<void> {
     const { o } = this;
     const site = o.site;
+    // MQTT 5: the broker says why it disconnects us (session taken over), and a session that
+    // never expires keeps events queued however long the gateway is away.
     const opts: IClientOptions = {
       clientId: o.clientId ?? `linli-gateway-${site}`,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 0xffffffff },
       clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
@@ -50,7 +61,47 @@ export class ExternalBroker implements Transport {
     if (o.password !== undefined) opts.password = o.password;
     const client = mqtt.connect(o.url, opts);
     this.client = client;
-    client.on('error', (err) => o.log.warn('external broker error', { error: err.message }));
+    const quietLog = new ThrottledLog(o.log, 10);
+    client.on('error', (err) => quietLog.warn('error', 'external broker error', { error: err.message }));
+    // Losing the session. MQTT 5 brokers may say so (DISCONNECT 0x8E); Mosquitto 2.0.11 just
+    // closes the socket. So: a reconnect without the session (sessionPresent false) lost what
+    // was queued; a close with no error before it, followed by a reconnect that succeeds at
+    // once, is what a takeover by another client looks like (or a broker restart faster than
+    // the reconnect period). Each is counted, logged and raises a technical alert.
+    let connects = 0;
+    let up = false;
+    let sawError = false;
+    let closedQuietly = false;
+    let takenOver = false;
+    client.on('error', () => {
+      sawError = true;
+    });
+    client.on('connect', (connack) => {
+      connects++;
+      up = true;
+      o.link?.connected();
+      if (connects > 1 && !connack.sessionPresent)
+        o.link?.sessionLost('not-present', 'the broker had no session for the gateway on reconnect');
+      else if (connects > 1 && closedQuietly && !sawError && !takenOver)
+        o.link?.sessionLost(
+          'closed-by-broker',
+          'the broker closed the connection and took the gateway back at once: another client may have used its client id',
+        );
+      sawError = false;
+      closedQuietly = false;
+      takenOver = false;
+    });
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode !== SESSION_TAKEN_OVER) return;
+      takenOver = true;
+      o.link?.sessionLost('taken-over', 'another client connected with the gateway client id');
+    });
+    client.on('close', () => {
+      if (!up) return; // a failed reconnect attempt
+      up = false;
+      closedQuietly = !sawError;
+      o.link?.lost('connection closed');
+    });
     client.handleMessage = (packet, callback) => {
       if (packet.cmd !== 'publish') return callback();
       const topic = packet.topic.toString();
@@ -59,6 +110,7 @@ export class ExternalBroker implements Transport {
         if (v.ok || !v.disconnect) return callback();
         // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
         callback(new Error(`${v.reason}: ${v.detail}`));
+        sawError = true; // our own reconnect: not a session taken over
         setTimeout(() => this.client?.reconnect(), 1000).unref();
       });
     };

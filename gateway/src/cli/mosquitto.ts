@@ -2,11 +2,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateSecret } from '../auth/password.ts';
+import { loadConfig } from '../config.ts';
 import {
   aclFile,
-  confSnippet,
   gatewayAccount,
   type MosquittoAccount,
+  mosquittoConf,
   passwordFile,
   zigbeeBridgeAccount,
 } from '../registry/mosquitto.ts';
@@ -17,12 +18,21 @@ import { help, type Out, USAGE } from './usage.ts';
 export function mosquittoFiles(ctx: CliContext, argv: string[], out: Out, env: NodeJS.ProcessEnv): number {
   const { values: v, positionals } = parse(
     argv,
-    { 'gateway-user': { type: 'string' }, 'zigbee-bridge-user': { type: 'string', multiple: true } },
+    {
+      'gateway-user': { type: 'string' },
+      'zigbee-bridge-user': { type: 'string', multiple: true },
+      listen: { type: 'string' },
+      'persistence-dir': { type: 'string' },
+    },
     USAGE['mosquitto-files']!,
   );
   if (v.help) return help('mosquitto-files', out);
   const dir = positionals[0];
   if (!dir || positionals.length > 1) throw new UsageError(USAGE['mosquitto-files']!);
+  const listen = /^(?:(.+):)?(\d{1,5})$/.exec(str(v.listen) ?? '1883');
+  if (!listen || Number(listen[2]) > 65535)
+    throw new UsageError(`--listen must be PORT or HOST:PORT, got "${str(v.listen)}"`);
+  const config = loadConfig({}, env); // queue sizing: LINLI_GW_QUEUE_EVENTS_PER_S, LINLI_GW_QUEUE_OUTAGE_S
   const accounts: MosquittoAccount[] = [];
   const shown: string[] = [];
   const gwUser = str(v['gateway-user']) ?? env.LINLI_GW_BROKER_USERNAME ?? 'linli-gateway';
@@ -53,7 +63,16 @@ export function mosquittoFiles(ctx: CliContext, argv: string[], out: Out, env: N
   writeFileSync(acl, aclFile(devices, accounts), { mode: 0o640 });
   chmodSync(pw, 0o640);
   chmodSync(acl, 0o640);
-  writeFileSync(join(outDir, 'mosquitto-linli.conf'), confSnippet(pw, acl));
+  writeFileSync(
+    join(outDir, 'mosquitto-linli.conf'),
+    mosquittoConf({
+      passwordPath: pw,
+      aclPath: acl,
+      persistenceDir: str(v['persistence-dir']) ?? '/var/lib/mosquitto/',
+      listener: { port: Number(listen[2]), ...(listen[1] ? { host: listen[1] } : {}) },
+      queue: { eventsPerS: config.mqtt.queueEventsPerS, outageS: config.mqtt.queueOutageS },
+    }),
+  );
   out(
     `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${devices.length} device(s), ${accounts.length} other account(s)`,
   );

@@ -45,9 +45,13 @@ ${ENV_HELP}`,
   --role   ${ROLES.join(' | ')}
   Without --password-stdin a password is generated and printed once.`,
   'mosquitto-files': `Usage: mosquitto-files OUTDIR [--gateway-user U] [--zigbee-bridge-user U]...
+         [--listen [HOST:]PORT] [--persistence-dir DIR]
   Writes OUTDIR/password_file, OUTDIR/acl_file and OUTDIR/mosquitto-linli.conf for an external
   Mosquitto: one account per active device (publish its evt, hb and status, read its cmd), the
   gateway's account (linli/v1/# and zigbee2mqtt/#) and Zigbee2MQTT bridge accounts.
+  mosquitto-linli.conf is a whole mosquitto.conf: listener (default 1883), client ids bound to
+  usernames, persistence in DIR (default /var/lib/mosquitto/), and a queue for the gateway
+  sized LINLI_GW_QUEUE_EVENTS_PER_S x LINLI_GW_QUEUE_OUTAGE_S (default 150/s x 600 s).
   Account passwords come from LINLI_GW_BROKER_PASSWORD (gateway) and LINLI_GW_ZIGBEE_BRIDGE
   ("user:password,..."), else they are generated and printed once.`,
 };

@@ -187,7 +187,7 @@ describe('device, resident, log and ops routes', () => {
   it('serves /healthz and /metrics without a session', async () => {
     const h = await api.app.inject({ method: 'GET', url: '/healthz' });
     expect(h.statusCode).toBe(200);
-    expect(h.json()).toMatchObject({ status: 'ok', db: 'ok' });
+    expect(h.json()).toMatchObject({ status: 'ok', db: { status: 'ok', writable: true } });
     const m = await api.app.inject({ method: 'GET', url: '/metrics' });
     expect(m.statusCode).toBe(200);
     expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');

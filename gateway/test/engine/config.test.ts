@@ -43,6 +43,36 @@ describe('config', () => {
     expect(c.mqtt.zigbeeBridges).toEqual([{ username: 'z2m', password: 'longenoughpw' }]);
   });
 
+  it('reads the broker protection and supervision keys (issue #10)', () => {
+    const c = loadConfig(
+      {},
+      {
+        LINLI_GW_AUTH_FAIL_LIMIT: '5',
+        LINLI_GW_AUTH_FAIL_WINDOW_S: '30',
+        LINLI_GW_AUTH_BLOCK_S: '600',
+        LINLI_GW_BROKER_SUPERVISION_S: '15',
+        LINLI_GW_QUEUE_EVENTS_PER_S: '20',
+        LINLI_GW_QUEUE_OUTAGE_S: '3600',
+      },
+    );
+    expect(c.mqtt).toMatchObject({
+      authFailLimit: 5,
+      authFailWindowS: 30,
+      authBlockS: 600,
+      brokerSupervisionS: 15,
+      queueEventsPerS: 20,
+      queueOutageS: 3600,
+    });
+    expect(loadConfig({}, {}).mqtt).toMatchObject({
+      authFailLimit: 10,
+      authFailWindowS: 60,
+      authBlockS: 120,
+      brokerSupervisionS: 30,
+      queueEventsPerS: 150,
+      queueOutageS: 600,
+    });
+  });
+
   it('names the bad key', () => {
     expect(() => loadConfig({}, { LINLI_GW_MQTT_PORT: 'abc' })).toThrow(
       /LINLI_GW_MQTT_PORT: must be an integer/,
@@ -60,6 +90,9 @@ describe('config', () => {
     );
     expect(() => loadConfig({ http: { port: 70000 } }, {})).toThrow(/http.port/);
     expect(() => loadConfig({ hmacKey: 'short' }, {})).toThrow(/hmacKey/);
+    expect(() => loadConfig({}, { LINLI_GW_AUTH_FAIL_LIMIT: '0' })).toThrow(/mqtt.authFailLimit/);
+    expect(() => loadConfig({}, { LINLI_GW_BROKER_SUPERVISION_S: '0' })).toThrow(/mqtt.brokerSupervisionS/);
+    expect(() => loadConfig({}, { LINLI_GW_QUEUE_OUTAGE_S: 'long' })).toThrow(/LINLI_GW_QUEUE_OUTAGE_S/);
     try {
       loadConfig({}, { LINLI_GW_HTTP_PORT: 'x' });
     } catch (err) {

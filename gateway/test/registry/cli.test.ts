@@ -115,6 +115,30 @@ describe('gateway CLI', () => {
     expect(readFileSync(join(dir, 'mq', 'acl_file'), 'utf8')).toContain(
       'user p1\ntopic write linli/v1/s1/dev/p1/evt',
     );
-    expect(readFileSync(join(dir, 'mq', 'mosquitto-linli.conf'), 'utf8')).toContain('allow_anonymous false');
+    const conf = readFileSync(join(dir, 'mq', 'mosquitto-linli.conf'), 'utf8');
+    expect(conf).toContain('allow_anonymous false');
+    // issue #10: client ids bound to accounts, persistence, a queue sized for the outage
+    expect(conf).toMatch(/^listener 1883$/m);
+    expect(conf).toMatch(/^use_username_as_clientid true$/m);
+    expect(conf).toMatch(/^persistence true$/m);
+    expect(conf).toMatch(/^persistence_location \/var\/lib\/mosquitto\/$/m);
+    expect(conf).toMatch(/^max_queued_messages 112500$/m); // 150/s x 600 s x 1.25
+    expect(conf).toMatch(/^max_queued_bytes 115200000$/m);
+    env.LINLI_GW_QUEUE_EVENTS_PER_S = '20';
+    env.LINLI_GW_QUEUE_OUTAGE_S = '3600';
+    const r2 = await cli(
+      'mosquitto-files',
+      join(dir, 'mq2'),
+      '--listen',
+      '127.0.0.1:1884',
+      '--persistence-dir',
+      '/srv/mq',
+    );
+    expect(r2.code).toBe(0);
+    const conf2 = readFileSync(join(dir, 'mq2', 'mosquitto-linli.conf'), 'utf8');
+    expect(conf2).toMatch(/^listener 1884 127\.0\.0\.1$/m);
+    expect(conf2).toMatch(/^persistence_location \/srv\/mq\/$/m);
+    expect(conf2).toMatch(/^max_queued_messages 90000$/m);
+    expect((await cli('mosquitto-files', join(dir, 'mq3'), '--listen', 'x:99999')).code).toBe(2);
   });
 });

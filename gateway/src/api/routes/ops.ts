@@ -1,17 +1,23 @@
 // GET /healthz and GET /metrics (Prometheus text format 0.0.4), both without a session:
 // neither says anything about a person.
 import type { FastifyInstance } from 'fastify';
+import { GatewayHealth } from '../../health.ts';
 import type { RouteContext } from '../context.ts';
 
 export function opsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const started = Date.now();
+  const health = ctx.health ?? new GatewayHealth(ctx.db, undefined);
+  // 200 when every check holds; 503 when the database cannot take a write or the broker link is down.
   app.get('/healthz', async (_req, reply) => {
+    let report: ReturnType<typeof health.report>;
     try {
-      ctx.db.prepare('SELECT 1').get();
-      return { status: 'ok', db: 'ok', uptimeS: Math.round((Date.now() - started) / 1000) };
-    } catch {
-      return reply.code(503).send({ status: 'error', db: 'error' });
+      report = health.report();
+    } catch (err) {
+      return reply.code(503).send({ status: 'error', detail: (err as Error).message });
     }
+    return reply
+      .code(report.status === 'ok' ? 200 : 503)
+      .send({ ...report, uptimeS: Math.round((Date.now() - started) / 1000) });
   });
 
   app.get('/metrics', async (_req, reply) => {

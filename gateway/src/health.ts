@@ -1,0 +1,74 @@
+// What /healthz reports: the database (answers and takes a durable write), the broker link
+// (always up in-process for the embedded broker; supervised for an external one) and the
+// forwarding backlog to the center. There is no outbox yet, so forwarding says "absent" with
+// a null backlog: the outbox fills the same fields (pending rows, oldest age) when it exists.
+import type { BrokerLinkHealth } from './broker/link.ts';
+import type { Db } from './db/open.ts';
+
+export type CheckStatus = 'ok' | 'error' | 'absent';
+
+export interface HealthReport {
+  status: 'ok' | 'error';
+  db: { status: CheckStatus; writable: boolean; error?: string };
+  broker: (BrokerLinkHealth | { mode: 'none' }) & { status: CheckStatus };
+  forwarding: { status: CheckStatus; backlog: number | null; oldestAgeS: number | null; detail: string };
+}
+
+export interface HealthSource {
+  report(): HealthReport;
+}
+
+/** A write probe at most this often; in between the last result is reported. */
+const WRITE_PROBE_MS = 2000;
+
+export class GatewayHealth implements HealthSource {
+  private probedAt = Number.NEGATIVE_INFINITY;
+  private lastProbe: HealthReport['db'] = { status: 'ok', writable: true };
+  private readonly probe;
+
+  constructor(
+    private readonly db: Db,
+    /** The broker link; undefined when this process has no broker (the API alone, in tests) */
+    private readonly link: (() => BrokerLinkHealth) | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    // A real committed write (the row is rewritten with its own value): a read-only file, a
+    // full disk or a broken WAL fails it. No table of its own, so no migration.
+    this.probe = db.prepare(
+      'UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT MAX(version) FROM schema_migrations)',
+    );
+  }
+
+  private dbCheck(): HealthReport['db'] {
+    const t = this.now();
+    if (t - this.probedAt < WRITE_PROBE_MS) return this.lastProbe;
+    this.probedAt = t;
+    try {
+      this.db.transaction(() => this.probe.run())();
+      this.lastProbe = { status: 'ok', writable: true };
+    } catch (err) {
+      this.lastProbe = {
+        status: 'error',
+        writable: false,
+        error: (err as { code?: string }).code ?? 'error',
+      };
+    }
+    return this.lastProbe;
+  }
+
+  report(): HealthReport {
+    const db = this.dbCheck();
+    const link = this.link?.();
+    const broker: HealthReport['broker'] = link
+      ? { ...link, status: link.link === 'up' ? 'ok' : 'error' }
+      : { mode: 'none', status: 'absent' };
+    const forwarding = {
+      status: 'absent' as const,
+      backlog: null,
+      oldestAgeS: null,
+      detail: 'no outbox yet: alerts are not forwarded to a center',
+    };
+    const status = db.status === 'ok' && broker.status !== 'error' ? 'ok' : 'error';
+    return { status, db, broker, forwarding };
+  }
+}

@@ -357,7 +357,7 @@ describe('fuzz: MQTT topics and payload schemas', () => {
           const t = parseTopic(topic);
           if (t) {
             expect(t.site).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-            if (t.dev !== undefined) expect(t.dev).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+            if ('dev' in t) expect(t.dev).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
           }
         },
       ),

@@ -1,6 +1,6 @@
 // External broker mode against Mosquitto from Debian: password and ACL files generated from the
 // registry, the gateway as an MQTT.js client with a persistent session and manual PUBACKs.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SimDevice, startDevice } from '@linli/firmware-sim';
@@ -13,11 +13,11 @@ import {
   provision,
   removeDir,
   secretOf,
+  startMosquitto,
   startTestGateway,
   tempDir,
 } from './gateway-helpers.ts';
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
 const GW_USER = 'linli-gateway';
 const GW_PASS = 'gateway-broker-password-1';
 
@@ -38,51 +38,6 @@ afterEach(async () => {
   removeDir(dir);
   dir = undefined;
 });
-
-async function startMosquitto(dataDir: string, port: number): Promise<ChildProcess> {
-  const conf = join(dataDir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${join(dataDir, 'passwd')}`,
-      `acl_file ${join(dataDir, 'acl')}`,
-      'persistence true',
-      `persistence_location ${dataDir}/`,
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      'log_type notice',
-      'log_type information',
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mosquitto did not start: ${log}`)), 10_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mosquitto exited ${code}: ${log}`));
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (c: string) => {
-      if (process.env.MOSQ_DEBUG) process.stderr.write(c);
-      log += c;
-      if (/Opening ipv4 listen socket on port|running/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
 
 describe('gateway with an external Mosquitto broker', () => {
   it('stores presses relayed by Mosquitto, sends feedback back, and Mosquitto enforces the ACL', async () => {

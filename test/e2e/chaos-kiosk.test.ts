@@ -25,23 +25,12 @@ import { maskName } from '@linli/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, killed } from './gateway-helpers.ts';
 import { call as callAt, type KioskProcess, loginAt, startKioskProcess } from './kiosk-process.ts';
+import { seededRandom as rng } from './seeded.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
 const PASSWORD = 'chaos-kiosk-admin-1';
 const MAY_HAVE_PRINTED = /check whether the ticket came out/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** mulberry32 (as in chaos-gateway): a seeded schedule that can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let dir: string | undefined;
 let kiosk: KioskProcess | undefined;

@@ -178,7 +178,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     await plugPrinter(paper, link);
     const port = await freePort();
     const env = baseEnv(join(dir, 'data'), link);
-    kiosk = await startKiosk(env, port);
+    kiosk = await startKiosk(env, port, 90_000);
     const answered = new Map<string, string>(); // ticket id → number
     const faults: string[] = [];
     const KILLS = 3;
@@ -207,7 +207,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
       await kill9();
       stop = true;
       await Promise.all(loops);
-      kiosk = await startKiosk(env, port);
+      kiosk = await startKiosk(env, port, 90_000);
     }
     const { ledger } = await settleAndCount('kill -9 while issuing and printing', faults, answered, paper);
     const why = `CHAOS_SEED=${SEED}`;
@@ -216,7 +216,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     expect(ledger.withoutPrintJob, `${why}: tickets in the queue with no print job`).toBe(0);
     expect(ledger.lost, `${why}: tickets answered and not queued, or queued and never printed`).toBe(0);
     expect(ledger.printedTwice, `${why}: printed twice without being shown as "may have printed"`).toBe(0);
-  }, 150_000);
+  }, 240_000);
 
   it('printer unplugged mid-print and paper out mid-queue: every ticket comes out once, a complete one is never marked failed', async () => {
     const random = rng(SEED + 1);
@@ -268,8 +268,10 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
       const job = jobs.find((j) => j.ticketId === id);
       if (job) expect.soft(job.state, `ticket ${number} came out whole; its job`).toBe('printed');
     }
-    faults.push('paper replaced');
-    sim.setStatus({ paperOut: false, paperNearEnd: false });
+    // a full roll: the simulator's roll is its paperTickets, so the printer comes back with an endless one
+    faults.push('roll replaced');
+    await sim.stop();
+    sim = await plugPrinter(paper, link);
 
     const { ledger } = await settleAndCount('printer unplugged, paper out', faults, answered, paper);
     const why = `CHAOS_SEED=${SEED}`;
@@ -277,7 +279,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     expect(ledger.withoutPrintJob, why).toBe(0);
     expect(ledger.printedTwice, why).toBe(0);
     expect(ledger.printed, why).toBe(answered.size);
-  }, 150_000);
+  }, 240_000);
 
   it('reader unplugged mid-read: the next resident is read afresh and gets the ticket in their own name', async () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-kiosk-chaos-'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDb, type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
 import type { DeepPartial, GatewayConfig } from '@linli/gateway/config.ts';
-import { openRegistry, type Registry } from '@linli/gateway/registry/index.ts';
+import { confSnippet, openRegistry, type Registry } from '@linli/gateway/registry/index.ts';
 import type { Clock } from '@linli/gateway/supervision/clock.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -118,9 +118,9 @@ export async function startMosquitto(dataDir: string, port: number): Promise<Chi
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${join(dataDir, 'passwd')}`,
-      `acl_file ${join(dataDir, 'acl')}`,
+      // the broker settings the gateway generates (authentication, ACL — and, with issue #10
+      // defect 2 fixed, the queue limits sized for an outage)
+      ...confSnippet(join(dataDir, 'passwd'), join(dataDir, 'acl')).split('\n'),
       'persistence true',
       `persistence_location ${dataDir}/`,
       'log_dest stderr',

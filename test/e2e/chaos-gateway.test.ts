@@ -8,7 +8,7 @@
 //
 // Deterministic schedule: CHAOS_SEED (printed with the ledger and in every failure message).
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SimDevice, startDevice } from '@linli/firmware-sim';
 import { aclFile, gatewayAccount, passwordFile } from '@linli/gateway/registry/index.ts';
@@ -343,6 +343,12 @@ describe('gateway chaos: kill -9 and broker restarts under a pressing fleet', ()
       await sleep(500);
       seen = await observe(base, [...PENDANTS, ...DOORS]);
     }
+    // Mosquitto says when it throws away messages queued for a client (max_queued_messages)
+    const brokerLog = readFileSync(join(dir, 'mosquitto.log'), 'utf8');
+    const dropped = brokerLog.split('\n').filter((l) => /dropped/i.test(l));
+    console.log(
+      `Mosquitto log: ${dropped.length} 'dropped' lines${dropped.length ? `, e.g. ${dropped[0]}` : ''}`,
+    );
     checkLedger(ledgerOf('mosquitto', faults, fleet, seen), fleet, seen.listed);
   }, 240_000);
 });

@@ -111,7 +111,7 @@ export function removeDir(dir: string | undefined): void {
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
-/** Start Mosquitto (Debian's) on 127.0.0.1:port with the passwd and acl files in dataDir, persistence on. */
+/** Start Mosquitto (Debian's) on 127.0.0.1:port with the passwd and acl files in dataDir, persistence on; its log also goes to dataDir/mosquitto.log. */
 export async function startMosquitto(dataDir: string, port: number): Promise<ChildProcess> {
   const conf = join(dataDir, 'mosquitto.conf');
   writeFileSync(
@@ -124,6 +124,7 @@ export async function startMosquitto(dataDir: string, port: number): Promise<Chi
       'persistence true',
       `persistence_location ${dataDir}/`,
       'log_dest stderr',
+      `log_dest file ${join(dataDir, 'mosquitto.log')}`,
       'log_type error',
       'log_type warning',
       'log_type notice',

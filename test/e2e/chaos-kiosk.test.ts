@@ -175,7 +175,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-kiosk-chaos-'));
     const link = join(dir, 'printer');
     const paper = new Paper();
-    await plugPrinter(paper, link);
+    const sim = await plugPrinter(paper, link);
     const port = await freePort();
     const env = baseEnv(join(dir, 'data'), link);
     kiosk = await startKiosk(env, port, 90_000);
@@ -209,6 +209,22 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
       await Promise.all(loops);
       kiosk = await startKiosk(env, port, 90_000);
     }
+    // and once more while the printer is busy: five tickets wait while it is offline, it comes
+    // back, and the kiosk dies as the first of them comes out (the next is printing or about to)
+    sim.setStatus({ offline: true });
+    for (let i = 0; i < 5; i++) {
+      const r = await call('POST', '/api/tickets', { serviceId: 'general', identity: 'anonymous' });
+      expect(r.status).toBe(201);
+      const t = r.body.ticket as TicketRow;
+      answered.set(t.id, t.number);
+    }
+    const firstOut = new Promise<void>((resolve) => sim.on('ticket', () => resolve()));
+    sim.setStatus({ offline: false });
+    await Promise.race([firstOut, sleep(20_000)]);
+    faults.push('kill -9 kiosk as the first of 5 held tickets came out');
+    await kill9();
+    kiosk = await startKiosk(env, port, 90_000);
+
     const { ledger } = await settleAndCount('kill -9 while issuing and printing', faults, answered, paper);
     const why = `CHAOS_SEED=${SEED}`;
     expect(ledger.answered, why).toBeGreaterThan(10);

@@ -267,6 +267,35 @@ async function killGateway(): Promise<void> {
 }
 
 describe('gateway chaos: kill -9 and broker restarts under a pressing fleet', () => {
+  it('the observer ledger counts a press applied twice, and an acknowledged event missing, as failures', () => {
+    const sent = new Map([
+      ['p1/a', 'sos'],
+      ['p1/b', 'sos'],
+      ['d1/c', 'door.open'],
+    ]);
+    const fleet = { sent, acked: new Map(sent), retried: 0 } as unknown as ReturnType<typeof runFleet>;
+    const clean = ledgerOf('unit', [], fleet, {
+      listed: ['p1/a', 'p1/b', 'd1/c'],
+      sosFold: new Map([['p1', 2]]),
+    });
+    expect(clean).toMatchObject({ lost: 0, duplicated: 0 });
+    // every row stored once (UNIQUE holds), but one press folded into the alert twice
+    const twice = ledgerOf('unit', [], fleet, {
+      listed: ['p1/a', 'p1/b', 'd1/c'],
+      sosFold: new Map([['p1', 3]]),
+    });
+    expect(twice.duplicated).toBe(1);
+    // an event listed twice by the API
+    expect(
+      ledgerOf('unit', [], fleet, { listed: ['p1/a', 'p1/b', 'd1/c', 'd1/c'], sosFold: new Map([['p1', 2]]) })
+        .duplicated,
+    ).toBe(1);
+    // an acknowledged event the API does not list
+    expect(
+      ledgerOf('unit', [], fleet, { listed: ['p1/a', 'p1/b'], sosFold: new Map([['p1', 2]]) }).lost,
+    ).toBe(1);
+  });
+
   it('embedded broker: several kill -9 at random moments lose nothing acknowledged and apply nothing twice', async () => {
     const random = rng(SEED);
     dir = tempDir();

@@ -319,7 +319,11 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     // a slow read (RF transfer), and the reader is pulled out in the middle of it
     reader.setFault({ name: 'slow', delayMs: 1500, count: 1 });
     reader.place('wang-86');
-    await sleep(600);
+    // pulled out once the kiosk has asked for the card text: the reply is on its (slow) way
+    const asked = () => reader.received.some((c) => c.name.startsWith('readText'));
+    for (let i = 0; i < 150 && !asked(); i++) await sleep(100);
+    expect(asked(), 'the kiosk started reading the card').toBe(true);
+    await sleep(200);
     await reader.stop();
     await sleep(500);
     reader = await startIdCardReader({ link: readerLink, control: false });

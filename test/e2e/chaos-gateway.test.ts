@@ -309,7 +309,7 @@ describe('gateway chaos: kill -9 and broker restarts under a pressing fleet', ()
     // ~14 loops × 1 event / 15 ms: as fast as the gateway takes them
     const fleet = runFleet(await connectFleet(`mqtt://127.0.0.1:${mqttPort}`), 15);
     const faults: string[] = [];
-    const KILLS = 4;
+    const KILLS = 3;
     for (let k = 0; k < KILLS; k++) {
       const after = 300 + Math.floor(random() * 1500);
       await sleep(after);

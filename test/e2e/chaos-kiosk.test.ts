@@ -181,7 +181,7 @@ describe('kiosk chaos: no ticket lost, none printed twice unseen', () => {
     kiosk = await startKiosk(env, port, 90_000);
     const answered = new Map<string, string>(); // ticket id → number
     const faults: string[] = [];
-    const KILLS = 3;
+    const KILLS = 2; // and a third as a held batch prints, below
     for (let k = 0; k < KILLS; k++) {
       // six residents at once, as in issue #10 (defect 15), each issuing until the kill
       let stop = false;

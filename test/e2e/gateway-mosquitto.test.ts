@@ -13,6 +13,7 @@ import {
   provision,
   removeDir,
   secretOf,
+  startMosquitto,
   startTestGateway,
   tempDir,
 } from './gateway-helpers.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { type BuildOptions, buildApp } from '../../src/app.ts';
 import { type ConfigOverrides, loadConfig } from '../../src/config.ts';
 import { KioskBus } from '../../src/events.ts';
 import { ManualClock } from '../../src/queue/time.ts';
@@ -22,11 +22,12 @@ export interface TestApp {
 export async function testApp(
   overrides: ConfigOverrides = {},
   dir = mkdtempSync(join(tmpdir(), 'linli-api-')),
+  build: Partial<Omit<BuildOptions, 'config' | 'bus' | 'clock'>> = {},
 ) {
   const config = loadConfig({ dataDir: dir, adminPassword: ADMIN_PASSWORD, ...overrides }, {});
   const bus = new KioskBus();
   const clock = new ManualClock(MONDAY_10);
-  const app = await buildApp({ config, bus, clock });
+  const app = await buildApp({ ...build, config, bus, clock });
   return {
     app,
     bus,

@@ -1,14 +1,14 @@
 // Shared helpers for the gateway end-to-end tests: a gateway in this process on a temp data
 // directory with the real SQLite registry, or a gateway child process (`tsx gateway/src/server.ts`).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDb, type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
 import type { DeepPartial, GatewayConfig } from '@linli/gateway/config.ts';
-import { confSnippet, openRegistry, type Registry } from '@linli/gateway/registry/index.ts';
+import { openRegistry, type Registry } from '@linli/gateway/registry/index.ts';
 import type { Clock } from '@linli/gateway/supervision/clock.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,53 +107,4 @@ export function killed(proc: ChildProcess): Promise<void> {
 
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
-}
-
-export const MOSQUITTO = '/usr/sbin/mosquitto';
-
-/** Start Mosquitto (Debian's) on 127.0.0.1:port with the passwd and acl files in dataDir, persistence on; its log also goes to dataDir/mosquitto.log. */
-export async function startMosquitto(dataDir: string, port: number): Promise<ChildProcess> {
-  const conf = join(dataDir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      // the broker settings the gateway generates (authentication, ACL — and, with issue #10
-      // defect 2 fixed, the queue limits sized for an outage)
-      ...confSnippet(join(dataDir, 'passwd'), join(dataDir, 'acl')).split('\n'),
-      'persistence true',
-      `persistence_location ${dataDir}/`,
-      'log_dest stderr',
-      `log_dest file ${join(dataDir, 'mosquitto.log')}`,
-      'log_type error',
-      'log_type warning',
-      'log_type notice',
-      'log_type information',
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mosquitto did not start: ${log}`)), 10_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mosquitto exited ${code}: ${log}`));
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (c: string) => {
-      if (process.env.MOSQ_DEBUG) process.stderr.write(c);
-      log += c;
-      if (/Opening ipv4 listen socket on port|running/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
 }

@@ -13,7 +13,6 @@ import {
   provision,
   removeDir,
   secretOf,
-  startMosquitto,
   startTestGateway,
   tempDir,
 } from './gateway-helpers.ts';

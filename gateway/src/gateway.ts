@@ -209,13 +209,21 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   engine.feedback.setSender(transport);
   await transport.start();
   if (transport.mode === 'external') engine.feedback.resendAll();
-  // A device retired or changed in the registry is cut off and must authenticate again.
+  // A device retired or changed in the registry is cut off and must authenticate again (a
+  // device provisioned elsewhere too: a secret rotated between two polls shows as provisioned).
   const offRegistry =
     transport instanceof EmbeddedBroker
       ? registry.onChange((c) => {
-          if (c.type === 'device.retired' || c.type === 'device.updated') transport.disconnectDevice(c.id);
+          if (c.type.startsWith('device.')) transport.disconnectDevice(c.id);
         })
       : undefined;
+  // ... also when the change was committed by another process (the CLI) on the same database
+  const stopExternal =
+    config.dbFile === ':memory:'
+      ? undefined
+      : registry.watchExternalChanges(undefined, (err) =>
+          log.error('registry change watch failed', { error: err.message }),
+        );
   engine.supervisor.start();
   await transport
     .publish(topics.gatewayStatus(config.site), JSON.stringify({ online: true, version: GATEWAY_VERSION }), {
@@ -260,6 +268,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       stopped = true;
       await http?.close();
       offRegistry?.();
+      stopExternal?.();
       engine.supervisor.stop();
       await transport
         .publish(

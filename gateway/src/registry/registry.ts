@@ -14,6 +14,7 @@ import {
 } from '../auth/password.ts';
 import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
 import { RegistryError } from './errors.ts';
+import { ExternalChanges, type RegistryChange } from './external-changes.ts';
 import { type MosquittoDevice, mosquittoHash, mosquittoHashAsync } from './mosquitto.ts';
 import { type RegistryResident, type ResidentFilter, ResidentStore } from './residents.ts';
 import {
@@ -45,9 +46,7 @@ export interface DeviceFilter {
   limit?: number;
   offset?: number;
 }
-export type RegistryChange =
-  | { type: 'device.provisioned' | 'device.updated' | 'device.retired'; id: string }
-  | { type: 'resident.created' | 'resident.updated' | 'resident.deleted'; id: string };
+export type { RegistryChange } from './external-changes.ts';
 
 /** A device secret with its two hashes, computed before the transaction that stores it. */
 export interface PreparedSecret {
@@ -125,6 +124,7 @@ export class Registry implements DeviceDirectory {
   /** username → keyed hash of the password that last verified, and the stored hash it matched. */
   private readonly authCache = new Map<string, { mac: Buffer; hash: string }>();
   private readonly listeners = new Set<(c: RegistryChange) => void>();
+  private external: ExternalChanges | undefined;
   private readonly stmt: { get: Statement; byZigbee: Statement; credential: Statement };
 
   constructor(
@@ -248,7 +248,32 @@ export class Registry implements DeviceDirectory {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
+  /** Announce changes that other processes (the CLI) commit to this database, polled with
+   *  `PRAGMA data_version` (see external-changes.ts); returns stop. */
+  watchExternalChanges(intervalMs?: number, onError?: (err: Error) => void): () => void {
+    this.external?.stop();
+    const watcher = new ExternalChanges(
+      this.db,
+      (c) => {
+        if (c.type.startsWith('device.')) this.authCache.delete(c.id);
+        this.announce(c);
+      },
+      onError,
+    );
+    watcher.start(intervalMs);
+    this.external = watcher;
+    return () => {
+      watcher.stop();
+      if (this.external === watcher) this.external = undefined;
+    };
+  }
+
   private emit(c: RegistryChange): void {
+    this.external?.ownChange(c);
+    this.announce(c);
+  }
+
+  private announce(c: RegistryChange): void {
     for (const fn of this.listeners) {
       try {
         fn(c);

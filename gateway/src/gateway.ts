@@ -21,6 +21,7 @@ import { GroupCommitter } from './ingest/group-commit.ts';
 import { Ingest } from './ingest/pipeline.ts';
 import { topics } from './ingest/protocol.ts';
 import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
+import { StoreHealth } from './ingest/store-health.ts';
 import { Metrics } from './metrics.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
@@ -53,6 +54,8 @@ export interface Engine {
   states: DeviceStates;
   supervisor: Supervisor;
   committer: GroupCommitter;
+  /** Whether the database takes writes (disk full, read-only): metric, log, /healthz. */
+  storeHealth: StoreHealth;
   writer: EventWriter;
   zigbee: ZigbeeAdapter;
   ingest: Ingest;
@@ -68,12 +71,14 @@ export function createEngine(o: EngineOptions): Engine {
   const metrics = o.metrics ?? new Metrics();
   const { db, config, directory } = o;
   const startedAt = clock.now();
+  const storeHealth = new StoreHealth(metrics, log, () => clock.now());
   const committer = new GroupCommitter(
     db,
     config.ingest.groupCommitMs,
     metrics,
     (err) => log.warn('after-commit effect failed', { error: (err as Error).message }),
     config.ingest.asyncFsync,
+    storeHealth,
   );
   const feedback = new Feedback(db, clock, metrics);
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
@@ -96,6 +101,7 @@ export function createEngine(o: EngineOptions): Engine {
       }
       return { online, offline };
     },
+    storeWritable: () => storeHealth.writable,
   });
   return {
     db,
@@ -108,6 +114,7 @@ export function createEngine(o: EngineOptions): Engine {
     states,
     supervisor,
     committer,
+    storeHealth,
     writer,
     zigbee,
     ingest,
@@ -247,6 +254,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       metrics: engine.metrics,
       config,
       engine,
+      storeStatus: () => engine.storeHealth.status(),
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });

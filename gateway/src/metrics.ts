@@ -64,6 +64,8 @@ export interface GaugeSource {
   /** alerts by state, e.g. { raised: 2, acknowledged: 1 } */
   alertsByState(): Record<string, number>;
   devicesOnline(): { online: number; offline: number };
+  /** 1 while the database takes writes, 0 while commits fail (disk full, read-only, I/O error). */
+  storeWritable?(): boolean;
 }
 
 export class Metrics {
@@ -92,6 +94,10 @@ export class Metrics {
     'Events per group commit',
     [1, 2, 5, 10, 20, 50, 100, 500],
   );
+  readonly storeFailures = new Counter(
+    'linli_gateway_store_failures_total',
+    'Commits that failed (nothing of them stored or acknowledged), by problem: disk-full, read-only, io-error, busy, error',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -108,6 +114,7 @@ export class Metrics {
       this.commandsSent.render(),
       this.storeLatency.render(),
       this.batchSize.render(),
+      this.storeFailures.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();
@@ -124,6 +131,14 @@ export class Metrics {
           `linli_gateway_devices{state="offline"} ${d.offline}`,
         ].join('\n'),
       );
+      if (this.gauges.storeWritable)
+        parts.push(
+          [
+            '# HELP linli_gateway_store_writable 1 while the database takes writes, 0 while new events are refused',
+            '# TYPE linli_gateway_store_writable gauge',
+            `linli_gateway_store_writable ${this.gauges.storeWritable() ? 1 : 0}`,
+          ].join('\n'),
+        );
     }
     return `${parts.join('\n')}\n`;
   }

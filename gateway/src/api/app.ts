@@ -7,6 +7,7 @@ import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
 import { FailureLimiter } from '../auth/ratelimit.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
+import type { StoreStatus } from '../ingest/store-health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   /** Live device state (online, battery, last seen); else `engine.states`, else the device_state table. */
   deviceState?: unknown;
   engine?: unknown;
+  /** Whether the database takes writes (the engine's StoreHealth), for /healthz. */
+  storeStatus?: () => StoreStatus;
   env?: NodeJS.ProcessEnv;
   /** Where 5xx failures are logged (default: a JSON line on stderr). */
   log?: ErrorLog;
@@ -88,6 +91,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     userLimiter: new FailureLimiter({ maxFailures: config.loginMaxFailures, windowMs }),
     ipLimiter: new FailureLimiter({ maxFailures: config.loginIpMaxFailures, windowMs }),
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
+    ...(deps.storeStatus ? { storeStatus: deps.storeStatus } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { FailureLimiter } from '../auth/ratelimit.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
+import type { StoreStatus } from '../ingest/store-health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
@@ -40,4 +41,6 @@ export interface RouteContext {
   userLimiter: FailureLimiter;
   ipLimiter: FailureLimiter;
   deviceState: DeviceStateSource;
+  /** Whether the database takes writes; absent: not known to this API (tests without an engine). */
+  storeStatus?: () => StoreStatus;
 }

@@ -2,16 +2,15 @@
 // neither says anything about a person.
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
+import { storeHealthReport } from '../store-health.ts';
 
 export function opsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const started = Date.now();
   app.get('/healthz', async (_req, reply) => {
-    try {
-      ctx.db.prepare('SELECT 1').get();
-      return { status: 'ok', db: 'ok', uptimeS: Math.round((Date.now() - started) / 1000) };
-    } catch {
-      return reply.code(503).send({ status: 'error', db: 'error' });
-    }
+    const { healthy, db, store } = storeHealthReport(ctx);
+    const uptimeS = Math.round((Date.now() - started) / 1000);
+    if (!healthy) return reply.code(503).send({ status: 'error', db, store, uptimeS });
+    return { status: 'ok', db, store, uptimeS };
   });
 
   app.get('/metrics', async (_req, reply) => {

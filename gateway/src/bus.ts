@@ -19,6 +19,7 @@ export type RefusalReason =
   | 'acl-subscribe'
   | 'rate'
   | 'oversize'
+  | 'encoding'
   | 'json'
   | 'schema'
   | 'topic'

@@ -25,6 +25,7 @@ import { StoreHealth } from './ingest/store-health.ts';
 import { Metrics } from './metrics.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
+import { DeviceClocks } from './supervision/device-clock.ts';
 import { DeviceStates } from './supervision/device-state.ts';
 import { Supervisor } from './supervision/supervisor.ts';
 import type { DeviceDirectory } from './types.ts';
@@ -52,6 +53,8 @@ export interface Engine {
   alerts: AlertEngine;
   feedback: Feedback;
   states: DeviceStates;
+  /** Each device's clock: ok, skewed or invalid (issue #10 defect 8). */
+  clocks: DeviceClocks;
   supervisor: Supervisor;
   committer: GroupCommitter;
   /** Whether the database takes writes (disk full, read-only): metric, log, /healthz. */
@@ -85,10 +88,21 @@ export function createEngine(o: EngineOptions): Engine {
   const states = new DeviceStates(db, startedAt);
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
   supervisor.useCommitter(committer);
-  const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey);
+  const clocks = new DeviceClocks(db, metrics, log);
+  const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey, clocks);
   const refusals = new Refusals(metrics, bus, log, () => clock.now());
   const zigbee = new ZigbeeAdapter(directory, committer, writer, supervisor, states, clock, log);
-  const ingest = new Ingest(directory, committer, writer, supervisor, zigbee, refusals, metrics, clock);
+  const ingest = new Ingest(
+    directory,
+    committer,
+    writer,
+    supervisor,
+    zigbee,
+    refusals,
+    metrics,
+    clock,
+    clocks,
+  );
   metrics.setGaugeSource({
     alertsByState: () => alerts.countByState(),
     devicesOnline: () => {
@@ -112,6 +126,7 @@ export function createEngine(o: EngineOptions): Engine {
     alerts,
     feedback,
     states,
+    clocks,
     supervisor,
     committer,
     storeHealth,
@@ -255,6 +270,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       config,
       engine,
       storeStatus: () => engine.storeHealth.status(),
+      deviceClocks: engine.clocks,
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });

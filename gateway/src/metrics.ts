@@ -98,6 +98,10 @@ export class Metrics {
     'linli_gateway_store_failures_total',
     'Commits that failed (nothing of them stored or acknowledged), by problem: disk-full, read-only, io-error, busy, error',
   );
+  readonly deviceClock = new Counter(
+    'linli_gateway_device_clock_total',
+    'Device times not believed (kept, stamped with the receive time), by state: skewed, invalid',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -115,6 +119,7 @@ export class Metrics {
       this.storeLatency.render(),
       this.batchSize.render(),
       this.storeFailures.render(),
+      this.deviceClock.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

@@ -11,7 +11,7 @@ import type { StoreStatus } from '../ingest/store-health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
-import type { BusLike, RouteContext } from './context.ts';
+import type { BusLike, DeviceClockSource, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
@@ -39,6 +39,8 @@ export interface ApiDeps {
   engine?: unknown;
   /** Whether the database takes writes (the engine's StoreHealth), for /healthz. */
   storeStatus?: () => StoreStatus;
+  /** Each device's clock state (the engine's DeviceClocks). */
+  deviceClocks?: DeviceClockSource;
   env?: NodeJS.ProcessEnv;
   /** Where 5xx failures are logged (default: a JSON line on stderr). */
   log?: ErrorLog;
@@ -92,6 +94,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ipLimiter: new FailureLimiter({ maxFailures: config.loginIpMaxFailures, windowMs }),
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.storeStatus ? { storeStatus: deps.storeStatus } : {}),
+    ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

@@ -5,6 +5,7 @@ import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
 import type { StoreStatus } from '../ingest/store-health.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { DeviceClock } from '../supervision/device-clock.ts';
 import type { AlertService, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -43,4 +44,10 @@ export interface RouteContext {
   deviceState: DeviceStateSource;
   /** Whether the database takes writes; absent: not known to this API (tests without an engine). */
   storeStatus?: () => StoreStatus;
+  deviceClocks?: DeviceClockSource;
+}
+
+/** A device's clock as judged from the times it sends. */
+export interface DeviceClockSource {
+  peek(id: string): DeviceClock | undefined;
 }

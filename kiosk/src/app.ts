@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LoginLimiter } from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -11,7 +12,6 @@ import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { publicRoutes } from './api/public.ts';
 import { staffRoutes } from './api/staff.ts';
-import { LoginLimiter } from './auth/rate-limit.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
 import { Checkpointer } from './db/checkpointer.ts';
@@ -79,7 +79,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     appointments,
     cards,
     staff,
-    limiter: new LoginLimiter(config.loginMaxFailures, config.loginWindowMin * 60_000, () => clock.now()),
+    // per (username, address) and per address; the kiosk's own machine, where the station's
+    // staff share one address, only per (username, address)
+    limiter: new LoginLimiter(
+      {
+        perAccountAddress: config.loginMaxFailures,
+        perAddress: config.loginAddressMaxFailures,
+        windowMs: config.loginWindowMin * 60_000,
+        sharedAddresses: config.kioskAddresses.filter((a) => a !== '*'),
+      },
+      () => clock.now(),
+    ),
     refusals,
     bus,
     db,

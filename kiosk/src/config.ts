@@ -34,6 +34,7 @@ export interface KioskConfig {
   sessionTtlMin: number; // LINLI_KIOSK_SESSION_TTL_MIN
   secureCookies: boolean; // LINLI_KIOSK_SECURE_COOKIES (behind HTTPS)
   loginMaxFailures: number; // LINLI_KIOSK_LOGIN_MAX_FAILURES per username+address per window
+  loginAddressMaxFailures: number; // LINLI_KIOSK_LOGIN_ADDRESS_MAX_FAILURES per address (not the kiosk's own) per window
   loginWindowMin: number; // LINLI_KIOSK_LOGIN_WINDOW_MIN
   logLevel: string; // LINLI_KIOSK_LOG_LEVEL
   kioskAddresses: string[]; // LINLI_KIOSK_KIOSK_ADDRESSES — who may issue tickets and read the card ('*' = anyone)
@@ -77,6 +78,7 @@ export function defaultConfig(): KioskConfig {
     sessionTtlMin: 12 * 60,
     secureCookies: false,
     loginMaxFailures: 5,
+    loginAddressMaxFailures: 50,
     loginWindowMin: 15,
     logLevel: 'info',
     checkpointMs: 1000,
@@ -119,6 +121,7 @@ const KEYS: KeySpec[] = [
   { env: 'SESSION_TTL_MIN', path: ['sessionTtlMin'], kind: 'int', min: 1, max: 7 * 24 * 60 },
   { env: 'SECURE_COOKIES', path: ['secureCookies'], kind: 'bool' },
   { env: 'LOGIN_MAX_FAILURES', path: ['loginMaxFailures'], kind: 'int', min: 1, max: 1000 },
+  { env: 'LOGIN_ADDRESS_MAX_FAILURES', path: ['loginAddressMaxFailures'], kind: 'int', min: 1, max: 100_000 },
   { env: 'LOGIN_WINDOW_MIN', path: ['loginWindowMin'], kind: 'int', min: 1, max: 1440 },
   { env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CHECKPOINT_MS', path: ['checkpointMs'], kind: 'int', min: 0, max: 600_000 },

@@ -1,10 +1,10 @@
 // The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
 // test with inject()) decides where it runs. Order: content parsers and validation, error
 // handling, stores, sessions, then routes.
+import { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
-import { FailureLimiter } from '../auth/ratelimit.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
 import type { StoreStatus } from '../ingest/store-health.ts';
@@ -90,8 +90,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     config,
     staff,
     sessions,
-    userLimiter: new FailureLimiter({ maxFailures: config.loginMaxFailures, windowMs }),
-    ipLimiter: new FailureLimiter({ maxFailures: config.loginIpMaxFailures, windowMs }),
+    loginLimiter: new LoginLimiter({
+      perAccountAddress: config.loginMaxFailures,
+      perAddress: config.loginIpMaxFailures,
+      windowMs,
+    }),
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.storeStatus ? { storeStatus: deps.storeStatus } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),

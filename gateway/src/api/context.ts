@@ -1,6 +1,7 @@
 // What the route modules share: the dependencies given to buildApi, resolved once.
+
+import type { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
-import type { FailureLimiter } from '../auth/ratelimit.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
 import type { StoreStatus } from '../ingest/store-health.ts';
@@ -39,8 +40,8 @@ export interface RouteContext {
   config: ApiConfig;
   staff: StaffStore;
   sessions: SessionStore;
-  userLimiter: FailureLimiter;
-  ipLimiter: FailureLimiter;
+  /** Failed logins per (username, address) and per address (never per username alone). */
+  loginLimiter: LoginLimiter;
   deviceState: DeviceStateSource;
   /** Whether the database takes writes; absent: not known to this API (tests without an engine). */
   storeStatus?: () => StoreStatus;

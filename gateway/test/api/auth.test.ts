@@ -216,6 +216,30 @@ describe('login rate limit', () => {
     expect(other.statusCode).toBe(200);
     expect(listAudit(api.t.db, { action: 'staff.login-limited' })).toHaveLength(1);
   });
+
+  it('a stranger failing as admin from elsewhere never locks the real admin out', async () => {
+    api = await makeApi();
+    const attempt = (password: string, remoteAddress: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'admin', password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 20; i++)
+      expect([401, 429]).toContain((await attempt(`wrong-${i}-xxxxxx`, '198.51.100.7')).statusCode);
+    expect((await attempt(PASSWORDS.admin, '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt(PASSWORDS.admin, '192.0.2.10')).statusCode).toBe(200);
+  });
+
+  it('an address trying many accounts is limited, other addresses are not', async () => {
+    api = await makeApi({ env: { LINLI_GW_LOGIN_IP_MAX_FAILURES: '8' } });
+    const attempt = (username: string, password: string, remoteAddress: string) =>
+      api.app.inject({ method: 'POST', url: '/api/login', payload: { username, password }, remoteAddress });
+    for (let i = 0; i < 8; i++) await attempt(`guess${i}`, 'wrong-password-1', '198.51.100.7');
+    expect((await attempt('op', PASSWORDS.op, '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt('op', PASSWORDS.op, '192.0.2.10')).statusCode).toBe(200);
+  });
 });
 
 describe('bootstrap admin and cookie settings', () => {

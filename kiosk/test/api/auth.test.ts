@@ -52,6 +52,33 @@ describe('staff authentication', () => {
     expect(actions[0]).toBe('login');
   });
 
+  it('failures of other staff on the station’s own machine never lock the admin out there', async () => {
+    t = await testApp({ loginMaxFailures: 3, loginWindowMin: 15 });
+    const attempt = (username: string, password: string, remoteAddress = '127.0.0.1') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 30; i++) await attempt(`window${i % 10}`, 'nope');
+    expect((await attempt('admin', 'admin-pass-1')).statusCode).toBe(200);
+  });
+
+  it('a stranger failing as admin from another address locks only that address', async () => {
+    t = await testApp({ loginMaxFailures: 3, loginWindowMin: 15 });
+    const attempt = (username: string, password: string, remoteAddress: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 10; i++) await attempt('admin', 'nope', '198.51.100.7');
+    expect((await attempt('admin', 'admin-pass-1', '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt('admin', 'admin-pass-1', '127.0.0.1')).statusCode).toBe(200);
+  });
+
   it('guards staff and admin routes by role; forged cookies open nothing', async () => {
     t = await testApp();
     expect((await t.app.inject({ method: 'POST', url: '/api/windows/4/call-next' })).statusCode).toBe(401);

@@ -13,6 +13,7 @@ import { ExternalBroker } from './broker/external.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
+import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
 import { type Db, openDb } from './db/open.ts';
 import { resolveHmacKey } from './hmac-key.ts';
@@ -217,8 +218,9 @@ export interface RunningGateway {
 
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const config = loadConfig(o.config, o.env);
-  config.hmacKey = resolveHmacKey(config);
   const log = o.log ?? consoleLogger;
+  if (config.dbFile !== ':memory:') checkDataDir(config.dataDir, log);
+  config.hmacKey = resolveHmacKey(config);
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
   const db = openDb(dbPath);
   const applied = migrate(db);

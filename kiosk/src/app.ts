@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoginLimiter } from '@linli/shared/service';
+import { LoginLimiter, octal, securePrivateTree } from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -60,6 +60,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   const dbFile = opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite');
+  // the data directory is private: 0700, files 0600 (staff password hashes, ID hashes, the key)
+  for (const fix of securePrivateTree(config.dataDir))
+    app.log.warn(
+      { path: fix.path, was: octal(fix.was), now: octal(fix.now) },
+      'data file was readable by others; made private',
+    );
   const db = openDb(dbFile);
   const checkpointer =
     config.checkpointMs > 0 && dbFile !== ':memory:'

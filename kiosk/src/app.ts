@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoginLimiter, octal, securePrivateTree } from '@linli/shared/service';
+import { LoginLimiter, octal, type ScryptCost, securePrivateTree } from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -34,6 +34,9 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Default <dataDir>/kiosk.sqlite */
   dbFile?: string;
+  /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
+   *  cheaper one. */
+  staffCost?: ScryptCost;
 }
 
 export interface KioskServices extends ApiContext {
@@ -75,7 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const idKey = resolveIdHmacKey(config);
   const engine = new QueueEngine({ db, bus, config, clock, hardware: opts.hardware, log: app.log });
   const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
-  const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000);
+  const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000, opts.staffCost);
   const live = new LiveStream(bus);
   const appointments = new Appointments(engine, idKey);
   const refusals = new Map<string, number>();

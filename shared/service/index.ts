@@ -2,3 +2,4 @@
 // shared/src stays pure). Import as `@linli/shared/service` or `@linli/shared/service/<module>.ts`.
 export * from './login-limiter.ts';
 export * from './private-files.ts';
+export * from './scrypt.ts';

@@ -1,7 +1,7 @@
 // The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
 // test with inject()) decides where it runs. Order: content parsers and validation, error
 // handling, stores, sessions, then routes.
-import { LoginLimiter } from '@linli/shared/service';
+import { LoginLimiter, type ScryptCost } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
@@ -39,6 +39,9 @@ export interface ApiDeps {
   engine?: unknown;
   /** Whether the database takes writes (the engine's StoreHealth), for /healthz. */
   storeStatus?: () => StoreStatus;
+  /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
+   *  cheaper one. */
+  staffCost?: ScryptCost;
   /** Each device's clock state (the engine's DeviceClocks). */
   deviceClocks?: DeviceClockSource;
   env?: NodeJS.ProcessEnv;
@@ -70,12 +73,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  const staff = new StaffStore(deps.db);
+  const staff = new StaffStore(deps.db, deps.staffCost);
   const sessions = new SessionStore(deps.db, config.sessionTtlS * 1000);
   sessions.purgeExpired();
   if (config.bootstrapAdmin) {
     const msg = bootstrapMessage(
-      await ensureBootstrapAdmin(deps.db, config.adminPassword ? { password: config.adminPassword } : {}),
+      await ensureBootstrapAdmin(deps.db, {
+        staff,
+        ...(config.adminPassword ? { password: config.adminPassword } : {}),
+      }),
     );
     if (msg) (deps.print ?? console.log)(msg);
   }

@@ -2,8 +2,6 @@
 // Implements DeviceDirectory for the broker and the engine; every change is audited in the
 // same transaction.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
-import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
 import {
   DEVICE_COST,
   generateSecret,
@@ -11,7 +9,9 @@ import {
   hashSecretSync,
   verifySecret,
   verifySecretSync,
-} from '../auth/password.ts';
+} from '@linli/shared/service';
+import type { Database, Statement } from 'better-sqlite3';
+import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
 import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
 import { RegistryError } from './errors.ts';
 import { ExternalChanges, type RegistryChange } from './external-changes.ts';

@@ -1,3 +1,4 @@
+import { hashPassword } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addStaff, login, type TestApp, testApp } from './helpers.ts';
 
@@ -77,6 +78,25 @@ describe('staff authentication', () => {
     for (let i = 0; i < 10; i++) await attempt('admin', 'nope', '198.51.100.7');
     expect((await attempt('admin', 'admin-pass-1', '198.51.100.7')).statusCode).toBe(429);
     expect((await attempt('admin', 'admin-pass-1', '127.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('rehashes an older, cheaper password hash at the next successful login', async () => {
+    t = await testApp();
+    const db = t.app.kiosk.db;
+    const hashOf = () =>
+      (
+        db.prepare("SELECT password_hash FROM staff WHERE username = 'admin'").get() as {
+          password_hash: string;
+        }
+      ).password_hash;
+    db.prepare("UPDATE staff SET password_hash = ? WHERE username = 'admin'").run(
+      await hashPassword('admin-pass-1', { N: 256, r: 8, p: 1 }),
+    );
+    expect(hashOf()).toMatch(/^scrypt\$256\$/);
+    const cookie = await login(t.app);
+    expect(cookie).toMatch(/^linli_kiosk_session=/);
+    expect(hashOf()).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await login(t.app)).toMatch(/^linli_kiosk_session=/);
   });
 
   it('guards staff and admin routes by role; forged cookies open nothing', async () => {

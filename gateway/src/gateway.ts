@@ -23,6 +23,7 @@ import { Ingest } from './ingest/pipeline.ts';
 import { topics } from './ingest/protocol.ts';
 import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
 import { StoreHealth } from './ingest/store-health.ts';
+import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
@@ -90,7 +91,16 @@ export function createEngine(o: EngineOptions): Engine {
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
   supervisor.useCommitter(committer);
   const clocks = new DeviceClocks(db, metrics, log);
-  const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey, clocks);
+  const writer = new EventWriter(
+    db,
+    alerts,
+    supervisor,
+    states,
+    bus,
+    metrics,
+    gatewayKeys(config.hmacKey).card,
+    clocks,
+  );
   const refusals = new Refusals(metrics, bus, log, () => clock.now());
   const zigbee = new ZigbeeAdapter(directory, committer, writer, supervisor, states, clock, log);
   const ingest = new Ingest(

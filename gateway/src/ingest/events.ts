@@ -30,7 +30,8 @@ export class EventWriter {
     private readonly states: DeviceStates,
     private readonly bus: GatewayBus,
     private readonly metrics: Metrics,
-    private readonly hmacKey: string,
+    /** The card subkey (keys.ts): card numbers are stored only as HMACs under it. */
+    private readonly cardKey: string | Buffer,
     private readonly clocks?: DeviceClocks,
   ) {
     this.insert =
@@ -49,7 +50,7 @@ export class EventWriter {
     /** The device's time as judged at receipt; when not ok the event is stamped with receivedAt. */
     time?: DeviceTimeVerdict,
   ): StoreOutcome {
-    const card = ev.card !== undefined ? hashCard(this.hmacKey, ev.card) : null;
+    const card = ev.card !== undefined ? hashCard(this.cardKey, ev.card) : null;
     const believed = !time || time.verdict === 'ok';
     const r = this.insert.run(
       device.id,

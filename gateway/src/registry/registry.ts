@@ -12,6 +12,7 @@ import {
 } from '@linli/shared/service';
 import type { Database, Statement } from 'better-sqlite3';
 import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
+import { gatewayKeys } from '../keys.ts';
 import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
 import { RegistryError } from './errors.ts';
 import { ExternalChanges, type RegistryChange } from './external-changes.ts';
@@ -121,6 +122,8 @@ export interface RegistryOptions {
 export class Registry implements DeviceDirectory {
   readonly residents: ResidentStore;
   private readonly key: Buffer;
+  /** HMAC key of the in-memory credential cache (a subkey: never stored). */
+  private readonly cacheKey: Buffer;
   /** username → keyed hash of the password that last verified, and the stored hash it matched. */
   private readonly authCache = new Map<string, { mac: Buffer; hash: string }>();
   private readonly listeners = new Set<(c: RegistryChange) => void>();
@@ -134,7 +137,9 @@ export class Registry implements DeviceDirectory {
     this.key = Buffer.isBuffer(opts.secretKey) ? opts.secretKey : Buffer.from(opts.secretKey, 'utf8');
     if (this.key.length < 16)
       throw new RegistryError('CONFIG', 'registry secretKey must be at least 16 bytes');
-    this.residents = new ResidentStore(db, this.key);
+    const keys = gatewayKeys(this.key);
+    this.cacheKey = keys.deviceAuthCache;
+    this.residents = new ResidentStore(db, keys.idNumber, keys.legacy);
     this.stmt = {
       get: db.prepare('SELECT * FROM devices WHERE id = ?'),
       byZigbee: db.prepare('SELECT * FROM devices WHERE zigbee_name = ?'),
@@ -155,7 +160,7 @@ export class Registry implements DeviceDirectory {
       this.authCache.delete(username);
       return undefined;
     }
-    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
     const cached = this.authCache.get(username);
     const hit = cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac);
     if (!hit) {
@@ -171,7 +176,7 @@ export class Registry implements DeviceDirectory {
     if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
     const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
     if (!row) return undefined;
-    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
     const cached = this.authCache.get(username);
     if (!(cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac))) {
       if (!(await verifySecret(password, row.secret_hash))) return undefined;

@@ -25,6 +25,7 @@ export type RefusalReason =
   | 'acl-subscribe'
   | 'rate'
   | 'oversize'
+  | 'encoding'
   | 'json'
   | 'schema'
   | 'topic'

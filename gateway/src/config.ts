@@ -73,6 +73,8 @@ export interface GatewayConfig {
   };
   /** Key for the keyed hash of card numbers (access control) */
   hmacKey: string;
+  /** A key file outside the data folder (LINLI_GW_HMAC_KEY_FILE); must exist, mode 0600. */
+  hmacKeyFile: string;
 }
 
 export const DEFAULT_CONFIG: GatewayConfig = {
@@ -104,6 +106,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   },
   supervision: { checkIntervalS: 10, welfareCheckHours: 24, batteryLowPercent: 15 },
   hmacKey: '', // empty: a random key kept in <dataDir>/hmac.key (see hmac-key.ts)
+  hmacKeyFile: '', // empty: the key is given (hmacKey) or kept in the data folder
 };
 
 export class ConfigError extends LinliError {
@@ -155,6 +158,7 @@ const ENV_KEYS: Record<string, [string, 'string' | 'int' | 'list' | 'float' | 'a
   LINLI_GW_WELFARE_CHECK_HOURS: ['supervision.welfareCheckHours', 'float'],
   LINLI_GW_BATTERY_LOW_PERCENT: ['supervision.batteryLowPercent', 'float'],
   LINLI_GW_HMAC_KEY: ['hmacKey', 'string'],
+  LINLI_GW_HMAC_KEY_FILE: ['hmacKeyFile', 'string'],
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

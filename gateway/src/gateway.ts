@@ -14,6 +14,7 @@ import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
+import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
 import { type Db, openDb } from './db/open.ts';
 import { GatewayHealth } from './health.ts';
@@ -23,9 +24,12 @@ import { GroupCommitter } from './ingest/group-commit.ts';
 import { Ingest } from './ingest/pipeline.ts';
 import { topics } from './ingest/protocol.ts';
 import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
+import { StoreHealth } from './ingest/store-health.ts';
+import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
+import { DeviceClocks } from './supervision/device-clock.ts';
 import { DeviceStates } from './supervision/device-state.ts';
 import { Supervisor } from './supervision/supervisor.ts';
 import type { DeviceDirectory } from './types.ts';
@@ -53,8 +57,12 @@ export interface Engine {
   alerts: AlertEngine;
   feedback: Feedback;
   states: DeviceStates;
+  /** Each device's clock: ok, skewed or invalid (issue #10 defect 8). */
+  clocks: DeviceClocks;
   supervisor: Supervisor;
   committer: GroupCommitter;
+  /** Whether the database takes writes (disk full, read-only): metric, log, /healthz. */
+  storeHealth: StoreHealth;
   writer: EventWriter;
   zigbee: ZigbeeAdapter;
   ingest: Ingest;
@@ -70,22 +78,44 @@ export function createEngine(o: EngineOptions): Engine {
   const metrics = o.metrics ?? new Metrics();
   const { db, config, directory } = o;
   const startedAt = clock.now();
+  const storeHealth = new StoreHealth(metrics, log, () => clock.now());
   const committer = new GroupCommitter(
     db,
     config.ingest.groupCommitMs,
     metrics,
     (err) => log.warn('after-commit effect failed', { error: (err as Error).message }),
     config.ingest.asyncFsync,
+    storeHealth,
   );
   const feedback = new Feedback(db, clock, metrics);
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
   const states = new DeviceStates(db, startedAt);
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
   supervisor.useCommitter(committer);
-  const writer = new EventWriter(db, alerts, supervisor, states, bus, metrics, config.hmacKey);
+  const clocks = new DeviceClocks(db, metrics, log);
+  const writer = new EventWriter(
+    db,
+    alerts,
+    supervisor,
+    states,
+    bus,
+    metrics,
+    gatewayKeys(config.hmacKey).card,
+    clocks,
+  );
   const refusals = new Refusals(metrics, bus, log, () => clock.now());
   const zigbee = new ZigbeeAdapter(directory, committer, writer, supervisor, states, clock, log);
-  const ingest = new Ingest(directory, committer, writer, supervisor, zigbee, refusals, metrics, clock);
+  const ingest = new Ingest(
+    directory,
+    committer,
+    writer,
+    supervisor,
+    zigbee,
+    refusals,
+    metrics,
+    clock,
+    clocks,
+  );
   metrics.setGaugeSource({
     alertsByState: () => alerts.countByState(),
     devicesOnline: () => {
@@ -98,6 +128,7 @@ export function createEngine(o: EngineOptions): Engine {
       }
       return { online, offline };
     },
+    storeWritable: () => storeHealth.writable,
   });
   return {
     db,
@@ -108,8 +139,10 @@ export function createEngine(o: EngineOptions): Engine {
     alerts,
     feedback,
     states,
+    clocks,
     supervisor,
     committer,
+    storeHealth,
     writer,
     zigbee,
     ingest,
@@ -204,8 +237,9 @@ export interface RunningGateway {
 
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const config = loadConfig(o.config, o.env);
-  config.hmacKey = resolveHmacKey(config);
   const log = o.log ?? consoleLogger;
+  if (config.dbFile !== ':memory:') checkDataDir(config.dataDir, log);
+  config.hmacKey = resolveHmacKey(config);
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
   const db = openDb(dbPath);
   const applied = migrate(db);
@@ -230,17 +264,28 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   link?.start();
   const startedAt = engine.clock.now();
   if (!link) engine.metrics.brokerLinkUp.set(1); // the embedded broker lives in this process
-  const health = new GatewayHealth(db, () =>
-    link ? link.health() : ({ mode: 'embedded', link: 'up', since: startedAt } satisfies BrokerLinkHealth),
+  const health = new GatewayHealth(
+    db,
+    () =>
+      link ? link.health() : ({ mode: 'embedded', link: 'up', since: startedAt } satisfies BrokerLinkHealth),
+    () => engine.storeHealth.status(),
   );
   if (transport.mode === 'external') engine.feedback.resendAll();
-  // A device retired or changed in the registry is cut off and must authenticate again.
+  // A device retired or changed in the registry is cut off and must authenticate again (a
+  // device provisioned elsewhere too: a secret rotated between two polls shows as provisioned).
   const offRegistry =
     transport instanceof EmbeddedBroker
       ? registry.onChange((c) => {
-          if (c.type === 'device.retired' || c.type === 'device.updated') transport.disconnectDevice(c.id);
+          if (c.type.startsWith('device.')) transport.disconnectDevice(c.id);
         })
       : undefined;
+  // ... also when the change was committed by another process (the CLI) on the same database
+  const stopExternal =
+    config.dbFile === ':memory:'
+      ? undefined
+      : registry.watchExternalChanges(undefined, (err) =>
+          log.error('registry change watch failed', { error: err.message }),
+        );
   engine.supervisor.start();
   await transport
     .publish(topics.gatewayStatus(config.site), JSON.stringify({ online: true, version: GATEWAY_VERSION }), {
@@ -265,6 +310,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       config,
       engine,
       health,
+      deviceClocks: engine.clocks,
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });
@@ -287,6 +333,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       stopped = true;
       await http?.close();
       offRegistry?.();
+      stopExternal?.();
       engine.supervisor.stop();
       await transport
         .publish(

@@ -1,15 +1,20 @@
-// What /healthz reports: the database (answers and takes a durable write), the broker link
+// What /healthz reports: the database (answers and takes a durable write; the commit path
+// has not failed since its last success), the broker link
 // (always up in-process for the embedded broker; supervised for an external one) and the
 // forwarding backlog to the center. There is no outbox yet, so forwarding says "absent" with
 // a null backlog: the outbox fills the same fields (pending rows, oldest age) when it exists.
 import type { BrokerLinkHealth } from './broker/link.ts';
 import type { Db } from './db/open.ts';
+import type { StoreStatus } from './ingest/store-health.ts';
 
 export type CheckStatus = 'ok' | 'error' | 'absent';
 
 export interface HealthReport {
   status: 'ok' | 'error';
   db: { status: CheckStatus; writable: boolean; error?: string };
+  /** The commit path's own view: a failed group commit (disk full, read-only) marks it not
+   *  writable until the next commit succeeds; new events are refused meanwhile. */
+  store: StoreStatus;
   broker: (BrokerLinkHealth | { mode: 'none' }) & { status: CheckStatus };
   forwarding: { status: CheckStatus; backlog: number | null; oldestAgeS: number | null; detail: string };
 }
@@ -30,6 +35,8 @@ export class GatewayHealth implements HealthSource {
     private readonly db: Db,
     /** The broker link; undefined when this process has no broker (the API alone, in tests) */
     private readonly link: (() => BrokerLinkHealth) | undefined,
+    /** The ingest commit path's status; undefined when this process commits no events (the API alone) */
+    private readonly store: (() => StoreStatus) | undefined = undefined,
     private readonly now: () => number = Date.now,
   ) {
     // A real committed write (the row is rewritten with its own value): a read-only file, a
@@ -68,7 +75,8 @@ export class GatewayHealth implements HealthSource {
       oldestAgeS: null,
       detail: 'no outbox yet: alerts are not forwarded to a center',
     };
-    const status = db.status === 'ok' && broker.status !== 'error' ? 'ok' : 'error';
-    return { status, db, broker, forwarding };
+    const store = this.store?.() ?? { writable: true };
+    const status = db.status === 'ok' && store.writable && broker.status !== 'error' ? 'ok' : 'error';
+    return { status, db, store, broker, forwarding };
   }
 }

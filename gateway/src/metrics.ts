@@ -88,6 +88,8 @@ export interface GaugeSource {
   /** alerts by state, e.g. { raised: 2, acknowledged: 1 } */
   alertsByState(): Record<string, number>;
   devicesOnline(): { online: number; offline: number };
+  /** 1 while the database takes writes, 0 while commits fail (disk full, read-only, I/O error). */
+  storeWritable?(): boolean;
 }
 
 export class Metrics {
@@ -136,6 +138,14 @@ export class Metrics {
     'linli_gateway_broker_session_lost_total',
     'Gateway sessions at the external broker lost, by reason (taken over by another client, not present on reconnect)',
   );
+  readonly storeFailures = new Counter(
+    'linli_gateway_store_failures_total',
+    'Commits that failed (nothing of them stored or acknowledged), by problem: disk-full, read-only, io-error, busy, error',
+  );
+  readonly deviceClock = new Counter(
+    'linli_gateway_device_clock_total',
+    'Device times not believed (kept, stamped with the receive time), by state: skewed, invalid',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -157,6 +167,8 @@ export class Metrics {
       this.brokerLinkUp.render(),
       this.brokerLinkLost.render(),
       this.brokerSessionLost.render(),
+      this.storeFailures.render(),
+      this.deviceClock.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();
@@ -173,6 +185,14 @@ export class Metrics {
           `linli_gateway_devices{state="offline"} ${d.offline}`,
         ].join('\n'),
       );
+      if (this.gauges.storeWritable)
+        parts.push(
+          [
+            '# HELP linli_gateway_store_writable 1 while the database takes writes, 0 while new events are refused',
+            '# TYPE linli_gateway_store_writable gauge',
+            `linli_gateway_store_writable ${this.gauges.storeWritable() ? 1 : 0}`,
+          ].join('\n'),
+        );
     }
     return `${parts.join('\n')}\n`;
   }

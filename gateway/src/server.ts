@@ -1,9 +1,11 @@
 // Process entry: `tsx gateway/src/server.ts`. Configuration from LINLI_GW_* (see config.ts);
 // prints one line `linli-gateway ready {json}` with the listening ports once it accepts traffic.
+import { privateUmask } from '@linli/shared/service';
 import { startGateway } from './gateway.ts';
 import { consoleLogger } from './ingest/refusals.ts';
 
 async function main(): Promise<void> {
+  privateUmask(); // anything this process creates is 0600 / 0700
   const gw = await startGateway({ log: consoleLogger });
   const info = {
     site: gw.config.site,

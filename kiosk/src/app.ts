@@ -4,7 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactedRequest } from '@linli/shared/service/redact-url.ts';
+import {
+  LoginLimiter,
+  octal,
+  redactedRequest,
+  type ScryptCost,
+  securePrivateTree,
+} from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -13,7 +19,6 @@ import { installErrorHandler } from './api/errors.ts';
 import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { publicRoutes } from './api/public.ts';
 import { staffRoutes } from './api/staff.ts';
-import { LoginLimiter } from './auth/rate-limit.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
 import { Checkpointer } from './db/checkpointer.ts';
@@ -37,6 +42,9 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Default <dataDir>/kiosk.sqlite */
   dbFile?: string;
+  /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
+   *  cheaper one. */
+  staffCost?: ScryptCost;
 }
 
 export interface KioskServices extends ApiContext {
@@ -65,6 +73,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   const dbFile = opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite');
+  // the data directory is private: 0700, files 0600 (staff password hashes, ID hashes, the key)
+  for (const fix of securePrivateTree(config.dataDir))
+    app.log.warn(
+      { path: fix.path, was: octal(fix.was), now: octal(fix.now) },
+      'data file was readable by others; made private',
+    );
   const db = openDb(dbFile);
   const checkpointer =
     config.checkpointMs > 0 && dbFile !== ':memory:'
@@ -74,7 +88,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const idKey = resolveIdHmacKey(config);
   const engine = new QueueEngine({ db, bus, config, clock, hardware: opts.hardware, log: app.log });
   const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
-  const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000);
+  const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000, opts.staffCost);
   const live = new LiveStream(bus);
   const publicLive = new LiveStream(bus, { filter: publicEvent });
   const appointments = new Appointments(engine, idKey);
@@ -85,7 +99,17 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     appointments,
     cards,
     staff,
-    limiter: new LoginLimiter(config.loginMaxFailures, config.loginWindowMin * 60_000, () => clock.now()),
+    // per (username, address) and per address; the kiosk's own machine, where the station's
+    // staff share one address, only per (username, address)
+    limiter: new LoginLimiter(
+      {
+        perAccountAddress: config.loginMaxFailures,
+        perAddress: config.loginAddressMaxFailures,
+        windowMs: config.loginWindowMin * 60_000,
+        sharedAddresses: config.kioskAddresses.filter((a) => a !== '*'),
+      },
+      () => clock.now(),
+    ),
     refusals,
     bus,
     db,

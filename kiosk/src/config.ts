@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { LinliError } from '@linli/shared';
+import { readKeyFile } from '@linli/shared/service';
 
 export type QueuePolicy = 'strict' | 'ratio' | 'weighted';
 
@@ -29,11 +30,13 @@ export interface KioskConfig {
     appointmentGraceMin: number; // LINLI_KIOSK_APPOINTMENT_GRACE_MIN — late beyond this: walk-in order
   };
   cardSessionMs: number; // LINLI_KIOSK_CARD_SESSION_MS — how long a read card stays usable
-  idHmacKey: string; // LINLI_KIOSK_ID_HMAC_KEY — else read/created in <dataDir>/id-hmac.key
+  idHmacKey: string; // LINLI_KIOSK_ID_HMAC_KEY — else idHmacKeyFile, else read/created in <dataDir>/id-hmac.key
+  idHmacKeyFile: string; // LINLI_KIOSK_ID_HMAC_KEY_FILE — a key file outside the data folder (must exist, 0600)
   adminPassword: string; // LINLI_KIOSK_ADMIN_PASSWORD — first admin's password ('' → generated)
   sessionTtlMin: number; // LINLI_KIOSK_SESSION_TTL_MIN
   secureCookies: boolean; // LINLI_KIOSK_SECURE_COOKIES (behind HTTPS)
   loginMaxFailures: number; // LINLI_KIOSK_LOGIN_MAX_FAILURES per username+address per window
+  loginAddressMaxFailures: number; // LINLI_KIOSK_LOGIN_ADDRESS_MAX_FAILURES per address (not the kiosk's own) per window
   loginWindowMin: number; // LINLI_KIOSK_LOGIN_WINDOW_MIN
   logLevel: string; // LINLI_KIOSK_LOG_LEVEL
   kioskAddresses: string[]; // LINLI_KIOSK_KIOSK_ADDRESSES — who may issue tickets and read the card ('*' = anyone)
@@ -75,10 +78,12 @@ export function defaultConfig(): KioskConfig {
     },
     cardSessionMs: 120_000,
     idHmacKey: '',
+    idHmacKeyFile: '',
     adminPassword: '',
     sessionTtlMin: 12 * 60,
     secureCookies: false,
     loginMaxFailures: 5,
+    loginAddressMaxFailures: 50,
     loginWindowMin: 15,
     logLevel: 'info',
     checkpointMs: 1000,
@@ -117,10 +122,12 @@ const KEYS: KeySpec[] = [
   { env: 'APPOINTMENT_GRACE_MIN', path: ['queue', 'appointmentGraceMin'], kind: 'int', min: 0, max: 1440 },
   { env: 'CARD_SESSION_MS', path: ['cardSessionMs'], kind: 'int', min: 1000, max: 3_600_000 },
   { env: 'ID_HMAC_KEY', path: ['idHmacKey'], kind: 'string' },
+  { env: 'ID_HMAC_KEY_FILE', path: ['idHmacKeyFile'], kind: 'string' },
   { env: 'ADMIN_PASSWORD', path: ['adminPassword'], kind: 'string' },
   { env: 'SESSION_TTL_MIN', path: ['sessionTtlMin'], kind: 'int', min: 1, max: 7 * 24 * 60 },
   { env: 'SECURE_COOKIES', path: ['secureCookies'], kind: 'bool' },
   { env: 'LOGIN_MAX_FAILURES', path: ['loginMaxFailures'], kind: 'int', min: 1, max: 1000 },
+  { env: 'LOGIN_ADDRESS_MAX_FAILURES', path: ['loginAddressMaxFailures'], kind: 'int', min: 1, max: 100_000 },
   { env: 'LOGIN_WINDOW_MIN', path: ['loginWindowMin'], kind: 'int', min: 1, max: 1440 },
   { env: 'LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'CHECKPOINT_MS', path: ['checkpointMs'], kind: 'int', min: 0, max: 600_000 },
@@ -262,9 +269,18 @@ export function loadConfig(
   return out;
 }
 
-/** The secret key of the ID-number HMAC: from config, else <dataDir>/id-hmac.key (created once, mode 600). */
+/** The secret key of the ID-number HMAC: from config, else a key file outside the data folder
+ *  (idHmacKeyFile: must exist and be 0600, never created), else <dataDir>/id-hmac.key (created
+ *  once, mode 600). */
 export function resolveIdHmacKey(config: KioskConfig): string {
   if (config.idHmacKey) return config.idHmacKey;
+  if (config.idHmacKeyFile) {
+    try {
+      return readKeyFile(config.idHmacKeyFile);
+    } catch (err) {
+      throw new ConfigError('idHmacKeyFile', (err as Error).message);
+    }
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'id-hmac.key');
   if (!existsSync(file)) {

@@ -3,6 +3,7 @@
 // on SIGINT/SIGTERM.
 import { join } from 'node:path';
 import { LinliError } from '@linli/shared';
+import { privateUmask } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -14,6 +15,7 @@ export async function main(): Promise<{
   hardware: RunningHardware;
   stop(): Promise<void>;
 }> {
+  privateUmask(); // spool files, logs, anything this process creates: 0600 / 0700
   const config = loadConfig();
   const bus = new KioskBus();
   const level = ['debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel)

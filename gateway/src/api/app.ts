@@ -1,17 +1,17 @@
 // The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
 // test with inject()) decides where it runs. Order: content parsers and validation, error
 // handling, stores, sessions, then routes.
+import { LoginLimiter, type ScryptCost } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
-import { FailureLimiter } from '../auth/ratelimit.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
-import type { BusLike, RouteContext } from './context.ts';
+import type { BusLike, DeviceClockSource, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
@@ -39,6 +39,11 @@ export interface ApiDeps {
   engine?: unknown;
   /** What /healthz reports (the running gateway's database, broker link, forwarding). */
   health?: HealthSource;
+  /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
+   *  cheaper one. */
+  staffCost?: ScryptCost;
+  /** Each device's clock state (the engine's DeviceClocks). */
+  deviceClocks?: DeviceClockSource;
   env?: NodeJS.ProcessEnv;
   /** Where 5xx failures are logged (default: a JSON line on stderr). */
   log?: ErrorLog;
@@ -68,12 +73,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  const staff = new StaffStore(deps.db);
+  const staff = new StaffStore(deps.db, deps.staffCost);
   const sessions = new SessionStore(deps.db, config.sessionTtlS * 1000);
   sessions.purgeExpired();
   if (config.bootstrapAdmin) {
     const msg = bootstrapMessage(
-      await ensureBootstrapAdmin(deps.db, config.adminPassword ? { password: config.adminPassword } : {}),
+      await ensureBootstrapAdmin(deps.db, {
+        staff,
+        ...(config.adminPassword ? { password: config.adminPassword } : {}),
+      }),
     );
     if (msg) (deps.print ?? console.log)(msg);
   }
@@ -88,10 +96,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     config,
     staff,
     sessions,
-    userLimiter: new FailureLimiter({ maxFailures: config.loginMaxFailures, windowMs }),
-    ipLimiter: new FailureLimiter({ maxFailures: config.loginIpMaxFailures, windowMs }),
+    loginLimiter: new LoginLimiter({
+      perAccountAddress: config.loginMaxFailures,
+      perAddress: config.loginIpMaxFailures,
+      windowMs,
+    }),
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.health ? { health: deps.health } : {}),
+    ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

@@ -11,7 +11,8 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** Largest CSV import, bytes. */
   csvLimitBytes: number;
-  /** Failed logins allowed per username per window, and per client address. */
+  /** Failed logins allowed per (username, client address) and per client address within the
+   *  window (never per username alone: a stranger cannot lock an account out). */
   loginMaxFailures: number;
   loginIpMaxFailures: number;
   loginWindowS: number;
@@ -44,6 +45,8 @@ const ENV: Record<string, [keyof ApiConfig, 'bool' | 'int' | 'string']> = {
   LINLI_GW_BODY_LIMIT: ['bodyLimitBytes', 'int'],
   LINLI_GW_CSV_LIMIT: ['csvLimitBytes', 'int'],
   LINLI_GW_LOGIN_MAX_FAILURES: ['loginMaxFailures', 'int'],
+  LINLI_GW_LOGIN_IP_MAX_FAILURES: ['loginIpMaxFailures', 'int'],
+  LINLI_GW_LOGIN_WINDOW_S: ['loginWindowS', 'int'],
   LINLI_GW_ADMIN_PASSWORD: ['adminPassword', 'string'],
   LINLI_GW_TRUST_PROXY: ['trustProxy', 'bool'],
   LINLI_GW_HTTP_LOG: ['logger', 'bool'],

@@ -1,10 +1,12 @@
 // What the route modules share: the dependencies given to buildApi, resolved once.
+
+import type { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
-import type { FailureLimiter } from '../auth/ratelimit.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { DeviceClock } from '../supervision/device-clock.ts';
 import type { AlertService, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -38,9 +40,15 @@ export interface RouteContext {
   config: ApiConfig;
   staff: StaffStore;
   sessions: SessionStore;
-  userLimiter: FailureLimiter;
-  ipLimiter: FailureLimiter;
+  /** Failed logins per (username, address) and per address (never per username alone). */
+  loginLimiter: LoginLimiter;
   deviceState: DeviceStateSource;
   /** What /healthz reports (database, broker link, forwarding); else the database alone */
   health?: HealthSource;
+  deviceClocks?: DeviceClockSource;
+}
+
+/** A device's clock as judged from the times it sends. */
+export interface DeviceClockSource {
+  peek(id: string): DeviceClock | undefined;
 }

@@ -2,8 +2,8 @@
 // from LINLI_GW_ADMIN_PASSWORD or a generated one that the caller prints once.
 
 import { LinliError } from '@linli/shared';
+import { generateSecret } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
-import { generateSecret } from './password.ts';
 import { MAX_PASSWORD, MIN_PASSWORD, StaffStore } from './staff.ts';
 
 export type BootstrapResult =
@@ -12,9 +12,9 @@ export type BootstrapResult =
 
 export async function ensureBootstrapAdmin(
   db: Database,
-  opts: { password?: string; username?: string } = {},
+  opts: { password?: string; username?: string; staff?: StaffStore } = {},
 ): Promise<BootstrapResult> {
-  const staff = new StaffStore(db);
+  const staff = opts.staff ?? new StaffStore(db);
   if (staff.count() > 0) return { created: false };
   if (
     opts.password !== undefined &&

@@ -2,8 +2,6 @@ export * from './audit.ts';
 export * from './bootstrap.ts';
 export * from './cookies.ts';
 export * from './errors.ts';
-export * from './password.ts';
-export * from './ratelimit.ts';
 export * from './roles.ts';
 export * from './sessions.ts';
 export * from './staff.ts';

@@ -1,10 +1,17 @@
 // Staff accounts: scrypt-hashed passwords and a role. Changes are audited.
 
 import { ValidationError } from '@linli/shared';
+import {
+  dummyVerify,
+  hashPassword,
+  needsRehash,
+  type ScryptCost,
+  STAFF_COST,
+  verifyPassword,
+} from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import { type Actor, SYSTEM, writeAudit } from './audit.ts';
 import { AuthError } from './errors.ts';
-import { dummyVerify, hashPassword, verifyPassword } from './password.ts';
 import { isRole, type Role } from './roles.ts';
 
 export interface StaffRecord {
@@ -53,7 +60,12 @@ export interface NewStaff {
 }
 
 export class StaffStore {
-  constructor(private readonly db: Database) {}
+  /** @param cost scrypt cost of new hashes; older hashes are rehashed at login. Always
+   *  STAFF_COST in the service; the API tests pass a cheaper one. */
+  constructor(
+    private readonly db: Database,
+    private readonly cost: ScryptCost = STAFF_COST,
+  ) {}
 
   get(username: string): StaffRecord | undefined {
     const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
@@ -76,7 +88,7 @@ export class StaffStore {
     }
     if (!isRole(s.role)) throw new ValidationError(`unknown role ${s.role}`, ['/role: unknown role']);
     checkPassword(s.password);
-    const hash = await hashPassword(s.password);
+    const hash = await hashPassword(s.password, this.cost);
     const now = Date.now();
     this.db.transaction(() => {
       if (this.get(s.username))
@@ -101,16 +113,27 @@ export class StaffStore {
   async verify(username: string, password: string): Promise<StaffRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
     if (!r) {
-      await dummyVerify(password);
+      await dummyVerify(password, this.cost);
       return undefined;
     }
     const ok = await verifyPassword(password, r.password_hash);
-    return ok && r.disabled === 0 ? fromRow(r) : undefined;
+    if (!ok || r.disabled !== 0) return undefined;
+    if (needsRehash(r.password_hash, this.cost)) await this.rehash(r.username, r.password_hash, password);
+    return fromRow(r);
+  }
+
+  /** A hash made with a lower cost than today's is replaced, at a login that proved the password
+   *  (not a password change: sessions and password_changed_at stay). */
+  private async rehash(username: string, old: string, password: string): Promise<void> {
+    const hash = await hashPassword(password, this.cost);
+    this.db
+      .prepare('UPDATE staff SET password_hash = ? WHERE username = ? AND password_hash = ?')
+      .run(hash, username, old);
   }
 
   async setPassword(username: string, password: string, by: Actor = SYSTEM): Promise<void> {
     checkPassword(password);
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, this.cost);
     this.db.transaction(() => {
       const info = this.db
         .prepare('UPDATE staff SET password_hash = ?, password_changed_at = ? WHERE username = ?')

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Actor } from '../auth/audit.ts';
 import { loadConfig } from '../config.ts';
+import { checkDataDir } from '../data-dir.ts';
 import { type Db, migrate, openDb } from '../db/index.ts';
 import { resolveHmacKey } from '../hmac-key.ts';
 import { openRegistry, type Registry } from '../registry/registry.ts';
@@ -19,6 +20,7 @@ export interface CliContext {
 export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
   const config = loadConfig({}, env);
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
+  if (dbPath !== ':memory:') checkDataDir(config.dataDir, { warn: (msg, f) => console.error(msg, f) });
   const db = openDb(dbPath);
   migrate(db);
   const registry = openRegistry(db, { secretKey: resolveHmacKey(config) });

@@ -1,7 +1,7 @@
 // mosquitto-files OUTDIR
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateSecret } from '../auth/password.ts';
+import { generateSecret } from '@linli/shared/service';
 import { loadConfig } from '../config.ts';
 import {
   aclFile,

@@ -1,5 +1,5 @@
 // staff add
-import { generateSecret } from '../auth/password.ts';
+import { generateSecret } from '@linli/shared/service';
 import { isRole, ROLES } from '../auth/roles.ts';
 import { StaffStore } from '../auth/staff.ts';
 import { parse, readStdin, str, UsageError } from './args.ts';

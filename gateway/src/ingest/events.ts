@@ -1,12 +1,13 @@
 // Store one device event inside the group transaction, and apply it: supervision (seen, door,
 // tamper, battery) and the alert engine. (device, id) is stored once.
-import type { DeviceEvent } from '@linli/shared';
+import type { DeviceEvent, DeviceTimeVerdict } from '@linli/shared';
 import { hashCard } from '../access/card.ts';
 import type { AlertEngine } from '../alerts/engine.ts';
 import type { GatewayBus } from '../bus.ts';
 import type { Db } from '../db/open.ts';
 import type { TxScope } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
+import { clockStateOf, type DeviceClocks } from '../supervision/device-clock.ts';
 import type { DeviceStates } from '../supervision/device-state.ts';
 import type { Supervisor } from '../supervision/supervisor.ts';
 import type { AlertRecord, DeviceRecord } from '../types.ts';
@@ -29,11 +30,14 @@ export class EventWriter {
     private readonly states: DeviceStates,
     private readonly bus: GatewayBus,
     private readonly metrics: Metrics,
-    private readonly hmacKey: string,
+    /** The card subkey (keys.ts): card numbers are stored only as HMACs under it. */
+    private readonly cardKey: string | Buffer,
+    private readonly clocks?: DeviceClocks,
   ) {
     this.insert =
       db.prepare(`INSERT INTO events (device_id, event_id, site, seq, type, ts, received_at, source,
-      card_hash, battery, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, event_id) DO NOTHING`);
+      card_hash, battery, note, device_ts, clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (device_id, event_id) DO NOTHING`);
     this.setAlert = db.prepare('UPDATE events SET alert_id = ? WHERE seq_no = ?');
   }
 
@@ -43,21 +47,27 @@ export class EventWriter {
     ev: DeviceEvent,
     source: EventSource,
     receivedAt: number,
+    /** The device's time as judged at receipt; when not ok the event is stamped with receivedAt. */
+    time?: DeviceTimeVerdict,
   ): StoreOutcome {
-    const card = ev.card !== undefined ? hashCard(this.hmacKey, ev.card) : null;
+    const card = ev.card !== undefined ? hashCard(this.cardKey, ev.card) : null;
+    const believed = !time || time.verdict === 'ok';
     const r = this.insert.run(
       device.id,
       ev.id,
       device.site,
       ev.seq,
       ev.type,
-      ev.ts,
+      believed ? ev.ts : receivedAt,
       receivedAt,
       source,
       card,
       ev.battery ?? null,
       ev.note ?? null,
+      believed ? null : ev.ts,
+      time && !believed ? clockStateOf(time) : null,
     );
+    if (time && this.clocks) this.clocks.note(device.id, ev.ts, time, receivedAt, tx);
     this.supervisor.seenTx(tx, device, receivedAt);
     if (r.changes === 0) {
       tx.after(() => this.metrics.duplicates.inc({ source }));

@@ -16,6 +16,12 @@ import type { Db } from '../db/open.ts';
 import { TxScope } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
 
+/** Told of every commit's outcome (the store's health). */
+export interface CommitObserver {
+  succeeded(): void;
+  failed(err: unknown): void;
+}
+
 /** A unit of work threw inside the fast path. */
 class UnitFailed extends Error {}
 
@@ -49,6 +55,7 @@ export class GroupCommitter {
     private readonly metrics: Metrics,
     private readonly onEffectError: (err: unknown) => void = () => {},
     asyncFsync = false,
+    private readonly observer?: CommitObserver,
   ) {
     this.walPath = asyncFsync && !db.memory && db.name !== '' ? `${db.name}-wal` : undefined;
     this.inSavepoint = db.transaction((job: Job, scope: TxScope) => job.work(scope));
@@ -61,6 +68,9 @@ export class GroupCommitter {
           results.push({ ok: true, value });
         } catch (err) {
           scope.rollback();
+          // SQLite ends the whole transaction on some errors (SQLITE_FULL, I/O errors): then
+          // nothing of the batch is stored, and the cause is this error, not the COMMIT's
+          if (!this.db.inTransaction) throw err;
           results.push({ ok: false, value: err });
         }
       }
@@ -71,6 +81,7 @@ export class GroupCommitter {
           try {
             results.push({ ok: true, value: job.work(outer) });
           } catch (err) {
+            if (!this.db.inTransaction) throw err; // the transaction is gone (disk full, I/O)
             throw new UnitFailed('a unit of the batch failed', { cause: err });
           }
         }
@@ -114,6 +125,7 @@ export class GroupCommitter {
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of this batch is stored.
       outer.rollback();
+      this.observer?.failed(err);
       for (const job of jobs) job.reject(err);
       return;
     } finally {
@@ -126,6 +138,7 @@ export class GroupCommitter {
     try {
       this.walFd ??= openSync(wal, 'r');
     } catch (err) {
+      this.observer?.failed(err);
       for (const job of jobs) job.reject(err);
       return;
     }
@@ -135,6 +148,7 @@ export class GroupCommitter {
       if (err) {
         // committed but not known to be on disk: no acknowledgement; the device retries and
         // its retry is recognised as a duplicate
+        this.observer?.failed(err);
         for (const job of jobs) job.reject(err);
       } else this.finish(jobs, results, outer);
       if (this.closed && this.syncing === 0) this.closeWal();
@@ -143,6 +157,7 @@ export class GroupCommitter {
 
   private finish(jobs: Job[], results: { ok: boolean; value: unknown }[], outer: TxScope): void {
     const done = performance.now();
+    this.observer?.succeeded();
     this.metrics.batchSize.observe(jobs.length);
     jobs.forEach((job, i) => {
       const r = results[i]!;

@@ -1,9 +1,10 @@
 // Ingest: every incoming publish is checked (topic, ownership, size, schema) and then stored
 // durably before the broker may acknowledge it. Refusals are counted and logged; nothing
 // thrown by a message reaches the broker.
-import type { DeviceEvent, DeviceStatus, Heartbeat } from '@linli/shared';
+import { type DeviceEvent, type DeviceStatus, type Heartbeat, judgeDeviceTime } from '@linli/shared';
 import type { Metrics } from '../metrics.ts';
 import type { Clock } from '../supervision/clock.ts';
+import type { DeviceClocks } from '../supervision/device-clock.ts';
 import type { Supervisor } from '../supervision/supervisor.ts';
 import type { DeviceDirectory, DeviceRecord } from '../types.ts';
 import { Z2M_PREFIX, type ZigbeeAdapter } from '../zigbee/adapter.ts';
@@ -31,6 +32,7 @@ export class Ingest {
     private readonly refusals: Refusals,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
+    private readonly clocks?: DeviceClocks,
   ) {}
 
   /** Handle one publish; never throws. */
@@ -92,30 +94,28 @@ export class Ingest {
     const now = this.clock.now();
     if (t.kind === 'evt') {
       const p = parseDevicePayload<DeviceEvent>('evt', payload);
-      if (!p.ok) return refused(reasonOf(p.errors), p.errors.join('; ').slice(0, 300));
+      if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
       this.metrics.eventsIn.inc({ kind: 'evt' });
-      const r = await this.committer.submit((tx) => this.writer.store(tx, device, p.value, 'mqtt', now));
+      // a device time that cannot be believed does not cost the event: it is stamped with the
+      // receive time and the device's clock is flagged (device-clock.ts)
+      const time = judgeDeviceTime(p.value.ts, now);
+      const r = await this.committer.submit((tx) =>
+        this.writer.store(tx, device, p.value, 'mqtt', now, time),
+      );
       return { ok: true, outcome: r.duplicate ? 'duplicate' : 'stored' };
     }
     if (t.kind === 'hb') {
       const p = parseDevicePayload<Heartbeat>('hb', payload);
-      if (!p.ok) return refused(reasonOf(p.errors), p.errors.join('; ').slice(0, 300));
+      if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
       this.metrics.eventsIn.inc({ kind: 'hb' });
+      this.clocks?.note(device.id, p.value.ts, judgeDeviceTime(p.value.ts, now), now);
       await this.supervisor.heartbeat(device, p.value);
       return accepted;
     }
     const p = parseDevicePayload<DeviceStatus>('status', payload);
-    if (!p.ok) return refused(reasonOf(p.errors), p.errors.join('; ').slice(0, 300));
+    if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
     this.metrics.eventsIn.inc({ kind: 'status' });
     await this.supervisor.status(device, p.value.online);
     return accepted;
   }
-}
-
-/** Classify shared parsePayload's first error: 'payload is not JSON…', 'payload is N bytes, the limit…'. */
-function reasonOf(errors: string[]): 'json' | 'schema' | 'oversize' {
-  const first = errors[0] ?? '';
-  if (/^payload is not JSON/.test(first)) return 'json';
-  if (/^payload is \d+ bytes/.test(first)) return 'oversize';
-  return 'schema';
 }

@@ -2,8 +2,6 @@
 // Implements DeviceDirectory for the broker and the engine; every change is audited in the
 // same transaction.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
-import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
 import {
   DEVICE_COST,
   generateSecret,
@@ -11,9 +9,13 @@ import {
   hashSecretSync,
   verifySecret,
   verifySecretSync,
-} from '../auth/password.ts';
+} from '@linli/shared/service';
+import type { Database, Statement } from 'better-sqlite3';
+import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
+import { gatewayKeys } from '../keys.ts';
 import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
 import { RegistryError } from './errors.ts';
+import { ExternalChanges, type RegistryChange } from './external-changes.ts';
 import { type MosquittoDevice, mosquittoHash, mosquittoHashAsync } from './mosquitto.ts';
 import { type RegistryResident, type ResidentFilter, ResidentStore } from './residents.ts';
 import {
@@ -45,9 +47,7 @@ export interface DeviceFilter {
   limit?: number;
   offset?: number;
 }
-export type RegistryChange =
-  | { type: 'device.provisioned' | 'device.updated' | 'device.retired'; id: string }
-  | { type: 'resident.created' | 'resident.updated' | 'resident.deleted'; id: string };
+export type { RegistryChange } from './external-changes.ts';
 
 /** A device secret with its two hashes, computed before the transaction that stores it. */
 export interface PreparedSecret {
@@ -122,9 +122,12 @@ export interface RegistryOptions {
 export class Registry implements DeviceDirectory {
   readonly residents: ResidentStore;
   private readonly key: Buffer;
+  /** HMAC key of the in-memory credential cache (a subkey: never stored). */
+  private readonly cacheKey: Buffer;
   /** username → keyed hash of the password that last verified, and the stored hash it matched. */
   private readonly authCache = new Map<string, { mac: Buffer; hash: string }>();
   private readonly listeners = new Set<(c: RegistryChange) => void>();
+  private external: ExternalChanges | undefined;
   private readonly stmt: { get: Statement; byZigbee: Statement; credential: Statement };
 
   constructor(
@@ -134,7 +137,9 @@ export class Registry implements DeviceDirectory {
     this.key = Buffer.isBuffer(opts.secretKey) ? opts.secretKey : Buffer.from(opts.secretKey, 'utf8');
     if (this.key.length < 16)
       throw new RegistryError('CONFIG', 'registry secretKey must be at least 16 bytes');
-    this.residents = new ResidentStore(db, this.key);
+    const keys = gatewayKeys(this.key);
+    this.cacheKey = keys.deviceAuthCache;
+    this.residents = new ResidentStore(db, keys.idNumber, keys.legacy);
     this.stmt = {
       get: db.prepare('SELECT * FROM devices WHERE id = ?'),
       byZigbee: db.prepare('SELECT * FROM devices WHERE zigbee_name = ?'),
@@ -155,7 +160,7 @@ export class Registry implements DeviceDirectory {
       this.authCache.delete(username);
       return undefined;
     }
-    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
     const cached = this.authCache.get(username);
     const hit = cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac);
     if (!hit) {
@@ -171,7 +176,7 @@ export class Registry implements DeviceDirectory {
     if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
     const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
     if (!row) return undefined;
-    const mac = createHmac('sha256', this.key).update(username).update('\0').update(password).digest();
+    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
     const cached = this.authCache.get(username);
     if (!(cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac))) {
       if (!(await verifySecret(password, row.secret_hash))) return undefined;
@@ -248,7 +253,32 @@ export class Registry implements DeviceDirectory {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
+  /** Announce changes that other processes (the CLI) commit to this database, polled with
+   *  `PRAGMA data_version` (see external-changes.ts); returns stop. */
+  watchExternalChanges(intervalMs?: number, onError?: (err: Error) => void): () => void {
+    this.external?.stop();
+    const watcher = new ExternalChanges(
+      this.db,
+      (c) => {
+        if (c.type.startsWith('device.')) this.authCache.delete(c.id);
+        this.announce(c);
+      },
+      onError,
+    );
+    watcher.start(intervalMs);
+    this.external = watcher;
+    return () => {
+      watcher.stop();
+      if (this.external === watcher) this.external = undefined;
+    };
+  }
+
   private emit(c: RegistryChange): void {
+    this.external?.ownChange(c);
+    this.announce(c);
+  }
+
+  private announce(c: RegistryChange): void {
     for (const fn of this.listeners) {
       try {
         fn(c);

@@ -60,9 +60,12 @@ function idNumberColumns(secretKey: Buffer, idNumber: string): { masked: string;
 const emptyToNull = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s);
 
 export class ResidentStore {
+  /** @param secretKey the ID-number subkey; @param legacyKey the key that hashed ID numbers before
+   *  subkeys (the master key): still found, and re-hashed with the subkey when found. */
   constructor(
     private readonly db: Database,
     private readonly secretKey: Buffer,
+    private readonly legacyKey?: Buffer,
   ) {}
 
   get(id: string): RegistryResident | undefined {
@@ -71,10 +74,21 @@ export class ResidentStore {
   }
 
   byIdNumber(idNumber: string): RegistryResident | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM residents WHERE id_number_hmac = ?')
-      .get(shared.hmacIdNumber(this.secretKey, idNumber)) as Raw | undefined;
-    return r && fromRow(r);
+    const current = shared.hmacIdNumber(this.secretKey, idNumber);
+    const r = this.db.prepare('SELECT * FROM residents WHERE id_number_hmac = ?').get(current) as
+      | Raw
+      | undefined;
+    if (r || !this.legacyKey) return r && fromRow(r);
+    const legacy = shared.hmacIdNumber(this.legacyKey, idNumber);
+    const old = this.db.prepare('SELECT * FROM residents WHERE id_number_hmac = ?').get(legacy) as
+      | Raw
+      | undefined;
+    if (!old) return undefined;
+    // migrate on touch: the number is known now, so the row gets the subkey's hash
+    this.db
+      .prepare('UPDATE residents SET id_number_hmac = ? WHERE id = ? AND id_number_hmac = ?')
+      .run(current, old.id, legacy);
+    return fromRow(old);
   }
 
   list(f: ResidentFilter = {}): RegistryResident[] {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/auth/audit.ts';
 import { StaffStore } from '../../src/auth/staff.ts';
-import { makeApi, PASSWORDS, type TestApi } from './helpers.ts';
+import { makeApi, PASSWORDS, TEST_STAFF_COST, type TestApi } from './helpers.ts';
 
 describe('staff login, sessions and roles', () => {
   let api: TestApi;
@@ -118,7 +118,7 @@ describe('staff login, sessions and roles', () => {
   });
 
   it('a disabled account loses its sessions at once', async () => {
-    const staff = new StaffStore(api.t.db);
+    const staff = new StaffStore(api.t.db, TEST_STAFF_COST);
     await staff.create({ username: 'temp', password: 'temp-password-1', role: 'operator' });
     const res = await api.app.inject({
       method: 'POST',
@@ -146,7 +146,7 @@ describe('staff login, sessions and roles', () => {
   });
 
   it('changes the own password: the old one stops working', async () => {
-    const staff = new StaffStore(api.t.db);
+    const staff = new StaffStore(api.t.db, TEST_STAFF_COST);
     await staff.create({ username: 'pw', password: 'first-password-1', role: 'window' });
     const res = await api.app.inject({
       method: 'POST',
@@ -194,6 +194,56 @@ describe('staff login, sessions and roles', () => {
   });
 });
 
+describe('password hashes', () => {
+  let api: TestApi;
+  afterEach(() => api.close());
+
+  it('rehashes an older, cheaper hash at the next successful login, keeping sessions', async () => {
+    api = await makeApi({ staffCost: { N: 2048, r: 8, p: 1 } }); // accounts made at N=1024
+    const hashOf = () =>
+      (
+        api.t.db.prepare("SELECT password_hash FROM staff WHERE username = 'op'").get() as {
+          password_hash: string;
+        }
+      ).password_hash;
+    expect(hashOf()).toMatch(/^scrypt\$1024\$/);
+    const wrong = await api.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'op', password: 'not-the-password-1' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(hashOf()).toMatch(/^scrypt\$1024\$/); // only a proven password is rehashed
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'op', password: PASSWORDS.op },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(hashOf()).toMatch(/^scrypt\$2048\$8\$1\$/);
+    const again = await api.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'op', password: PASSWORDS.op },
+    });
+    expect(again.statusCode).toBe(200);
+  });
+
+  it('the service hashes staff passwords at OWASP’s minimum (N=2^17, r=8, p=1)', {
+    timeout: 60_000,
+  }, async () => {
+    api = await makeApi({
+      users: false,
+      staffCost: undefined,
+      env: { LINLI_GW_ADMIN_PASSWORD: 'owasp-cost-admin-1' },
+    });
+    const row = api.t.db.prepare("SELECT password_hash FROM staff WHERE username = 'admin'").get() as {
+      password_hash: string;
+    };
+    expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+  });
+});
+
 describe('login rate limit', () => {
   let api: TestApi;
   afterEach(() => api.close());
@@ -215,6 +265,30 @@ describe('login rate limit', () => {
     });
     expect(other.statusCode).toBe(200);
     expect(listAudit(api.t.db, { action: 'staff.login-limited' })).toHaveLength(1);
+  });
+
+  it('a stranger failing as admin from elsewhere never locks the real admin out', async () => {
+    api = await makeApi();
+    const attempt = (password: string, remoteAddress: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'admin', password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 20; i++)
+      expect([401, 429]).toContain((await attempt(`wrong-${i}-xxxxxx`, '198.51.100.7')).statusCode);
+    expect((await attempt(PASSWORDS.admin, '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt(PASSWORDS.admin, '192.0.2.10')).statusCode).toBe(200);
+  });
+
+  it('an address trying many accounts is limited, other addresses are not', async () => {
+    api = await makeApi({ env: { LINLI_GW_LOGIN_IP_MAX_FAILURES: '8' } });
+    const attempt = (username: string, password: string, remoteAddress: string) =>
+      api.app.inject({ method: 'POST', url: '/api/login', payload: { username, password }, remoteAddress });
+    for (let i = 0; i < 8; i++) await attempt(`guess${i}`, 'wrong-password-1', '198.51.100.7');
+    expect((await attempt('op', PASSWORDS.op, '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt('op', PASSWORDS.op, '192.0.2.10')).statusCode).toBe(200);
   });
 });
 

@@ -9,6 +9,10 @@ import { openRegistry, type Registry } from '../../src/registry/index.ts';
 import type { AlertHistoryEntry, AlertRecord, AlertService } from '../../src/types.ts';
 import { openTestDb, type TestDb } from '../registry/db-helper.ts';
 
+/** Staff hashes in the API tests: real scrypt at a cost a loaded CI machine can afford 40
+ *  times a file (the service always uses STAFF_COST, N=2^17). */
+export const TEST_STAFF_COST = { N: 1024, r: 8, p: 1 };
+
 export const PASSWORDS = {
   admin: 'admin-password-1',
   sup: 'supervisor-password-1',
@@ -117,7 +121,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
   const t = openTestDb();
   const registry = openRegistry(t.db, { secretKey: 'k'.repeat(32) });
   if (over.users !== false) {
-    const staff = new StaffStore(t.db);
+    const staff = new StaffStore(t.db, TEST_STAFF_COST);
     await Promise.all([
       staff.create({ username: 'admin', password: PASSWORDS.admin, role: 'admin' }),
       staff.create({ username: 'sup', password: PASSWORDS.sup, role: 'supervisor' }),
@@ -139,6 +143,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
       metrics: { render: () => '# HELP linli_up 1\n# TYPE linli_up gauge\nlinli_up 1' },
       env: {},
       print: (l) => printed.push(l),
+      staffCost: TEST_STAFF_COST,
       log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
       ...over,
     });

@@ -1,6 +1,6 @@
 // What the routes are given: the engine and the stores around it.
 
-import type { LoginLimiter } from '../auth/rate-limit.ts';
+import type { LoginLimiter } from '@linli/shared/service';
 import type { StaffStore, StaffView } from '../auth/staff.ts';
 import type { KioskConfig } from '../config.ts';
 import type { Hardware } from '../hardware/types.ts';

@@ -4,7 +4,7 @@
 // else is a 500 without details. Every refusal is
 // counted by code and logged.
 import { LinliError } from '@linli/shared';
-import { redactUrl } from '@linli/shared/service/redact-url.ts';
+import { redactUrl } from '@linli/shared/service';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HARDWARE_ERROR_HTTP, HardwareError } from '../hardware/errors.ts';
 import { QueueError } from '../queue/errors.ts';

@@ -1,11 +1,19 @@
 // Staff accounts (roles 'window' and 'admin') and their sessions. The session cookie holds a
 // random token; the database keeps only its SHA-256, so a stolen database opens no session.
 import { createHash, randomBytes } from 'node:crypto';
+import {
+  dummyVerify,
+  hashPassword,
+  needsRehash,
+  type ScryptCost,
+  STAFF_COST,
+  verifyPassword,
+} from '@linli/shared/service';
 import type { Db } from '../db/open.ts';
 import { writeAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import type { Actor } from '../queue/types.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { passwordProblem } from './password-policy.ts';
 
 export type Role = 'window' | 'admin';
 export interface StaffRow {
@@ -36,14 +44,14 @@ const view = (r: StaffRow): StaffView => ({
   createdAt: r.created_at,
 });
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-// A fixed hash to verify against when the user does not exist, so timing does not reveal names.
-const DUMMY = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export class StaffStore {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
     private readonly sessionTtlMs: number,
+    /** scrypt cost of new hashes (STAFF_COST in the service); older hashes are rehashed at login. */
+    private readonly cost: ScryptCost = STAFF_COST,
   ) {}
 
   list(): StaffView[] {
@@ -78,7 +86,7 @@ export class StaffStore {
       );
     const problem = passwordProblem(input.password);
     if (problem) throw new QueueError('VALIDATION', `密码不符合要求：${problem}`, `password: ${problem}`);
-    const hash = await hashPassword(input.password);
+    const hash = await hashPassword(input.password, this.cost);
     const now = this.now();
     const id = this.db
       .transaction(() => {
@@ -108,7 +116,7 @@ export class StaffStore {
       const problem = passwordProblem(patch.password);
       if (problem) throw new QueueError('VALIDATION', `密码不符合要求：${problem}`, `password: ${problem}`);
     }
-    const hash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    const hash = patch.password !== undefined ? await hashPassword(patch.password, this.cost) : undefined;
     const now = this.now();
     this.db
       .transaction(() => {
@@ -152,8 +160,19 @@ export class StaffStore {
   /** Checks the password; returns the session token for the cookie, or null. */
   async login(username: string, password: string): Promise<{ token: string; staff: StaffView } | null> {
     const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as StaffRow | undefined;
-    const ok = await verifyPassword(password, r?.password_hash ?? DUMMY);
-    if (!r || !ok || r.active !== 1) return null;
+    if (!r) {
+      await dummyVerify(password, this.cost); // the same time as for a real name
+      return null;
+    }
+    const ok = await verifyPassword(password, r.password_hash);
+    if (!ok || r.active !== 1) return null;
+    if (needsRehash(r.password_hash, this.cost)) {
+      // a hash made with a lower cost than today's is replaced now that the password is proven
+      const hash = await hashPassword(password, this.cost);
+      this.db
+        .prepare('UPDATE staff SET password_hash = ? WHERE id = ? AND password_hash = ?')
+        .run(hash, r.id, r.password_hash);
+    }
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);

@@ -1,3 +1,4 @@
+import { hashPassword } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addStaff, login, type TestApp, testApp } from './helpers.ts';
 
@@ -50,6 +51,52 @@ describe('staff authentication', () => {
     expect(actions.filter((a: string) => a === 'login.failed')).toHaveLength(3);
     expect(actions).toContain('login.limited');
     expect(actions[0]).toBe('login');
+  });
+
+  it('failures of other staff on the station’s own machine never lock the admin out there', async () => {
+    t = await testApp({ loginMaxFailures: 3, loginWindowMin: 15 });
+    const attempt = (username: string, password: string, remoteAddress = '127.0.0.1') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 30; i++) await attempt(`window${i % 10}`, 'nope');
+    expect((await attempt('admin', 'admin-pass-1')).statusCode).toBe(200);
+  });
+
+  it('a stranger failing as admin from another address locks only that address', async () => {
+    t = await testApp({ loginMaxFailures: 3, loginWindowMin: 15 });
+    const attempt = (username: string, password: string, remoteAddress: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+        remoteAddress,
+      });
+    for (let i = 0; i < 10; i++) await attempt('admin', 'nope', '198.51.100.7');
+    expect((await attempt('admin', 'admin-pass-1', '198.51.100.7')).statusCode).toBe(429);
+    expect((await attempt('admin', 'admin-pass-1', '127.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('rehashes an older, cheaper password hash at the next successful login', async () => {
+    t = await testApp();
+    const db = t.app.kiosk.db;
+    const hashOf = () =>
+      (
+        db.prepare("SELECT password_hash FROM staff WHERE username = 'admin'").get() as {
+          password_hash: string;
+        }
+      ).password_hash;
+    db.prepare("UPDATE staff SET password_hash = ? WHERE username = 'admin'").run(
+      await hashPassword('admin-pass-1', { N: 256, r: 8, p: 1 }),
+    );
+    expect(hashOf()).toMatch(/^scrypt\$256\$/);
+    const cookie = await login(t.app);
+    expect(cookie).toMatch(/^linli_kiosk_session=/);
+    expect(hashOf()).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await login(t.app)).toMatch(/^linli_kiosk_session=/);
   });
 
   it('guards staff and admin routes by role; forged cookies open nothing', async () => {

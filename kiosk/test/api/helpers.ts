@@ -19,6 +19,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Staff hashes in the API tests: real scrypt at a cost a loaded CI machine can afford many
+ *  times a file (the service always uses STAFF_COST, N=2^17). */
+export const TEST_STAFF_COST = { N: 1024, r: 8, p: 1 };
+
 export async function testApp(
   overrides: ConfigOverrides = {},
   dir = mkdtempSync(join(tmpdir(), 'linli-api-')),
@@ -27,7 +31,7 @@ export async function testApp(
   const config = loadConfig({ dataDir: dir, adminPassword: ADMIN_PASSWORD, ...overrides }, {});
   const bus = new KioskBus();
   const clock = new ManualClock(MONDAY_10);
-  const app = await buildApp({ ...build, config, bus, clock });
+  const app = await buildApp({ ...build, config, bus, clock, staffCost: TEST_STAFF_COST });
   return {
     app,
     bus,

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { KioskBus } from '../../src/events.ts';
 import { residentCard } from '../queue/helpers.ts';
-import { ADMIN_PASSWORD, login, type TestApp, testApp } from './helpers.ts';
+import { ADMIN_PASSWORD, login, TEST_STAFF_COST, type TestApp, testApp } from './helpers.ts';
 
 const card = (bus: KioskBus, at: number) =>
   bus.emit('card.read', {
@@ -52,7 +52,7 @@ describe('restart of the kiosk service', () => {
 
     const config = loadConfig({ dataDir: dir, adminPassword: ADMIN_PASSWORD }, {});
     const bus = new KioskBus();
-    const app = await buildApp({ config, bus, clock: first.clock });
+    const app = await buildApp({ config, bus, clock: first.clock, staffCost: TEST_STAFF_COST });
     t = { ...first, app };
     const list = await app.inject({
       method: 'GET',

@@ -32,7 +32,10 @@ export const MAX_PAYLOAD_BYTES = 4096 as const;
 
 const strict = { additionalProperties: false } as const;
 const Ts = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch ms' });
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+/** No control characters (NUL included): they have no place in an id, a name or a note and
+ *  are cut or mangled by C strings, terminals and log viewers. */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F\\u007F]*$';
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NO_CONTROL_CHARS });
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const Percent = Type.Number({ minimum: 0, maximum: 100 });
 const Severity = Type.Union(ALERT_SEVERITIES.map((s) => Type.Literal(s)));
@@ -48,7 +51,7 @@ export const DeviceEventSchema = Type.Object(
     type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))),
     card: Type.Optional(Text(64)),
     battery: Type.Optional(Percent),
-    note: Type.Optional(Type.String({ maxLength: 200 })),
+    note: Type.Optional(Type.String({ maxLength: 200, pattern: NO_CONTROL_CHARS })),
   },
   strict,
 );
@@ -176,8 +179,9 @@ export const TOPIC_SCHEMAS = {
   'center-ack': CenterAckSchema,
 } as const;
 
-/** Why a payload was refused: too big, not JSON (or empty, or not bytes), or not matching its schema. */
-export type RefusalReason = 'oversize' | 'json' | 'schema';
+/** Why a payload was refused: too big, not UTF-8, not JSON (or empty, or not bytes), or not
+ *  matching its schema (control characters such as NUL in a string included). */
+export type RefusalReason = 'oversize' | 'encoding' | 'json' | 'schema';
 /**
  * The result of a check. `reason` is always set by parsePayload and validate; the messages start
  * with stable prefixes: 'payload is N bytes, the limit is 4096', 'payload is not JSON: …', '/path: …'.
@@ -187,6 +191,7 @@ export type ValidationResult<T> =
   | { ok: false; errors: string[]; reason?: RefusalReason };
 
 const MAX_ERRORS = 10;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
 function checkerFor(schema: TSchema): TypeCheck<TSchema> {
@@ -225,14 +230,53 @@ export function parsePayload<T>(schema: TSchema, payload: Buffer | string): Vali
     };
   }
   if (size === 0) return { ok: false, errors: ['payload is not JSON: it is empty'], reason: 'json' };
+  let text: string;
+  try {
+    text = typeof raw === 'string' ? raw : utf8.decode(raw as Uint8Array);
+  } catch {
+    // a lossy decoding would store U+FFFD in place of the bytes sent (`bad��`)
+    return { ok: false, errors: ['payload is not UTF-8'], reason: 'encoding' };
+  }
   let value: unknown;
   try {
-    const text = typeof raw === 'string' ? raw : Buffer.from(raw as Uint8Array).toString('utf8');
     value = JSON.parse(text);
   } catch (err) {
     return { ok: false, errors: [`payload is not JSON: ${(err as Error).message}`], reason: 'json' };
   }
   return validate<T>(schema, value);
+}
+
+// ---- device time -------------------------------------------------------------------------
+
+/** Earliest device time that can be right (2020-01-01): a clock reset to 0 or to its chip's
+ *  epoch reports 1970 or 2000. */
+export const EARLIEST_DEVICE_TS = Date.UTC(2020, 0, 1);
+/** A device time more than this ahead of the receiver's cannot be right (8.64e15, ten years). */
+export const LATEST_DEVICE_AHEAD_MS = 366 * 24 * 3600_000;
+/** A device clock further than this from the receiver's is skewed. */
+export const DEVICE_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/** What a device's timestamp is worth, judged at receipt:
+ *  - `ok`: within the tolerance of the receiver's clock;
+ *  - `skewed`: plausible, but off by `skewMs` (device − receiver): the device's clock is wrong;
+ *  - `impossible`: before 2020 or more than a year ahead: not a time this device can have seen.
+ *  In both last cases the receiver keeps the message, stamps it with its own receive time and
+ *  flags the device's clock. */
+export type DeviceTimeVerdict =
+  | { verdict: 'ok'; skewMs: number }
+  | { verdict: 'skewed'; skewMs: number }
+  | { verdict: 'impossible'; reason: 'before-2020' | 'too-far-ahead' };
+
+export function judgeDeviceTime(
+  ts: number,
+  receivedAt: number,
+  toleranceMs = DEVICE_CLOCK_TOLERANCE_MS,
+): DeviceTimeVerdict {
+  if (!Number.isFinite(ts) || ts < EARLIEST_DEVICE_TS)
+    return { verdict: 'impossible', reason: 'before-2020' };
+  if (ts > receivedAt + LATEST_DEVICE_AHEAD_MS) return { verdict: 'impossible', reason: 'too-far-ahead' };
+  const skewMs = ts - receivedAt;
+  return Math.abs(skewMs) > toleranceMs ? { verdict: 'skewed', skewMs } : { verdict: 'ok', skewMs };
 }
 
 export type { Static };

@@ -26,9 +26,7 @@ const PasswordBody = Type.Object(
 export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
-    const userKey = `u:${username.toLowerCase()}`;
-    const ipKey = `ip:${req.ip}`;
-    const wait = Math.max(ctx.userLimiter.retryAfterS(userKey), ctx.ipLimiter.retryAfterS(ipKey));
+    const wait = ctx.loginLimiter.retryAfterS(req.ip, username);
     if (wait > 0) {
       ctx.apiMetrics.loginFailures++;
       writeAudit(ctx.db, { actor: username, action: 'staff.login-limited', ip: req.ip });
@@ -37,12 +35,11 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const staff = await ctx.staff.verify(username, password);
     if (!staff) {
       ctx.apiMetrics.loginFailures++;
-      ctx.userLimiter.fail(userKey);
-      ctx.ipLimiter.fail(ipKey);
+      ctx.loginLimiter.fail(req.ip, username);
       writeAudit(ctx.db, { actor: username, action: 'staff.login-failed', ip: req.ip });
       throw new AuthError('AUTH', 'wrong username or password');
     }
-    ctx.userLimiter.reset(userKey);
+    ctx.loginLimiter.succeed(req.ip, username);
     const { token, expiresAt } = ctx.sessions.create(staff.username, req.ip);
     writeAudit(ctx.db, { actor: staff.username, action: 'staff.login', ip: req.ip });
     setSessionCookie(reply, token, ctx.config.sessionTtlS, ctx.config.secureCookies);

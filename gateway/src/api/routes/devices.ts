@@ -55,6 +55,10 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       online: d.retired ? false : (s?.online ?? null),
       battery: s?.battery ?? null,
       lastSeen: s?.lastSeen ?? null,
+      // the device's own last word: its retained status, or its last will when the link dropped
+      connected: d.retired ? false : (s?.connected ?? null),
+      // ok | skewed | invalid, from the times the device sends (null: never found wrong)
+      clock: ctx.deviceClocks?.peek(d.id) ?? null,
       ...(s?.tamper !== undefined ? { tamper: s.tamper } : {}),
       ...(s?.batteryLow !== undefined ? { batteryLow: s.batteryLow } : {}),
       resident: resident ? { id: resident.id, name: resident.name, livesAlone: resident.livesAlone } : null,

@@ -453,7 +453,7 @@ describe('fuzz: MQTT topics and payload schemas', () => {
             expect(Object.getPrototypeOf(r.value)).toBe(Object.prototype);
             return;
           }
-          expect(['oversize', 'json', 'schema']).toContain(r.reason);
+          expect(['oversize', 'encoding', 'json', 'schema']).toContain(r.reason);
           expect(r.errors.length).toBeGreaterThan(0);
           expect(r.errors.length).toBeLessThanOrEqual(10);
           for (const e of r.errors) expect(e.length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES + 200);

@@ -24,6 +24,7 @@ describe('gateway health', () => {
     expect(h.report()).toEqual({
       status: 'ok',
       db: { status: 'ok', writable: true },
+      store: { writable: true },
       broker: { status: 'ok', mode: 'embedded', link: 'up', since: 0 },
       forwarding: {
         status: 'absent',
@@ -56,6 +57,26 @@ describe('gateway health', () => {
     migrate(db);
     const h = new GatewayHealth(db, () => ({ mode: 'external', link: 'down', since: 5, supervisionS: 30 }));
     expect(h.report()).toMatchObject({ status: 'error', broker: { status: 'error', link: 'down' } });
+    db.close();
+  });
+
+  it('a commit path that failed since its last success (disk full) is an error, with its reason', () => {
+    dir = tempDir();
+    const db = openDb(join(dir, 'gw.db'));
+    migrate(db);
+    const store = {
+      writable: false,
+      problem: 'disk-full' as const,
+      code: 'SQLITE_FULL',
+      since: 5,
+      failures: 2,
+    };
+    const h = new GatewayHealth(
+      db,
+      () => ({ mode: 'embedded', link: 'up', since: 0 }),
+      () => store,
+    );
+    expect(h.report()).toMatchObject({ status: 'error', db: { status: 'ok' }, store });
     db.close();
   });
 });

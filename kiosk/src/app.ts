@@ -10,7 +10,10 @@ import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { publicRoutes } from './api/public.ts';
+import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
+import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
+import { uiRoutes } from './api/ui.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
@@ -91,7 +94,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await ensureAdmin(app, ctx);
 
   // A scanned appointment code checks the resident in; the result goes to the resident UI.
+  // A scanned ticket QR code (the follow URL) is for rating at the kiosk (api/scanned-ticket.ts).
   const offScan = bus.on('scan', (ev) => {
+    if (followTokenOf(ev.code)) return;
     try {
       const r = appointments.checkIn(ev.code);
       bus.emit('queue.checkin', {
@@ -120,6 +125,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   staffRoutes(app, ctx);
   adminRoutes(app, ctx);
   streamRoutes(app, live, () => [['queue.snapshot', engine.snapshot()]]);
+  const scanned = new ScannedTickets(bus, () => clock.now());
+  scannedTicketRoutes(app, scanned, config.kioskAddresses);
+  speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config.kioskAddresses);
+  await uiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {
@@ -134,12 +143,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   engine.start();
   cards.start();
+  scanned.start();
   live.start();
   app.addHook('preClose', async () => {
     live.stop();
   });
   app.addHook('onClose', async () => {
     offScan();
+    scanned.stop();
     cards.stop();
     engine.stop();
     await checkpointer?.stop();

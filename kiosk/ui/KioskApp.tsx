@@ -59,7 +59,14 @@ export function KioskApp() {
   const s = k.screen;
   let page: preact.JSX.Element;
   if (idle.warning)
-    page = <Continue secondsLeft={idle.secondsLeft} onContinue={idle.keepAlive} onLeave={k.goHome} />;
+    page = (
+      <Continue
+        secondsLeft={idle.secondsLeft}
+        totalSeconds={idle.totalSeconds}
+        onContinue={idle.keepAlive}
+        onLeave={k.goHome}
+      />
+    );
   else if (s.name === 'greet')
     page = (
       <Greeting

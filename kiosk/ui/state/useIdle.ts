@@ -1,5 +1,6 @@
 // Idle: after `idleMs` without a touch, a "continue?" screen for `warnMs` (never under 20 s,
-// WCAG 2.2.1), then `onTimeout`. Any touch or key press counts as activity.
+// WCAG 2.2.1), then `onTimeout`. Any touch or key press counts as activity — except while the
+// warning is up: there only its button continues, so a tap never lands on the screen behind it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 
 export const MIN_WARN_MS = 20_000;
@@ -7,6 +8,8 @@ export const MIN_WARN_MS = 20_000;
 export interface Idle {
   warning: boolean;
   secondsLeft: number;
+  /** How long the warning stays up in all (≥ 20 s). */
+  totalSeconds: number;
   keepAlive(): void;
 }
 
@@ -17,8 +20,10 @@ export function useIdle(active: boolean, idleMs: number, warnMs: number, onTimeo
   const timeout = useRef(onTimeout);
   timeout.current = onTimeout;
 
+  const warningRef = useRef(false);
   useEffect(() => {
     const touch = () => {
+      if (warningRef.current) return;
       last.current = Date.now();
       setNow(last.current);
     };
@@ -46,9 +51,11 @@ export function useIdle(active: boolean, idleMs: number, warnMs: number, onTimeo
 
   const since = now - last.current;
   const warning = active && since >= idleMs;
+  warningRef.current = warning;
   return {
     warning,
     secondsLeft: Math.max(0, Math.ceil((idleMs + warn - since) / 1000)),
+    totalSeconds: Math.round(warn / 1000),
     keepAlive: () => {
       last.current = Date.now();
       setNow(last.current);

@@ -4,14 +4,25 @@ import { BigButton } from '@linli/shared/ui/components/big-button/BigButton.tsx'
 import { Screen, styles } from '../../components/screen/Screen.tsx';
 import { useUi } from '../../ui-context.ts';
 
-export function Continue(p: { secondsLeft: number; onContinue(): void; onLeave(): void }) {
+export function Continue(p: {
+  secondsLeft: number;
+  totalSeconds: number;
+  onContinue(): void;
+  onLeave(): void;
+}) {
   const { t } = useUi();
   return (
     <Screen testId="continue" center>
       <h1 class={styles.h1} style={{ fontSize: 'calc(var(--font-title) * 1.4)' }}>
         {t.t('idle.title')}
       </h1>
-      <p class={styles.lead} role="timer" aria-live="off" data-testid="idle-seconds">
+      <p
+        class={styles.lead}
+        role="timer"
+        aria-live="off"
+        data-testid="idle-seconds"
+        data-total={p.totalSeconds}
+      >
         {t.t('idle.sub', { s: p.secondsLeft })}
       </p>
       <div class={styles.actions}>

@@ -69,7 +69,7 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A/AA rules). */
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.x A/AA rules). The page needs `bypassCSP: true` (axe is injected inline; the pages' CSP forbids that). */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {

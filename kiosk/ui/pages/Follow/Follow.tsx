@@ -81,9 +81,15 @@ export function Follow({ token }: { token: string }) {
     const state = tk.state;
     body = (
       <>
+        {called && (
+          <div class={follow.called} role="alert" data-testid="follow-called">
+            <p class={follow.turn}>{t.t('follow.yourTurn')}</p>
+            <p class={styles.lead}>{t.t('follow.goWindow', { window: tk.windowId ?? '' })}</p>
+          </div>
+        )}
         <div class={`${ticket.ticket} ${follow.card}`} data-testid="follow-ticket">
           <p class={ticket.service}>{serviceName(t, tk)}</p>
-          <p class={ticket.number} dir="ltr" data-testid="follow-number">
+          <p class={`${ticket.number} ${follow.number}`} dir="ltr" data-testid="follow-number">
             {tk.number}
           </p>
           {state === 'waiting' && (
@@ -99,12 +105,6 @@ export function Follow({ token }: { token: string }) {
             </>
           )}
         </div>
-        {called && (
-          <div class={follow.called} role="alert" data-testid="follow-called">
-            <p class={follow.turn}>{t.t('follow.yourTurn')}</p>
-            <p class={styles.lead}>{t.t('follow.goWindow', { window: tk.windowId ?? '' })}</p>
-          </div>
-        )}
         {state === 'serving' && (
           <p class={styles.lead} role="status">
             {t.t('follow.serving', { window: tk.windowId ?? '' })}
@@ -131,7 +131,6 @@ export function Follow({ token }: { token: string }) {
   }
   return (
     <>
-      <TopBar showSound={false} />
       <main class={`${styles.main} ${follow.page}`} data-screen="follow" data-testid="follow">
         <h1 class={styles.h2}>{t.t('follow.title')}</h1>
         {stale && (
@@ -141,6 +140,7 @@ export function Follow({ token }: { token: string }) {
         )}
         {body}
       </main>
+      <TopBar showSound={false} />
     </>
   );
 }

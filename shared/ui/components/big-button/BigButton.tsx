@@ -26,6 +26,7 @@ export function BigButton(p: BigButtonProps) {
       aria-pressed={p.pressed}
       aria-label={p.label}
       data-testid={p.testId}
+      data-size={p.size ?? 'main'}
     >
       {p.icon && (
         <span class={styles.icon} aria-hidden="true">

@@ -61,6 +61,9 @@ async function cardToGreeting(): Promise<BenchResult[]> {
     LINLI_KIOSK_ENFORCE_HOURS: 'false',
     LINLI_KIOSK_ADMIN_PASSWORD: 'bench-admin-pass-1',
     LINLI_KIOSK_LOG_LEVEL: 'silent',
+    LINLI_KIOSK_IDCARD: 'simulated',
+    LINLI_KIOSK_PRINTER: 'simulated',
+    LINLI_KIOSK_SCANNER: 'simulated',
     LINLI_KIOSK_POLL_INTERVAL_MS: String(POLL_MS),
   });
   const { main } = await import('../kiosk/src/server.ts');

@@ -17,3 +17,4 @@ export * from './scanner/hid-pos.ts';
 export * from './scanner/serial-scanner.ts';
 export * from './serial/pacer.ts';
 export * from './serial/pty.ts';
+export * from './state.ts';

@@ -4,11 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactedRequest } from '@linli/shared/service/redact-url.ts';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
+import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { publicRoutes } from './api/public.ts';
 import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
 import { SpeechCache, speechRoutes } from './api/speech.ts';
@@ -27,6 +29,7 @@ import { CardSessions } from './queue/card-session.ts';
 import { QueueEngine } from './queue/engine.ts';
 import { QueueError } from './queue/errors.ts';
 import { type Clock, systemClock } from './queue/time.ts';
+import { publicEvent } from './stream/sanitize.ts';
 import { LiveStream, streamRoutes } from './stream/sse.ts';
 
 export interface BuildOptions {
@@ -43,6 +46,8 @@ export interface KioskServices extends ApiContext {
   bus: KioskBus;
   db: Db;
   live: LiveStream;
+  /** The identity-free stream for public screens (GET /api/stream/public). */
+  publicLive: LiveStream;
   hardware: Hardware | undefined;
 }
 
@@ -57,7 +62,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const clock = opts.clock ?? systemClock;
   const bus = opts.bus ?? new KioskBus();
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: redactingLogger(opts.logger),
     bodyLimit: 16 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
@@ -74,6 +79,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const cards = new CardSessions(bus, idKey, clock, config.cardSessionMs);
   const staff = new StaffStore(db, () => clock.now(), config.sessionTtlMin * 60_000);
   const live = new LiveStream(bus);
+  const publicLive = new LiveStream(bus, { filter: publicEvent });
   const appointments = new Appointments(engine, idKey);
   const refusals = new Map<string, number>();
   const ctx: KioskServices = {
@@ -87,6 +93,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     bus,
     db,
     live,
+    publicLive,
     hardware: opts.hardware,
   };
   app.decorate('kiosk', ctx);
@@ -124,10 +131,20 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   publicRoutes(app, ctx);
   staffRoutes(app, ctx);
   adminRoutes(app, ctx);
-  streamRoutes(app, live, () => [['queue.snapshot', engine.snapshot()]]);
+  streamRoutes(app, {
+    live,
+    publicLive,
+    // Card reads and device states: the kiosk's own screen and staff consoles only.
+    guard: kioskAddressGuard(config, {
+      staff: true,
+      zh: '请先登录',
+      en: 'the live stream is for the kiosk screen and signed-in staff; public screens use /api/stream/public',
+    }),
+    initial: () => [['queue.snapshot', engine.snapshot()]],
+  });
   const scanned = new ScannedTickets(bus, () => clock.now());
-  scannedTicketRoutes(app, scanned, config.kioskAddresses);
-  speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config.kioskAddresses);
+  scannedTicketRoutes(app, scanned, config);
+  speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config);
   await uiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
@@ -145,8 +162,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   cards.start();
   scanned.start();
   live.start();
+  publicLive.start();
   app.addHook('preClose', async () => {
     live.stop();
+    publicLive.stop();
   });
   app.addHook('onClose', async () => {
     offScan();
@@ -157,6 +176,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.close();
   });
   return app;
+}
+
+/** Request logs never carry a follow token or another secret of a URL (issue #10, defect 18). */
+function redactingLogger(logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = typeof logger === 'object' ? logger : {};
+  return { ...base, serializers: { ...base.serializers, req: redactedRequest } };
 }
 
 /** The first start creates an admin: password from config, else generated and written to a 0600 file. */

@@ -14,7 +14,7 @@ export interface KioskConfig {
   dataDir: string; // LINLI_KIOSK_DATA_DIR
   publicUrl: string; // LINLI_KIOSK_PUBLIC_URL — base of the follow-the-queue URL in the QR code
   timeZone: string; // LINLI_KIOSK_TIME_ZONE — the station's local day (numbering, rollover)
-  devices: { idcard: string; printer: string; scanner: string }; // LINLI_KIOSK_IDCARD / _PRINTER / _SCANNER
+  devices: { idcard: string; printer: string; scanner: string }; // LINLI_KIOSK_IDCARD / _PRINTER / _SCANNER ('' = not configured)
   pollIntervalMs: number; // LINLI_KIOSK_POLL_INTERVAL_MS
   printWithoutStatus: boolean; // LINLI_KIOSK_PRINT_WITHOUT_STATUS — write-only printers that never answer DLE EOT
   queue: {
@@ -57,7 +57,9 @@ export function defaultConfig(): KioskConfig {
     dataDir: './data/kiosk',
     publicUrl: 'http://127.0.0.1:8090',
     timeZone: 'Asia/Shanghai',
-    devices: { idcard: 'simulated', printer: 'simulated', scanner: 'simulated' },
+    // Not configured: no device, health says so (never a simulator by default). 'simulated' is chosen
+    // explicitly by development setups and tests.
+    devices: { idcard: '', printer: '', scanner: '' },
     pollIntervalMs: 300,
     printWithoutStatus: false,
     queue: {

@@ -17,6 +17,8 @@ export interface DeviceHealth {
 export interface KioskEvents {
   /** One per placement. `card` holds the full record: in-process only, never logged or streamed. */
   'card.read': { card: CardRecord; maskedName: string; maskedId: string; expired: boolean; at: number };
+  /** A card was found on the reader and is being read: whoever stood there before has left. */
+  'card.placed': { at: number };
   'card.removed': { at: number };
   'card.error': { code: string; zh: string; en: string; sw3?: number; at: number };
   scan: { source: 'hid' | 'serial'; code: string; symbology?: string; at: number };

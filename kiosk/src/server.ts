@@ -28,7 +28,12 @@ export async function main(): Promise<{
       dataDir: join(config.dataDir, 'print'),
     },
     bus,
-    { log: stderrLogger(level), queue: { printWithoutStatus: config.printWithoutStatus } },
+    {
+      log: stderrLogger(level),
+      queue: { printWithoutStatus: config.printWithoutStatus },
+      // 'simulated' devices can be driven with `npm run sim -- ctl <device> …`, as standalone ones.
+      recordSimulators: true,
+    },
   );
   let app: FastifyInstance;
   try {

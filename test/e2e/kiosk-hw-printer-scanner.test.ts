@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PrinterHandle, startPrinter } from '@linli/firmware-sim';
+import { installErrorHandler } from '@linli/kiosk/api/errors.ts';
 import { KioskBus } from '@linli/kiosk/events.ts';
 import {
   hardwareRoutes,
@@ -164,6 +165,7 @@ describe('kiosk printer and scanner over pseudo-terminals (firmware-sim)', () =>
   it('serves health, print jobs and retry over HTTP', async () => {
     const { hw, events } = await start();
     const app = Fastify();
+    installErrorHandler(app, new Map());
     await app.register(hardwareRoutes, { hardware: hw });
     cleanups.push(() => app.close());
     const health = await app.inject({ method: 'GET', url: '/api/hardware/health' });
@@ -181,9 +183,9 @@ describe('kiosk printer and scanner over pseudo-terminals (firmware-sim)', () =>
 
     const missing = await app.inject({ method: 'POST', url: '/api/hardware/print-jobs/nope/retry' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().error).toBe('PRINT_JOB_NOT_FOUND');
+    expect(missing.json().error).toMatchObject({ code: 'PRINT_JOB_NOT_FOUND', zh: '没有这个打印任务' });
     const printed = await app.inject({ method: 'POST', url: `/api/hardware/print-jobs/${job.jobId}/retry` });
     expect(printed.statusCode).toBe(409);
-    expect(printed.json().error).toBe('PRINT_JOB_STATE');
+    expect(printed.json().error).toMatchObject({ code: 'PRINT_JOB_STATE', message: expect.any(String) });
   });
 });

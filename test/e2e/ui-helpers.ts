@@ -25,6 +25,9 @@ export async function startKiosk(env: Record<string, string> = {}): Promise<Kios
     LINLI_KIOSK_ENFORCE_HOURS: 'false',
     LINLI_KIOSK_ADMIN_PASSWORD: 'e2e-admin-pass-1',
     LINLI_KIOSK_LOG_LEVEL: 'silent',
+    LINLI_KIOSK_IDCARD: 'simulated',
+    LINLI_KIOSK_PRINTER: 'simulated',
+    LINLI_KIOSK_SCANNER: 'simulated',
     ...env,
   });
   const { main } = await import('../../kiosk/src/server.ts');

@@ -1,7 +1,4 @@
-// Shared bits of the CLI: option parsing, state files for `ctl`, waiting for a signal.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Shared bits of the CLI: option parsing, state files for `ctl` (../state.ts), waiting for a signal.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SimError } from '../errors.ts';
 import { consoleLogger, type Logger, type LogLevel } from '../log.ts';
@@ -41,30 +38,7 @@ export function int(value: unknown, name: string, min = 0): number | undefined {
   return n;
 }
 
-export const stateDir = (): string => process.env.LINLI_SIM_STATE_DIR ?? join(tmpdir(), 'linli-sim');
-
-/** Record where a running simulator can be reached, for `linli-sim ctl`. */
-export function writeState(device: string, state: { path?: string; controlUrl?: string }): () => void {
-  mkdirSync(stateDir(), { recursive: true });
-  const file = join(stateDir(), `${device}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({ pid: process.pid, device, ...state, startedAt: new Date().toISOString() }),
-  );
-  return () => rmSync(file, { force: true });
-}
-
-export function readState(device: string): { pid: number; path?: string; controlUrl?: string } {
-  const file = join(stateDir(), `${device}.json`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new SimError(
-      'SIM_CONTROL',
-      `no running ${device} simulator found (${file}); start one or pass --url`,
-    );
-  }
-}
+export { readState, stateDir, writeState } from '../state.ts';
 
 /** Resolve when SIGINT or SIGTERM arrives. */
 export function untilSignal(): Promise<NodeJS.Signals> {

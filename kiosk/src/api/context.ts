@@ -3,6 +3,7 @@
 import type { LoginLimiter } from '../auth/rate-limit.ts';
 import type { StaffStore, StaffView } from '../auth/staff.ts';
 import type { KioskConfig } from '../config.ts';
+import type { Hardware } from '../hardware/types.ts';
 import type { Appointments } from '../queue/appointments.ts';
 import type { CardSessions } from '../queue/card-session.ts';
 import type { QueueEngine } from '../queue/engine.ts';
@@ -16,6 +17,8 @@ export interface ApiContext {
   staff: StaffStore;
   limiter: LoginLimiter;
   refusals: Map<string, number>;
+  /** The hardware service, when the kiosk runs with devices (absent in queue-only setups). */
+  hardware?: Hardware | undefined;
 }
 
 declare module 'fastify' {

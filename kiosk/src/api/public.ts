@@ -1,14 +1,14 @@
 // Resident-facing and board routes: no login. A resident can only issue a ticket (with the card
 // just read, or anonymously where the service allows it, or with an appointment code), read their
 // own ticket by its unguessable token, and rate it.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ageAt, type IssueResult } from '../queue/engine.ts';
-import { QueueError } from '../queue/errors.ts';
 import { hoursToday, isOpen } from '../queue/hours.ts';
 import { RATING_REASON_TEXT, RATING_REASONS, RATING_TEXT } from '../queue/ratings.ts';
 import { localParts } from '../queue/time.ts';
 import { OUTCOMES } from '../queue/types.ts';
 import type { ApiContext } from './context.ts';
+import { kioskAddressGuard } from './kiosk-address.ts';
 import { CARD, FOLLOW, ISSUED, obj, PUBLIC_TICKET, params, SERVICE_ID, str } from './schemas.ts';
 
 export function issuedBody(r: IssueResult) {
@@ -33,17 +33,25 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { engine, cards } = ctx;
   // Issuing and the card at the kiosk are for the kiosk's own screen (by address); following and
   // rating a ticket are open to the resident's phone.
-  const allowed = new Set(ctx.config.kioskAddresses);
   const kioskOnly = {
-    preHandler: async (req: FastifyRequest) => {
-      if (!allowed.has('*') && !allowed.has(req.ip))
-        throw new QueueError('FORBIDDEN', '请在自助终端上取号', 'tickets are issued at the kiosk itself', {
-          address: req.ip,
-        });
-    },
+    preHandler: kioskAddressGuard(ctx.config, {
+      zh: '请在自助终端上取号',
+      en: 'tickets are issued at the kiosk itself',
+    }),
   };
 
-  app.get('/api/health', async () => ({ ok: true, day: engine.today(), time: engine.clock.now() }));
+  // Health tells the truth: a device that is not configured, disconnected or in error makes the
+  // kiosk not ok (the resident could not be served as promised); warnings (paper near end) do not.
+  app.get('/api/health', async () => {
+    const devices = ctx.hardware?.health().map((h) => ({
+      device: h.device,
+      state: h.state,
+      connected: h.connected,
+      ...(h.detail ? { detail: h.detail } : {}),
+    }));
+    const ok = (devices ?? []).every((d) => d.state === 'ok' || d.state === 'warning');
+    return { ok, day: engine.today(), time: engine.clock.now(), ...(devices ? { devices } : {}) };
+  });
 
   app.get('/api/services', async () => {
     const snap = engine.snapshot();
@@ -97,10 +105,14 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
-  app.post('/api/kiosk/card/clear', kioskOnly, async () => {
+  // The resident leaves (the resident screen calls this on its idle reset): the card session ends
+  // at once. POST …/clear is the older spelling of the same thing.
+  const endCard = async () => {
     cards.clear();
     return { ok: true };
-  });
+  };
+  app.delete('/api/kiosk/card', kioskOnly, endCard);
+  app.post('/api/kiosk/card/clear', kioskOnly, endCard);
 
   app.post(
     '/api/tickets',

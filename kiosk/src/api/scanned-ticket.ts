@@ -3,8 +3,9 @@
 // scanned, asks here for the ticket's follow token — once, within a minute of the scan, and only
 // from the kiosk's own address.
 import type { FastifyInstance } from 'fastify';
+import type { KioskConfig } from '../config.ts';
 import type { KioskBus } from '../events.ts';
-import { kioskOnly } from './kiosk-only.ts';
+import { kioskAddressGuard } from './kiosk-address.ts';
 
 const FOLLOW = /\/follow\/([A-Za-z0-9_-]{16,64})\/?$/;
 const KEEP_MS = 60_000;
@@ -46,9 +47,13 @@ export class ScannedTickets {
 export function scannedTicketRoutes(
   app: FastifyInstance,
   tickets: ScannedTickets,
-  kioskAddresses: string[],
+  config: KioskConfig,
 ): void {
-  app.get('/api/kiosk/scanned-ticket', { preHandler: kioskOnly(kioskAddresses) }, async (_req, reply) => {
+  const guard = kioskAddressGuard(config, {
+    zh: '请在自助终端上评价',
+    en: 'rating by scan is at the kiosk itself',
+  });
+  app.get('/api/kiosk/scanned-ticket', { preHandler: guard }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { token: tickets.take() };
   });

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { kioskOnly } from './kiosk-only.ts';
+import type { KioskConfig } from '../config.ts';
+import { kioskAddressGuard } from './kiosk-address.ts';
 
 const VOICES: Record<string, string> = { 'zh-CN': 'cmn', zh: 'cmn', en: 'en' };
 const MAX_TEXT = 200;
@@ -71,11 +72,15 @@ export class SpeechCache {
   }
 }
 
-export function speechRoutes(app: FastifyInstance, cache: SpeechCache, kioskAddresses: string[]): void {
+export function speechRoutes(app: FastifyInstance, cache: SpeechCache, config: KioskConfig): void {
+  const guard = kioskAddressGuard(config, {
+    zh: '语音只供本机屏幕使用',
+    en: "speech is for the kiosk's own screens",
+  });
   app.get(
     '/api/speech',
     {
-      preHandler: kioskOnly(kioskAddresses),
+      preHandler: guard,
       schema: {
         querystring: {
           type: 'object',

@@ -17,7 +17,7 @@ import {
   type SimulatedDevices,
   type SimulatorOptions,
 } from './simulated.ts';
-import { type DeviceSpec, parseDeviceSpec } from './spec.ts';
+import { type DeviceSpec, ENV_NAMES, parseDeviceSpec } from './spec.ts';
 import type { ByteTransport } from './transport/byte-transport.ts';
 import { hidTransport } from './transport/hid-transport.ts';
 import { nodeHidBackend } from './transport/node-hid-backend.ts';
@@ -39,6 +39,8 @@ export interface HardwareOptions {
   openers?: Partial<Record<DeviceName, () => Promise<ByteTransport>>>;
   /** How 'simulated' devices are started (default: @linli/firmware-sim on pseudo-terminals). */
   simulators?: SimulatorOptions;
+  /** Record the simulators' control URLs for `linli-sim ctl` (the kiosk service does; tests need not). */
+  recordSimulators?: boolean;
   simStarter?: SimStarter;
   backoff?: BackoffOptions;
   reader?: Partial<IdCardReaderOptions>;
@@ -72,16 +74,32 @@ export async function startHardware(
   const health = new HealthRegistry(bus);
   const simulated: SimulatedDevices = {};
   const reconnectors: Partial<Record<DeviceName, Reconnector>> = {};
-  const startSim = opts.simStarter ?? firmwareSimStarter(opts.simulators);
+  const startSim = opts.simStarter ?? firmwareSimStarter(opts.simulators, opts.recordSimulators);
   let hid: HidBackend | undefined = opts.hidBackend;
   const hidBackend = (): HidBackend => {
     hid ??= nodeHidBackend();
     return hid;
   };
 
+  // A device whose setting is missing is not replaced by anything: it is reported, loudly.
+  const absent = (d: DeviceName) =>
+    (specs[d].kind === 'none' || specs[d].kind === 'unconfigured') && !opts.openers?.[d];
+  for (const device of ['idcard', 'printer', 'scanner'] as const) {
+    if (specs[device].kind !== 'unconfigured' || opts.openers?.[device]) continue;
+    log.error(
+      { device, env: ENV_NAMES[device] },
+      `${ENV_NAMES[device]} is not set: no ${device} — set a device path, 'none' if the station has none, or 'simulated' for development`,
+    );
+    health.add(device, {
+      connected: false,
+      state: 'error',
+      detail: `未配置 / not configured (${ENV_NAMES[device]})`,
+    });
+  }
+
   const store = new PrintStore(config.dataDir);
-  const queue = new PrintQueue(store, bus, specs.printer.kind === 'none' ? undefined : health, log, {
-    ...(specs.printer.kind === 'none' ? { noPrinterReason: '未配置打印机 / no printer configured' } : {}),
+  const queue = new PrintQueue(store, bus, absent('printer') ? undefined : health, log, {
+    ...(absent('printer') ? { noPrinterReason: '未配置打印机 / no printer configured' } : {}),
     ...opts.queue,
   });
   const reader = new IdCardReader(bus, health, log, {
@@ -113,14 +131,17 @@ export async function startHardware(
     for (const device of ['idcard', 'printer', 'scanner'] as const) {
       let spec = specs[device];
       const custom = opts.openers?.[device];
-      if (spec.kind === 'none' && !custom) continue;
+      if ((spec.kind === 'none' || spec.kind === 'unconfigured') && !custom) continue;
       if (spec.kind === 'simulated' && !custom) {
-        let sim: { path: string };
+        let sim: { path: string; controlUrl: string | undefined };
         if (device === 'idcard') sim = simulated.idcard = await startSim.idcard();
         else if (device === 'printer') sim = simulated.printer = await startSim.printer();
         else sim = simulated.scanner = await startSim.scanner();
         spec = { kind: 'serial', path: sim.path, baudRate: device === 'idcard' ? 115200 : 9600 };
-        log.info({ device, path: sim.path }, 'simulated device started');
+        log.warn(
+          { device, path: sim.path, controlUrl: sim.controlUrl },
+          `simulated ${device} (not a real device): ${sim.path}   control ${sim.controlUrl ?? 'none'}`,
+        );
       }
       const open = custom ?? openerFor(device, spec, hidBackend);
       const driver =

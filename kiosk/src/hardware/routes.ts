@@ -2,7 +2,8 @@
 //   GET  /api/hardware/health                   every device's state
 //   GET  /api/hardware/print-jobs               the print queue, newest first
 //   POST /api/hardware/print-jobs/:id/retry     staff retry of a failed (or held) job
-// No full ID numbers pass here: health and print jobs carry none.
+// No full ID numbers pass here: health and print jobs carry none. Errors are thrown and answered by
+// the kiosk's error handler (kiosk/src/api/errors.ts), in the one shape of every kiosk route.
 import type { FastifyPluginAsync } from 'fastify';
 import { HardwareError } from './errors.ts';
 import type { Hardware } from './types.ts';
@@ -36,12 +37,6 @@ const printJob = {
     createdAt: { type: 'number' },
     printedAt: { type: 'number' },
   },
-} as const;
-
-const errorBody = {
-  type: 'object',
-  required: ['error', 'message'],
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
 export const hardwareRoutes: FastifyPluginAsync<HardwareRoutesOptions> = async (app, { hardware }) => {
@@ -83,31 +78,15 @@ export const hardwareRoutes: FastifyPluginAsync<HardwareRoutesOptions> = async (
           required: ['id'],
           properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
         },
-        response: {
-          200: { type: 'object', properties: { job: printJob } },
-          404: errorBody,
-          409: errorBody,
-          501: errorBody,
-        },
+        response: { 200: { type: 'object', properties: { job: printJob } } },
       },
     },
-    async (req, reply) => {
-      if (!hardware.retryPrintJob) {
-        return reply
-          .code(501)
-          .send({ error: 'NOT_IMPLEMENTED', message: 'this hardware cannot retry print jobs' });
-      }
-      try {
-        return { job: hardware.retryPrintJob(req.params.id) };
-      } catch (err) {
-        if (err instanceof HardwareError && err.code === 'PRINT_JOB_NOT_FOUND') {
-          return reply.code(404).send({ error: err.code, message: err.message });
-        }
-        if (err instanceof HardwareError && err.code === 'PRINT_JOB_STATE') {
-          return reply.code(409).send({ error: err.code, message: err.message });
-        }
-        throw err;
-      }
+    // Refusals (PRINT_JOB_NOT_FOUND 404, PRINT_JOB_STATE 409, HW_UNSUPPORTED 501) are thrown as
+    // HardwareError and answered by the kiosk's one error handler: {error: {code, message, zh, en}}.
+    async (req) => {
+      if (!hardware.retryPrintJob)
+        throw new HardwareError('HW_UNSUPPORTED', 'this hardware cannot retry print jobs');
+      return { job: hardware.retryPrintJob(req.params.id) };
     },
   );
 };

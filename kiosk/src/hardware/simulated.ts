@@ -1,6 +1,6 @@
 // 'simulated' devices: the firmware-sim reader, printer and scanner on pseudo-terminals. The
-// kiosk then opens their paths exactly as it would open real ports. firmware-sim is loaded on
-// first use only (a production image need not ship it).
+// kiosk then opens their paths exactly as it would open real ports. firmware-sim is a development
+// dependency, loaded on first use only (a production image does not ship it).
 import type {
   IdCardReaderHandle,
   IdCardReaderOptions,
@@ -9,6 +9,7 @@ import type {
   SerialScannerHandle,
   SerialScannerOptions,
 } from '@linli/firmware-sim';
+import { HardwareError } from './errors.ts';
 
 export interface SimulatedDevices {
   idcard?: IdCardReaderHandle;
@@ -29,12 +30,42 @@ export interface SimStarter {
   scanner(): Promise<SerialScannerHandle>;
 }
 
-export function firmwareSimStarter(opts: SimulatorOptions = {}): SimStarter {
-  const load = () => import('@linli/firmware-sim');
+/**
+ * `record`: write each simulator's pseudo-terminal and control URL to firmware-sim's state files,
+ * as the standalone simulators do, so `npm run sim -- ctl idcard place li-92` drives the ones the
+ * kiosk started in-process (forgotten again when they stop).
+ */
+export function firmwareSimStarter(opts: SimulatorOptions = {}, record = false): SimStarter {
+  // firmware-sim is a development dependency: a production install without it refuses 'simulated'.
+  const load = async () => {
+    try {
+      return await import('@linli/firmware-sim');
+    } catch (err) {
+      throw new HardwareError(
+        'HW_CONFIG',
+        "'simulated' devices need the development dependency @linli/firmware-sim, which is not installed",
+        { cause: err },
+      );
+    }
+  };
+  const recorded = async <H extends { path: string; controlUrl: string | undefined; stop(): Promise<void> }>(
+    device: 'idcard' | 'printer' | 'scanner',
+    handle: H,
+  ): Promise<H> => {
+    if (!record) return handle;
+    const forget = (await load()).writeState(device, { path: handle.path, controlUrl: handle.controlUrl });
+    const stop = handle.stop.bind(handle);
+    handle.stop = async () => {
+      forget();
+      await stop();
+    };
+    return handle;
+  };
   return {
     // A re-finding reader shows 'card.removed' when the card is lifted (see idcard/reader.ts).
-    idcard: async () => (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard }),
-    printer: async () => (await load()).startPrinter({ ...opts.printer }),
-    scanner: async () => (await load()).startSerialScanner({ ...opts.scanner }),
+    idcard: async () =>
+      recorded('idcard', await (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard })),
+    printer: async () => recorded('printer', await (await load()).startPrinter({ ...opts.printer })),
+    scanner: async () => recorded('scanner', await (await load()).startSerialScanner({ ...opts.scanner })),
   };
 }

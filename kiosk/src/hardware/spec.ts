@@ -1,6 +1,9 @@
 // Device specs: what LINLI_KIOSK_IDCARD / _PRINTER / _SCANNER may say.
-//   simulated            start the firmware-sim device on a pseudo-terminal (default)
-//   none                 no such device
+//   (unset, '')          not configured: no device, reported as such in health and at start —
+//                        the kiosk never pretends with a simulator (issue #10, defect 13)
+//   simulated            start the firmware-sim device on a pseudo-terminal (development and
+//                        tests: needs the dev dependency @linli/firmware-sim)
+//   none                 deliberately no such device (not listed in health)
 //   /dev/ttyUSB0[@baud]  serial port (idcard default 115200, printer and scanner 9600)
 //   /dev/usb/lp0         USB printer device file (printer only)
 //   hid:<path>           HID device (idcard: framed SAM reports; scanner: HID POS;
@@ -10,6 +13,7 @@ import { HardwareError } from './errors.ts';
 import type { HardwareConfig } from './types.ts';
 
 export type DeviceSpec =
+  | { kind: 'unconfigured' }
   | { kind: 'none' }
   | { kind: 'simulated' }
   | { kind: 'serial'; path: string; baudRate: number }
@@ -30,7 +34,8 @@ export function parseDeviceSpec(device: DeviceName, raw: string | undefined): De
   const bad = (why: string): never => {
     throw new HardwareError('HW_CONFIG', `${ENV_NAMES[device]}=${JSON.stringify(value)}: ${why}`);
   };
-  if (value === '' || value === 'simulated') return { kind: 'simulated' };
+  if (value === '') return { kind: 'unconfigured' };
+  if (value === 'simulated') return { kind: 'simulated' };
   if (value === 'none') return { kind: 'none' };
   if (value.startsWith('hid:')) {
     if (device === 'printer') bad('HID printers are not supported; use a serial port or /dev/usb/lp*');
@@ -56,9 +61,9 @@ export function parseDeviceSpec(device: DeviceName, raw: string | undefined): De
 export function hardwareConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): HardwareConfig {
   const poll = env.LINLI_KIOSK_POLL_INTERVAL_MS;
   const config: HardwareConfig = {
-    idcard: env[ENV_NAMES.idcard] || 'simulated',
-    printer: env[ENV_NAMES.printer] || 'simulated',
-    scanner: env[ENV_NAMES.scanner] || 'simulated',
+    idcard: env[ENV_NAMES.idcard] ?? '',
+    printer: env[ENV_NAMES.printer] ?? '',
+    scanner: env[ENV_NAMES.scanner] ?? '',
     dataDir,
   };
   if (poll) {

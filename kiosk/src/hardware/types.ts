@@ -33,11 +33,15 @@ export interface Hardware {
   stop(): Promise<void>;
 }
 
-/** Each port: a device path, or 'simulated' (start the firmware-sim device on a pseudo-terminal), or 'none'. */
+/**
+ * Each port: a device path, 'simulated' (start the firmware-sim device on a pseudo-terminal:
+ * development and tests), 'none' (deliberately absent), or '' (not configured: no device, health
+ * says so).
+ */
 export interface HardwareConfig {
-  idcard: string; // LINLI_KIOSK_IDCARD (default 'simulated'); 'hid:<path>' for USB-HID readers
-  printer: string; // LINLI_KIOSK_PRINTER (default 'simulated'); /dev/ttyUSB*, /dev/usb/lp*
-  scanner: string; // LINLI_KIOSK_SCANNER (default 'simulated'); 'hid:<path>' or a serial path
+  idcard: string; // LINLI_KIOSK_IDCARD (default '': not configured); 'hid:<path>' for USB-HID readers
+  printer: string; // LINLI_KIOSK_PRINTER (default '': not configured); /dev/ttyUSB*, /dev/usb/lp*
+  scanner: string; // LINLI_KIOSK_SCANNER (default '': not configured); 'hid:<path>' or a serial path
   pollIntervalMs?: number; // ≥ 300
   dataDir: string; // print queue persistence
 }

@@ -11,15 +11,20 @@ export interface CardSession extends ResidentIdentity {
   birthDate: string;
   expired: boolean;
   readAt: number;
-  until: number; // usable until: read + session time, or lift + REMOVED_GRACE_MS if sooner
+  until: number; // usable until: read + session time
 }
 
-/** After the card is lifted, the next resident may already be at the screen: keep it briefly only. */
-export const REMOVED_GRACE_MS = 20_000;
+/**
+ * The session belongs to one placement of one card. Anything else the reader reports — a new
+ * card found, a failed read, the card lifted — means the resident it names may no longer be the
+ * one at the screen, so the session ends at once (issue #10, defect 14): a ticket is never issued
+ * in the name of whoever stood there before.
+ */
+const ENDS_SESSION = ['card.placed', 'card.error', 'card.removed'] as const;
 
 export class CardSessions {
   private current: CardSession | null = null;
-  private off: (() => void) | undefined;
+  private offs: (() => void)[] = [];
 
   constructor(
     private readonly bus: KioskBus,
@@ -29,37 +34,33 @@ export class CardSessions {
   ) {}
 
   start(): void {
-    this.off = this.bus.on('card.read', (ev) => {
-      // A listener must never throw into the reader's emit: a malformed record is dropped.
-      try {
-        this.current = {
-          idHash: hmacIdNumber(this.idKey, ev.card.idNumber),
-          idMasked: ev.maskedId || maskIdNumber(ev.card.idNumber),
-          nameMasked: ev.maskedName,
-          birthDate: ev.card.birthDate,
-          expired: ev.expired,
-          readAt: this.clock.now(),
-          until: this.clock.now() + this.ttlMs,
-        };
-      } catch {
-        this.current = null;
-        this.dropped++;
-      }
-    });
-    this.offRemoved = this.bus.on('card.removed', () => {
-      if (this.current)
-        this.current.until = Math.min(this.current.until, this.clock.now() + REMOVED_GRACE_MS);
-    });
+    this.offs.push(
+      this.bus.on('card.read', (ev) => {
+        // A listener must never throw into the reader's emit: a malformed record is dropped.
+        try {
+          this.current = {
+            idHash: hmacIdNumber(this.idKey, ev.card.idNumber),
+            idMasked: ev.maskedId || maskIdNumber(ev.card.idNumber),
+            nameMasked: ev.maskedName,
+            birthDate: ev.card.birthDate,
+            expired: ev.expired,
+            readAt: this.clock.now(),
+            until: this.clock.now() + this.ttlMs,
+          };
+        } catch {
+          this.current = null;
+          this.dropped++;
+        }
+      }),
+    );
+    for (const type of ENDS_SESSION) this.offs.push(this.bus.on(type, () => this.clear()));
   }
-
-  private offRemoved: (() => void) | undefined;
 
   /** Card reads that could not be used (malformed record). */
   dropped = 0;
 
   stop(): void {
-    this.off?.();
-    this.offRemoved?.();
+    for (const off of this.offs.splice(0)) off();
     this.current = null;
   }
 

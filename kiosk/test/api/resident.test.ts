@@ -93,14 +93,18 @@ describe('resident endpoints', () => {
     placeCard(t);
     t.clock.advance(121_000);
     expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
-    // Lifted from the reader, the card stays usable for 20 s only.
-    placeCard(t);
-    t.clock.advance(5_000);
-    t.bus.emit('card.removed', { at: t.clock.now() });
-    t.clock.advance(19_000);
-    expect((await t.app.inject({ method: 'GET', url: '/api/kiosk/card' })).json().present).toBe(true);
-    t.clock.advance(2_000);
-    expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
+    // Lifted from the reader, another card found, or a failed read: the session ends at once.
+    for (const end of [
+      () => t.bus.emit('card.removed', { at: t.clock.now() }),
+      () => t.bus.emit('card.placed', { at: t.clock.now() }),
+      () => t.bus.emit('card.error', { code: 'READ_FAILED', zh: '请重新放置身份证', en: 'x', at: 1 }),
+    ]) {
+      placeCard(t);
+      expect((await t.app.inject({ method: 'GET', url: '/api/kiosk/card' })).json().present).toBe(true);
+      end();
+      expect((await t.app.inject({ method: 'GET', url: '/api/kiosk/card' })).json().present).toBe(false);
+      expect((await post({ serviceId: 'general', identity: 'card' })).json().error.code).toBe('NO_CARD');
+    }
   });
 
   it('issues tickets and shows the card only to the kiosk addresses; phones may follow and rate', async () => {
@@ -130,6 +134,30 @@ describe('resident endpoints', () => {
       remoteAddress: phone,
     });
     expect(follow.statusCode).toBe(200);
+  });
+
+  it('DELETE /api/kiosk/card ends the card session at once, from the kiosk only', async () => {
+    t = await testApp();
+    placeCard(t);
+    const card = () => t.app.inject({ method: 'GET', url: '/api/kiosk/card' });
+    expect((await card()).json().present).toBe(true);
+    const fromPhone = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/kiosk/card',
+      remoteAddress: '192.168.1.23',
+    });
+    expect(fromPhone.statusCode).toBe(403);
+    expect((await card()).json().present).toBe(true);
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/kiosk/card' });
+    expect(del.statusCode).toBe(200);
+    expect(del.json()).toEqual({ ok: true });
+    expect((await card()).json()).toEqual({ present: false });
+    const issue = await t.app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { serviceId: 'general', identity: 'card' },
+    });
+    expect(issue.json().error.code).toBe('NO_CARD');
   });
 
   it('tells the UIs the rating levels, reasons, classes and outcomes', async () => {

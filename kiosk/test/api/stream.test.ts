@@ -112,3 +112,79 @@ describe('GET /api/stream', () => {
     await expect.poll(() => t.app.kiosk.live.clientCount).toBe(0);
   });
 });
+
+describe('who may open the live streams', () => {
+  it('GET /api/stream: the kiosk addresses and signed-in staff only (it carries card reads)', async () => {
+    t = await testApp({ kioskAddresses: ['10.0.0.7'] });
+    const stranger = await t.app.inject({ method: 'GET', url: '/api/stream', remoteAddress: '192.168.1.23' });
+    expect(stranger.statusCode).toBe(403);
+    expect(stranger.json().error).toMatchObject({ code: 'FORBIDDEN' });
+    expect(t.app.kiosk.refusals.get('FORBIDDEN')).toBe(1);
+    const base = await listen(); // 127.0.0.1 is not a kiosk address here
+    await expect(SseClient.open(`${base}/api/stream`)).rejects.toThrow(/403/);
+    const cookie = await login(t.app);
+    const staff = await SseClient.open(`${base}/api/stream`, { cookie });
+    clients.push(staff);
+    t.bus.emit('card.read', {
+      card: residentCard('110101194901010012', '1949-01-01'),
+      maskedName: '张*明',
+      maskedId: '110101********0012',
+      expired: false,
+      at: 1,
+    });
+    expect((await staff.next((e) => e.event === 'card.read')).data).toMatchObject({ maskedName: '张*明' });
+  });
+
+  it('GET /api/stream/public: open to anyone, ticket moves and queue figures only, nothing personal', async () => {
+    t = await testApp({ kioskAddresses: ['10.0.0.7'] });
+    const base = await listen();
+    const pub = await SseClient.open(`${base}/api/stream/public`);
+    clients.push(pub);
+    await pub.next((e) => e.event === 'queue.snapshot');
+    t.bus.emit('card.read', {
+      card: residentCard('110101194901010012', '1949-01-01'),
+      maskedName: '张*明',
+      maskedId: '110101********0012',
+      expired: false,
+      at: 1,
+    });
+    t.bus.emit('card.error', { code: 'READ_FAILED', zh: '请重新放置身份证', en: 'x', at: 2 });
+    t.bus.emit('scan', { source: 'serial', code: 'SECRETCODE', at: 2 });
+    t.bus.emit('device.health', { device: 'printer', connected: true, state: 'ok', since: 3 });
+    t.bus.emit('print.job', { jobId: 'j1', ticketId: 't1', state: 'printed', at: 4 });
+    const cookie = await login(t.app);
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/tickets',
+      headers: { cookie },
+      payload: { serviceId: 'general' },
+    });
+    expect(issued.statusCode).toBe(201);
+    const id = issued.json().ticket.id;
+    await t.app.inject({ method: 'POST', url: '/api/windows/4/call-next', headers: { cookie } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/tickets/${id}/finish`,
+      headers: { cookie },
+      payload: { outcome: 'referred', note: '转介到街道办' },
+    });
+    const called = await pub.next((e) => e.event === 'ticket.called');
+    expect(called.data).toMatchObject({
+      ticket: { number: 'J001' },
+      windowId: 4,
+      text: '请J001号到4号窗口办理',
+    });
+    const finished = await pub.next((e) => e.event === 'ticket.finished');
+    expect(finished.data).toEqual({
+      ticket: expect.objectContaining({ number: 'J001', state: 'done' }),
+      at: expect.any(Number),
+    });
+    await pub.next((e) => e.event === 'queue.changed');
+    const types = new Set(pub.events.map((e) => e.event));
+    for (const banned of ['card.read', 'card.error', 'scan', 'device.health', 'print.job', 'ticket.rated'])
+      expect(types.has(banned)).toBe(false);
+    const text = JSON.stringify(pub.events);
+    for (const secret of ['110101', '张*明', 'SECRETCODE', 'referred', '转介', 'idMasked', 'token'])
+      expect(text).not.toContain(secret);
+  });
+});

@@ -10,7 +10,9 @@ import { Events } from './helpers.ts';
 
 describe('device specs', () => {
   it('understands simulated, none, serial paths with baud, printer files and hid', () => {
-    expect(parseDeviceSpec('idcard', undefined)).toEqual({ kind: 'simulated' });
+    // Unset is not configured — never a simulator (issue #10, defect 13).
+    expect(parseDeviceSpec('idcard', undefined)).toEqual({ kind: 'unconfigured' });
+    expect(parseDeviceSpec('idcard', '')).toEqual({ kind: 'unconfigured' });
     expect(parseDeviceSpec('idcard', 'simulated')).toEqual({ kind: 'simulated' });
     expect(parseDeviceSpec('scanner', 'none')).toEqual({ kind: 'none' });
     expect(parseDeviceSpec('idcard', '/dev/ttyUSB0')).toEqual({
@@ -48,9 +50,9 @@ describe('device specs', () => {
         '/tmp/x',
       ),
     ).toEqual({
-      idcard: 'simulated',
+      idcard: '',
       printer: '/dev/usb/lp1',
-      scanner: 'simulated',
+      scanner: '',
       pollIntervalMs: 500,
       dataDir: '/tmp/x',
     });

@@ -1,11 +1,13 @@
 // startHardware with every device opened through MockBinding lines (the openers option), the
 // routes with a minimal fake, and the printer-file opener on a plain file.
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EscPos } from '@linli/shared';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installErrorHandler } from '../../src/api/errors.ts';
 import { KioskBus } from '../../src/events.ts';
 import {
   hardwareRoutes,
@@ -123,6 +125,40 @@ describe('startHardware with MockBinding lines', () => {
     expect(hw.printJobs()).toHaveLength(1);
   });
 
+  it('devices left unset are not configured: nothing simulated, health and the log say so', async () => {
+    const bus = new KioskBus();
+    const events = new Events(bus);
+    const errors: string[] = [];
+    const hw = await startHardware({ idcard: '', printer: '', scanner: '', dataDir: tempDir() }, bus, {
+      log: { ...silentLogger, error: (_obj: unknown, msg?: string) => errors.push(msg ?? '') },
+    });
+    cleanups.push(async () => {
+      await hw.stop();
+      events.stop();
+    });
+    expect(hw.simulated).toEqual({});
+    expect(hw.health()).toEqual(
+      (['idcard', 'printer', 'scanner'] as const).map((device) =>
+        expect.objectContaining({
+          device,
+          connected: false,
+          state: 'error',
+          detail: expect.stringContaining('not configured'),
+        }),
+      ),
+    );
+    expect(errors).toEqual([
+      expect.stringContaining('LINLI_KIOSK_IDCARD is not set'),
+      expect.stringContaining('LINLI_KIOSK_PRINTER is not set'),
+      expect.stringContaining('LINLI_KIOSK_SCANNER is not set'),
+    ]);
+    // A ticket printed meanwhile is kept, held with the reason.
+    hw.print({ bytes: Buffer.from('x') });
+    expect((await events.next('print.job', (e) => e.state === 'held')).reason).toMatch(
+      /no printer configured/,
+    );
+  });
+
   it('refuses a bad spec before opening anything', async () => {
     await expect(
       startHardware(
@@ -147,6 +183,7 @@ describe('hardware routes with a minimal fake', () => {
       stop: async () => {},
     };
     const app = Fastify();
+    installErrorHandler(app, new Map());
     await app.register(hardwareRoutes, { hardware: fake });
     cleanups.push(() => app.close());
     expect((await app.inject('/api/hardware/health')).json()).toEqual({
@@ -155,6 +192,7 @@ describe('hardware routes with a minimal fake', () => {
     expect((await app.inject('/api/hardware/print-jobs')).json()).toEqual({ jobs: [] });
     const r = await app.inject({ method: 'POST', url: '/api/hardware/print-jobs/x/retry' });
     expect(r.statusCode).toBe(501);
+    expect(r.json().error).toMatchObject({ code: 'HW_UNSUPPORTED', zh: '此设备不支持该操作' });
   });
 });
 

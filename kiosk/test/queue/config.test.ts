@@ -26,7 +26,7 @@ describe('kiosk config', () => {
       host: '127.0.0.1',
       port: 8090,
       timeZone: 'Asia/Shanghai',
-      devices: { idcard: 'simulated', printer: 'simulated', scanner: 'simulated' },
+      devices: { idcard: '', printer: '', scanner: '' }, // not configured: no simulators by default
       queue: { policy: 'ratio', normalPerPriority: 3, priorityAge: 70 },
     });
     expect(c.dataDir.endsWith(join('data', 'kiosk'))).toBe(true);

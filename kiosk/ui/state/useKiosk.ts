@@ -9,6 +9,8 @@ import { problemOfCardError, problemOfCheckin, problemOfIssue } from './problems
 import { DEFAULT_PREFS, type Prefs, type PrintState, type Screen } from './types.ts';
 
 const STREAM = '/api/stream?types=card.,device.,print.,queue.,ticket.,scan';
+/** A ticket not printed by then is shown to photograph (a job may wait behind a held one). */
+const PRINT_WAIT_MS = 8000;
 
 function printStateOf(issued: Issued): PrintState {
   const s = issued.print?.state;
@@ -24,6 +26,8 @@ export function useKiosk() {
   const [prefs, setPrefsState] = useState<Prefs>(DEFAULT_PREFS);
   const [stale, setStale] = useState(false);
   const screenRef = useRef(screen);
+  const devicesRef = useRef(devices);
+  devicesRef.current = devices;
   const setScreen = useCallback((s: Screen) => {
     screenRef.current = s;
     setScreenState(s);
@@ -51,7 +55,15 @@ export function useKiosk() {
       }
       try {
         const issued = await api.issue(service.id, identity);
-        setScreen({ name: 'ticket', issued, print: printStateOf(issued), appointment: false });
+        const printer = devicesRef.current.printer;
+        const broken =
+          printer !== undefined && (printer.state === 'error' || printer.state === 'disconnected');
+        setScreen({
+          name: 'ticket',
+          issued,
+          print: broken ? 'photo' : printStateOf(issued),
+          appointment: false,
+        });
       } catch (err) {
         const kind = problemOfIssue(err);
         if (kind === 'needCard') setScreen({ name: 'needCard', service });
@@ -153,6 +165,16 @@ export function useKiosk() {
     },
     [issue, refresh, setScreen],
   );
+
+  // Never a dead end: a ticket still "printing" after a while is shown to photograph.
+  useEffect(() => {
+    if (screen.name !== 'ticket' || screen.print !== 'printing') return;
+    const timer = setTimeout(() => {
+      const now = screenRef.current;
+      if (now === screen) setScreen({ ...screen, print: 'photo' });
+    }, PRINT_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [screen, setScreen]);
 
   useEffect(() => {
     const live = connectLive({

@@ -1,6 +1,7 @@
 // ID-card reader driver (SAM protocol). Polls find → select → read, at most once every
 // `pollIntervalMs` (≥ 300 ms), and turns what it sees into bus events:
 //
+//   card found (new placement) → 'card.placed' (before select/read: ends the previous card session)
 //   card placed and read      → one 'card.read' per placement (the full record stays in memory)
 //   card lifted               → 'card.removed'
 //   read failure (SW3 41 …)   → 'card.error' "请重新放置身份证 / please place the card again";
@@ -208,6 +209,8 @@ export class IdCardReader {
       }
       // A halting reader finding a card after a read: it was lifted and placed again.
       const placement: Placement = p?.state === 'reading' ? p : { state: 'reading', attempts: 0 };
+      // A retry after a failed read is the same placement (its failure already said so).
+      if (p === undefined || p.state === 'read') this.bus.emit('card.placed', { at: Date.now() });
       this.placement = placement;
 
       const select = await ch.request('selectCard', t.select);

@@ -30,7 +30,7 @@ export function Follow({ token }: { token: string }) {
   useEffect(() => {
     let pending: ReturnType<typeof setTimeout> | undefined;
     const live = connectLive({
-      url: '/api/stream?types=ticket.,queue.changed',
+      url: '/api/stream/public?types=ticket.,queue.changed',
       types: [
         'ticket.called',
         'ticket.recalled',

@@ -58,7 +58,8 @@ export function connectLive(opts: LiveOptions): LiveClient {
     staleTimer = setTimeout(() => setStale(true), staleAfter);
   };
   for (const type of opts.types) {
-    es.addEventListener(type, (msg: MessageEvent<string>) => {
+    es.addEventListener(type, (ev: Event) => {
+      const msg = ev as Event & { data: string; lastEventId: string };
       const id = msg.lastEventId ? Number(msg.lastEventId) : undefined;
       // A jump in ids means events were lost (buffer overrun on the server): take a snapshot.
       const gap = opts.gapCheck === true && id !== undefined && lastId !== undefined && id > lastId + 1;

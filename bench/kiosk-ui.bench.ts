@@ -120,19 +120,30 @@ async function cardToGreeting(): Promise<BenchResult[]> {
       });
       const placed = Date.now();
       reader.place(keys[i % keys.length]!);
-      await page.waitForFunction(
-        () => (window as unknown as { greetAt?: number }).greetAt !== undefined,
-        null,
-        {
+      await page
+        .waitForFunction(() => (window as unknown as { greetAt?: number }).greetAt !== undefined, null, {
           timeout: 10_000,
           polling: 50,
-        },
-      );
+        })
+        .catch(async (err: Error) => {
+          const screen = await page.evaluate(() => document.querySelector('main')?.dataset.screen);
+          throw new Error(
+            `placement ${i} (${keys[i % keys.length]}): no greeting; screen ${screen}; ${err.message}`,
+          );
+        });
       const greetAt = await page.evaluate(() => (window as unknown as { greetAt: number }).greetAt);
       off();
       ui.push(greetAt - placed);
       bus.push(readAt - placed);
+      // Wait until the reader has seen the card lifted, or the next placement looks like the same one.
+      const removed = new Promise<void>((resolve) => {
+        const offRemoved = kbus.on('card.removed', () => {
+          offRemoved();
+          resolve();
+        });
+      });
       reader.remove();
+      await removed;
       await page.getByTestId('home').click();
       await page.getByTestId('card-cue').waitFor();
     }

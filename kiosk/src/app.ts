@@ -18,7 +18,10 @@ import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { publicRoutes } from './api/public.ts';
+import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
+import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
+import { uiRoutes } from './api/ui.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
 import { Checkpointer } from './db/checkpointer.ts';
@@ -122,7 +125,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await ensureAdmin(app, ctx);
 
   // A scanned appointment code checks the resident in; the result goes to the resident UI.
+  // A scanned ticket QR code (the follow URL) is for rating at the kiosk (api/scanned-ticket.ts).
   const offScan = bus.on('scan', (ev) => {
+    if (followTokenOf(ev.code)) return;
     try {
       const r = appointments.checkIn(ev.code);
       bus.emit('queue.checkin', {
@@ -161,6 +166,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     }),
     initial: () => [['queue.snapshot', engine.snapshot()]],
   });
+  const scanned = new ScannedTickets(bus, () => clock.now());
+  scannedTicketRoutes(app, scanned, config);
+  speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config);
+  await uiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {
@@ -175,6 +184,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   engine.start();
   cards.start();
+  scanned.start();
   live.start();
   publicLive.start();
   app.addHook('preClose', async () => {
@@ -183,6 +193,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => {
     offScan();
+    scanned.stop();
     cards.stop();
     engine.stop();
     await checkpointer?.stop();

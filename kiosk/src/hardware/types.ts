@@ -4,6 +4,12 @@ import type { DeviceHealth } from '../events.ts';
 export interface PrintJobRequest {
   ticketId?: string; // the queue's ticket id, so a job can be tied back to its ticket
   bytes: Buffer; // ESC/POS, built with EscPos from @linli/shared
+  /**
+   * The job's id, chosen by the caller: a request with the id of a job the queue already has
+   * returns that job and prints nothing more (the queue hands a ticket's paper again after a
+   * crash without printing it twice). Default: a new id.
+   */
+  jobId?: string;
 }
 export interface PrintJobInfo {
   jobId: string;

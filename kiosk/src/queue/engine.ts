@@ -108,6 +108,7 @@ export class QueueEngine {
 
   start(): void {
     this.today();
+    this.issuing.resumePrints();
     this.timer = setInterval(() => {
       try {
         this.today();

@@ -2,12 +2,11 @@
 // person and service, contiguous numbers within the service's range and daily cap, the priority
 // class, and the paper ticket. The ticket is written in one BEGIN IMMEDIATE transaction.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PrintJobInfo } from '../hardware/types.ts';
 import type { QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
 import { hoursToday, isOpen } from './hours.ts';
-import { ticketBytes } from './print.ts';
 import { autoClass, checkClass } from './priority-class.ts';
+import { type PrintOutcome, TicketPaper } from './ticket-paper.ts';
 import { localParts } from './time.ts';
 import type {
   Actor,
@@ -38,11 +37,15 @@ export interface IssueResult {
   peopleAhead: number;
   estimatedWaitMin: number;
   reused: boolean;
-  print?: PrintJobInfo | { state: 'failed'; reason: string };
+  print?: PrintOutcome;
 }
 
 export class IssuingService {
-  constructor(private readonly ctx: QueueContext) {}
+  private readonly paper: TicketPaper;
+
+  constructor(private readonly ctx: QueueContext) {
+    this.paper = new TicketPaper(ctx);
+  }
 
   /** Issues a ticket (or returns the person's open ticket of that service); `inTx` runs inside the same transaction. */
   issue(req: IssueRequest, actor?: Actor, inTx?: (ticketId: string) => void): IssueResult {
@@ -52,7 +55,7 @@ export class IssuingService {
     const now = ctx.clock.now();
     if (req.priorityClass !== undefined) checkClass(ctx.config, req.priorityClass);
     const svc = ctx.services.get(req.serviceId);
-    const { row, reused } = store.transaction(() => {
+    const issued = store.transaction(() => {
       if (!svc.active)
         throw new QueueError('SERVICE_INACTIVE', `${svc.nameZh}暂停取号`, `${svc.nameEn} is not available`);
       if (req.source !== 'staff' && ctx.config.queue.enforceHours) {
@@ -75,7 +78,7 @@ export class IssuingService {
         );
       if (req.identity) {
         const open = store.openFor(req.identity.idHash, svc.id, day);
-        if (open) return { row: open, reused: true };
+        if (open) return { row: open, reused: true } as const;
       }
       // Numbers are contiguous from the range start, so the count issued today is max − start + 1.
       const max = store.maxSeq(svc.id, day);
@@ -112,10 +115,22 @@ export class IssuingService {
       store.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
       if (actor) store.audit(now, actor, 'ticket.issue', `ticket:${id}`, { number, cls });
       inTx?.(id);
-      return { row: store.row(id), reused: false };
+      const created = store.row(id);
+      const ahead = peopleAhead(ctx, created);
+      const estimatedWaitMin = ctx.waits.estimateWaitMin(created.service_id, ahead);
+      // The paper commits with the ticket (ticket-paper.ts): no ticket without its print job.
+      const paper =
+        req.print !== false && ctx.hardware
+          ? this.paper.bytes(created, svc, ahead, estimatedWaitMin)
+          : undefined;
+      const jobId = paper ? this.paper.store(created, paper, now) : undefined;
+      return { row: created, reused: false, ahead, estimatedWaitMin, paper, jobId };
     });
-    const ahead = peopleAhead(ctx, row);
-    const estimatedWaitMin = ctx.waits.estimateWaitMin(row.service_id, ahead);
+    const { row, reused } = issued;
+    const ahead = issued.reused ? peopleAhead(ctx, row) : issued.ahead;
+    const estimatedWaitMin = issued.reused
+      ? ctx.waits.estimateWaitMin(row.service_id, ahead)
+      : issued.estimatedWaitMin;
     const publicTicket = publicView(ctx, row, svc);
     const result: IssueResult = {
       ticket: staffView(ctx, row, svc),
@@ -129,7 +144,8 @@ export class IssuingService {
     if (!reused) {
       ctx.bus.emit('ticket.issued', { ticket: publicTicket, peopleAhead: ahead, estimatedWaitMin, at: now });
       ctx.changed();
-      if (req.print !== false) result.print = this.print(row, svc, ahead, estimatedWaitMin);
+      if (!issued.reused && issued.paper && issued.jobId)
+        result.print = this.paper.handOver(issued.jobId, row.id, issued.paper);
     }
     return result;
   }
@@ -141,30 +157,12 @@ export class IssuingService {
     ctx.store.audit(ctx.clock.now(), actor, 'ticket.reprint', `ticket:${ticketId}`);
     if (!ctx.hardware) return { state: 'failed', reason: 'no printer configured' };
     const ahead = peopleAhead(ctx, row);
-    return this.print(row, svc, ahead, ctx.waits.estimateWaitMin(row.service_id, ahead));
+    const bytes = this.paper.bytes(row, svc, ahead, ctx.waits.estimateWaitMin(row.service_id, ahead));
+    return this.paper.printNow(row, bytes);
   }
 
-  /** Prints the paper ticket; a printer failure is logged and reported, the ticket stands. */
-  private print(row: TicketRow, svc: Service, ahead: number, estimatedWaitMin: number): IssueResult['print'] {
-    const { ctx } = this;
-    if (!ctx.hardware) return undefined;
-    try {
-      const issuedAt = localParts(row.arrived_at, ctx.config.timeZone);
-      const bytes = ticketBytes({
-        number: row.number,
-        serviceZh: svc.nameZh,
-        serviceEn: svc.nameEn,
-        priority: row.priority_class !== 'normal',
-        peopleAhead: ahead,
-        estimatedWaitMin,
-        issuedAt: `${issuedAt.day} ${issuedAt.hhmm}`,
-        followUrl: followUrl(ctx, row.token),
-      });
-      return ctx.hardware.print({ ticketId: row.id, bytes });
-    } catch (err) {
-      // The ticket stands without paper: the screen shows it and staff can reprint.
-      ctx.log?.error({ err, ticketId: row.id }, 'ticket print failed');
-      return { state: 'failed', reason: err instanceof Error ? err.message : String(err) };
-    }
+  /** At start: hands the paper of tickets issued just before a crash to the print queue. */
+  resumePrints(): number {
+    return this.paper.resume();
   }
 }

@@ -47,6 +47,12 @@ export type TicketChange = Partial<
   >
 >;
 
+export interface PendingPrint {
+  jobId: string;
+  ticketId: string;
+  bytes: Buffer;
+}
+
 export interface TicketFilter {
   day: string;
   state?: string;
@@ -282,6 +288,32 @@ export class TicketStore {
       `UPDATE tickets SET id_hash = NULL, id_masked = NULL, name_masked = NULL, rating_comment = NULL
        WHERE day < ? AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR name_masked IS NOT NULL OR rating_comment IS NOT NULL)`,
     ).run(day).changes;
+  }
+
+  /** The paper of a ticket, stored in the ticket's own transaction (handed to the print queue after). */
+  addPrint(jobId: string, ticketId: string, bytes: Buffer, at: number): void {
+    this.sql('INSERT INTO ticket_prints (job_id, ticket_id, bytes, created_at) VALUES (?, ?, ?, ?)').run(
+      jobId,
+      ticketId,
+      bytes,
+      at,
+    );
+  }
+
+  /** Paper not yet handed to the print queue, oldest first. */
+  pendingPrints(): PendingPrint[] {
+    return (
+      this.sql('SELECT job_id, ticket_id, bytes FROM ticket_prints ORDER BY created_at, rowid').all() as {
+        job_id: string;
+        ticket_id: string;
+        bytes: Buffer;
+      }[]
+    ).map((found) => ({ jobId: found.job_id, ticketId: found.ticket_id, bytes: found.bytes }));
+  }
+
+  /** The print queue has the job (durably): forget the pending paper. */
+  removePrint(jobId: string): void {
+    this.sql('DELETE FROM ticket_prints WHERE job_id = ?').run(jobId);
   }
 
   /** One row of the ticket's history. */

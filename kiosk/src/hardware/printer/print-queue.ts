@@ -7,6 +7,7 @@
 // A job is 'printed' only after its bytes drained and the status afterwards is good; otherwise
 // it is 'failed' (never re-sent by itself: staff check the ticket and POST …/retry).
 // While idle the status is asked every `idleStatusMs` so health shows "out of paper" early.
+import { randomUUID } from 'node:crypto';
 import type { PrinterStatus } from '@linli/shared';
 import type { KioskBus } from '../../events.ts';
 import { HardwareError } from '../errors.ts';
@@ -112,7 +113,8 @@ export class PrintQueue {
         `print job of ${req.bytes.length} bytes exceeds ${this.o.maxJobBytes}`,
       );
     }
-    const job = this.store.add(req.ticketId, req.bytes);
+    const { job, added } = this.store.addOnce(req.jobId ?? randomUUID(), req.ticketId, req.bytes);
+    if (!added) return job; // handed again after a crash: already queued (or printed)
     this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes: req.bytes.length }, 'print job queued');
     this.emit(job, 'queued');
     this.wake();

@@ -93,14 +93,20 @@ export class PrintStore {
   }
 
   add(ticketId: string | undefined, bytes: Buffer): PrintJobInfo {
-    const id = randomUUID();
+    return this.addOnce(randomUUID(), ticketId, bytes).job;
+  }
+
+  /** Stores a queued job with this id; if one is stored already, returns it unchanged (`added` false). */
+  addOnce(id: string, ticketId: string | undefined, bytes: Buffer): { job: PrintJobInfo; added: boolean } {
     const at = this.now();
-    this.db
-      .prepare(
-        `INSERT INTO print_jobs (id, ticket_id, state, bytes, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)`,
-      )
-      .run(id, ticketId ?? null, bytes, at, at);
-    return this.get(id)!;
+    const added =
+      this.db
+        .prepare(
+          `INSERT INTO print_jobs (id, ticket_id, state, bytes, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)
+           ON CONFLICT(id) DO NOTHING`,
+        )
+        .run(id, ticketId ?? null, bytes, at, at).changes === 1;
+    return { job: this.get(id)!, added };
   }
 
   get(id: string): PrintJobInfo | undefined {

@@ -26,6 +26,11 @@ export interface Hardware {
    * Throws HardwareError PRINT_JOB_INVALID for empty or oversized (> 1 MiB) bytes.
    */
   print(job: PrintJobRequest): PrintJobInfo;
+  /**
+   * Queue several jobs in one durable write (one fsync for all); the same rules as print().
+   * Optional: callers fall back to print() one by one.
+   */
+  printAll?(jobs: PrintJobRequest[]): PrintJobInfo[];
   /** Newest first (the last 100). */
   printJobs(): PrintJobInfo[];
   /**

@@ -108,7 +108,13 @@ export class QueueEngine {
 
   start(): void {
     this.today();
-    this.issuing.resumePrints();
+    this.issuing.resumePrints().then(
+      (handed) => {
+        if (handed > 0)
+          this.log?.warn({ handed }, 'paper of tickets issued before a crash handed to the printer');
+      },
+      (err: unknown) => this.log?.error({ err }, 'print hand-over at start failed'),
+    );
     this.timer = setInterval(() => {
       try {
         this.today();

@@ -144,8 +144,11 @@ export class IssuingService {
     if (!reused) {
       ctx.bus.emit('ticket.issued', { ticket: publicTicket, peopleAhead: ahead, estimatedWaitMin, at: now });
       ctx.changed();
-      if (!issued.reused && issued.paper && issued.jobId)
-        result.print = this.paper.handOver(issued.jobId, row.id, issued.paper);
+      if (!issued.reused && issued.jobId) {
+        // Durably queued with the ticket; handed to the print queue right after (ticket-paper.ts).
+        result.print = { jobId: issued.jobId, ticketId: row.id, state: 'queued', createdAt: now };
+        this.paper.schedule();
+      }
     }
     return result;
   }
@@ -162,7 +165,7 @@ export class IssuingService {
   }
 
   /** At start: hands the paper of tickets issued just before a crash to the print queue. */
-  resumePrints(): number {
+  resumePrints(): Promise<number> {
     return this.paper.resume();
   }
 }

@@ -311,9 +311,11 @@ export class TicketStore {
     ).map((found) => ({ jobId: found.job_id, ticketId: found.ticket_id, bytes: found.bytes }));
   }
 
-  /** The print queue has the job (durably): forget the pending paper. */
-  removePrint(jobId: string): void {
-    this.sql('DELETE FROM ticket_prints WHERE job_id = ?').run(jobId);
+  /** The print queue has the jobs (durably): forget their stored paper. */
+  removePrints(jobIds: readonly string[]): void {
+    this.transaction(() => {
+      for (const jobId of jobIds) this.sql('DELETE FROM ticket_prints WHERE job_id = ?').run(jobId);
+    });
   }
 
   /** One row of the ticket's history. */

@@ -104,6 +104,26 @@ export class PrintQueue {
   }
 
   enqueue(req: PrintJobRequest): PrintJobInfo {
+    return this.enqueueAll([req])[0] as PrintJobInfo;
+  }
+
+  /** Queues several jobs in one transaction of the print store (one fsync for all). */
+  enqueueAll(reqs: PrintJobRequest[]): PrintJobInfo[] {
+    for (const req of reqs) this.check(req);
+    const stored = this.store.transaction(() =>
+      reqs.map((req) => this.store.addOnce(req.jobId ?? randomUUID(), req.ticketId, req.bytes)),
+    );
+    stored.forEach(({ job, added }, index) => {
+      if (!added) return; // handed again after a crash: already queued (or printed)
+      const bytes = (reqs[index] as PrintJobRequest).bytes.length;
+      this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes }, 'print job queued');
+      this.emit(job, 'queued');
+    });
+    this.wake();
+    return stored.map(({ job }) => job);
+  }
+
+  private check(req: PrintJobRequest): void {
     if (!Buffer.isBuffer(req.bytes) || req.bytes.length === 0) {
       throw new HardwareError('PRINT_JOB_INVALID', 'print job needs a non-empty Buffer of ESC/POS bytes');
     }
@@ -113,12 +133,6 @@ export class PrintQueue {
         `print job of ${req.bytes.length} bytes exceeds ${this.o.maxJobBytes}`,
       );
     }
-    const { job, added } = this.store.addOnce(req.jobId ?? randomUUID(), req.ticketId, req.bytes);
-    if (!added) return job; // handed again after a crash: already queued (or printed)
-    this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes: req.bytes.length }, 'print job queued');
-    this.emit(job, 'queued');
-    this.wake();
-    return job;
   }
 
   /** A failed job goes back into the queue; a held one is re-checked now. */

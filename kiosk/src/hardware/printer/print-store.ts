@@ -109,6 +109,11 @@ export class PrintStore {
     return { job: this.get(id)!, added };
   }
 
+  /** Runs `work` in one transaction (one fsync for all its writes). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   get(id: string): PrintJobInfo | undefined {
     const r = this.db.prepare(`SELECT * FROM print_jobs WHERE id = ?`).get(id) as Row | undefined;
     return r ? info(r) : undefined;

@@ -93,7 +93,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // A scanned appointment code checks the resident in; the result goes to the resident UI.
   const offScan = bus.on('scan', (ev) => {
     try {
-      const r = appointments.checkIn(ev.code);
+      const r = appointments.checkIn(ev.code, cards.peek() ?? undefined);
       bus.emit('queue.checkin', {
         ok: true,
         ticket: r.publicTicket,

@@ -1,12 +1,12 @@
 // Appointments (预约): a booked slot with a code; checking in at the kiosk (scanner or typed code)
 // issues a ticket that is called at its slot time ahead of walk-ins of the same service.
 import { randomInt, randomUUID } from 'node:crypto';
-import { hmacIdNumber, maskIdNumber, maskName } from '@linli/shared';
+import { checkIdNumber, hmacIdNumber, maskIdNumber, maskName } from '@linli/shared';
 import type { AppointmentRow } from './appointment-repository.ts';
 import type { QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
 import type { IssueRequest, IssueResult } from './issue.ts';
-import { localDay, zonedToUtc } from './time.ts';
+import { DAY_RE, HHMM_RE, localDay, zonedToUtc } from './time.ts';
 import type { Actor, ResidentIdentity } from './types.ts';
 import { followUrl, peopleAhead, publicView, staffView } from './views.ts';
 
@@ -59,8 +59,8 @@ export class Appointments {
     const svc = ctx.services.get(req.serviceId);
     if (!svc.active)
       throw new QueueError('SERVICE_INACTIVE', `${svc.nameZh}暂停办理`, `${svc.nameEn} is not available`);
-    const slotAt = zonedToUtc(req.day, req.time, ctx.config.timeZone);
     const now = ctx.clock.now();
+    const slotAt = this.checkBooking(req, svc, now);
     const id = randomUUID();
     const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     ctx.store.transaction(() => {
@@ -78,6 +78,50 @@ export class Appointments {
       ctx.store.audit(now, actor, 'appointment.book', `appointment:${id}`, { serviceId: svc.id, slotAt });
     });
     return appointmentView(this.get(id));
+  }
+
+  /**
+   * Refuses impossible or useless bookings (issue #10 defect 17): a day that is not a calendar
+   * day (2026-02-30), a time that is not HH:MM, a day in the past (earlier today is
+   * allowed: staff may record a resident who is already here), an ID number that fails
+   * the GB 11643 check, and an ID-required service booked without the number (it could never be
+   * checked in). Returns the slot instant.
+   */
+  private checkBooking(
+    req: { day: string; time: string; idNumber?: string },
+    svc: { idRequired: boolean; nameZh: string; nameEn: string },
+    now: number,
+  ): number {
+    const [year, month, date] = req.day.split('-').map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, date));
+    if (!DAY_RE.test(req.day) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== date)
+      throw new QueueError('VALIDATION', `没有这一天：${req.day}`, `not a calendar day: ${req.day}`, {
+        field: 'day',
+      });
+    if (!HHMM_RE.test(req.time))
+      throw new QueueError('VALIDATION', `时间须为时:分：${req.time}`, `time must be HH:MM: ${req.time}`, {
+        field: 'time',
+      });
+    const slotAt = zonedToUtc(req.day, req.time, this.ctx.config.timeZone);
+    if (req.day < localDay(now, this.ctx.config.timeZone))
+      throw new QueueError('APPOINTMENT_PAST', `${req.day}已经过去了`, `${req.day} is in the past`, {
+        field: 'day',
+      });
+    if (req.idNumber !== undefined) {
+      const check = checkIdNumber(req.idNumber, { today: new Date(now) });
+      if (!check.valid)
+        throw new QueueError('ID_INVALID', '身份证号码有误，请核对', `invalid ID number: ${check.reason}`, {
+          field: 'idNumber',
+          reason: check.code,
+        });
+    } else if (svc.idRequired)
+      throw new QueueError(
+        'ID_REQUIRED',
+        `${svc.nameZh}需要身份证号码才能预约`,
+        `${svc.nameEn} needs the ID number to book`,
+        { field: 'idNumber' },
+      );
+    return slotAt;
   }
 
   get(id: string): AppointmentRow {
@@ -108,9 +152,10 @@ export class Appointments {
   /**
    * Check-in with the code: on the day, from `appointmentEarlyMin` before the slot. Late by more
    * than `appointmentGraceMin`, the ticket is a walk-in (no slot advantage). A second check-in
-   * returns the open ticket.
+   * returns the open ticket. `card`: the ID card on the reader, if any (checked against the
+   * booked number; it stands in for the number of a booking made without one).
    */
-  checkIn(scanned: string): IssueResult & { late: boolean } {
+  checkIn(scanned: string, card?: ResidentIdentity): IssueResult & { late: boolean } {
     const ctx = this.ctx;
     const code = normaliseCode(scanned);
     if (!/^[A-Z0-9]{4,32}$/.test(code))
@@ -156,9 +201,13 @@ export class Appointments {
         `check in at most ${q.appointmentEarlyMin} min before the slot`,
       );
     const late = now > r.slot_at + q.appointmentGraceMin * 60_000;
+    // Booked with the number: that identity, and a card on the reader must be the same person.
+    // Booked without (older bookings of an ID-required service): the card on the reader.
+    if (r.id_hash && card && card.idHash !== r.id_hash)
+      throw new QueueError('ID_MISMATCH', '身份证与预约人不符', 'the ID card is not the booked person');
     const identity: ResidentIdentity | undefined = r.id_hash
       ? { idHash: r.id_hash, idMasked: r.id_masked ?? '', nameMasked: r.name_masked ?? '' }
-      : undefined;
+      : card;
     const res = this.deps.issue(
       {
         serviceId: r.service_id,

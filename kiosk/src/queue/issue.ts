@@ -27,6 +27,11 @@ export interface IssueRequest {
   slotAt?: number | null; // appointment slot
   appointmentId?: string;
   print?: boolean; // default true
+  /**
+   * Staff issuing for an ID-required service without a card: the staff member confirms they
+   * checked the resident's identity document themselves (recorded in history and audit log).
+   */
+  identityCheckedByStaff?: boolean;
 }
 
 export interface IssueResult {
@@ -70,7 +75,9 @@ export class IssuingService {
           );
         }
       }
-      if (svc.idRequired && !req.identity)
+      const staffChecked =
+        req.source === 'staff' && actor !== undefined && req.identityCheckedByStaff === true;
+      if (svc.idRequired && !req.identity && !staffChecked)
         throw new QueueError(
           'ID_REQUIRED',
           `${svc.nameZh}需要刷身份证取号`,
@@ -112,8 +119,13 @@ export class IssuingService {
         orderAt: now,
         transferredFrom: null,
       });
-      store.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
-      if (actor) store.audit(now, actor, 'ticket.issue', `ticket:${id}`, { number, cls });
+      const checked = svc.idRequired && !req.identity && staffChecked ? { identityCheckedByStaff: true } : {};
+      store.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, {
+        source: req.source,
+        cls,
+        ...checked,
+      });
+      if (actor) store.audit(now, actor, 'ticket.issue', `ticket:${id}`, { number, cls, ...checked });
       inTx?.(id);
       const created = store.row(id);
       const ahead = peopleAhead(ctx, created);

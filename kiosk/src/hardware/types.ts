@@ -16,6 +16,12 @@ export interface PrintJobInfo {
   ticketId?: string;
   state: 'queued' | 'printing' | 'printed' | 'held' | 'failed';
   reason?: string;
+  /**
+   * What came out, said plainly: 'complete' (printed to its end), 'incomplete' (the printer
+   * stopped before the end: reprint), 'unknown' (the printer cannot tell: the ticket may have
+   * printed, check before a retry). Set once a job has printed or failed.
+   */
+  paper?: 'complete' | 'incomplete' | 'unknown';
   createdAt: number;
   printedAt?: number;
 }

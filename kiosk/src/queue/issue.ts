@@ -7,6 +7,7 @@ import { QueueError } from './errors.ts';
 import { hoursToday, isOpen } from './hours.ts';
 import { autoClass, checkClass } from './priority-class.ts';
 import { type PrintOutcome, TicketPaper } from './ticket-paper.ts';
+import { refuseState } from './transition.ts';
 import { localParts } from './time.ts';
 import type {
   Actor,
@@ -168,6 +169,9 @@ export class IssuingService {
   reprint(ticketId: string, actor: Actor): IssueResult['print'] {
     const { ctx } = this;
     const row = ctx.store.row(ticketId);
+    // A closed ticket (cancelled, done, no-show, transferred, expired) would print as a normal
+    // one ("前面还有 0 人") and could be used to jump the queue: refused (issue #10 defect 16).
+    if (!['waiting', 'called', 'serving'].includes(row.state)) refuseState(row, 'reprint');
     const svc = ctx.services.get(row.service_id);
     ctx.store.audit(ctx.clock.now(), actor, 'ticket.reprint', `ticket:${ticketId}`);
     if (!ctx.hardware) return { state: 'failed', reason: 'no printer configured' };

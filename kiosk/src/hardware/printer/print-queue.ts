@@ -22,6 +22,7 @@ import {
   type PrinterTimeouts,
 } from './escpos-printer.ts';
 import type { PrintStore, StoredJob } from './print-store.ts';
+import { NOT_COMPLETE, PRINTED_COMPLETE } from './print-text.ts';
 
 export interface PrintQueueOptions {
   heldPollMs: number;
@@ -35,6 +36,11 @@ export interface PrintQueueOptions {
    * the job; it is marked printed once drained. Default false: no answer holds the job.
    */
   printWithoutStatus: boolean;
+  /**
+   * When the printer stops right after a job: how long to wait for its answer to the GS r 1
+   * sent after the job (it comes once the ticket has printed to its end). Default 3 s.
+   */
+  confirmMs: number;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
@@ -44,6 +50,7 @@ export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
   noPrinterReason: '打印机未连接 / printer disconnected',
   maxJobBytes: 1 << 20,
   printWithoutStatus: false,
+  confirmMs: 3000,
 };
 
 const CHECK_TICKET =
@@ -220,8 +227,9 @@ export class PrintQueue {
   private async printOne(printer: EscPosPrinter, job: StoredJob): Promise<void> {
     if (!this.store.transition(job.jobId, ['queued', 'held'], 'printing')) return;
     this.emit(job, 'printing');
+    let sent: Awaited<ReturnType<EscPosPrinter['printConfirmed']>>;
     try {
-      await printer.print(job.bytes);
+      sent = await printer.printConfirmed(job.bytes);
     } catch (err) {
       this.fail(job, `发送失败 / sending failed (${errMessage(err)}); ${CHECK_TICKET}`);
       return;
@@ -238,14 +246,33 @@ export class PrintQueue {
       : '打印后无状态 / printer stopped answering after the job';
     const bad = after ? blockingReason(after) : silent;
     if (bad) {
-      this.fail(job, `${bad}; ${CHECK_TICKET}`, after);
+      // Paper out (or another stop) right after the job: did the ticket reach its end? The
+      // GS r 1 sent after it is answered only once everything before it printed (issue #10
+      // defect 16: a complete ticket marked failed was printed twice by a staff retry).
+      if (await sent.confirmed(this.o.confirmMs)) {
+        this.done(printer, job, after, `${PRINTED_COMPLETE}; ${bad}`);
+        return;
+      }
+      // A printer that answers GS r 1 and did not: the ticket stopped before its end.
+      this.fail(job, printer.confirms ? `${NOT_COMPLETE}; ${bad}` : `${bad}; ${CHECK_TICKET}`, after);
       return;
     }
-    if (this.store.transition(job.jobId, ['printing'], 'printed')) {
-      this.printed++;
-      this.log.info({ jobId: job.jobId, ticketId: job.ticketId }, 'print job printed');
-      this.emit(job, 'printed', undefined, after);
-    }
+    this.done(printer, job, after);
+  }
+
+  private done(
+    printer: EscPosPrinter,
+    job: StoredJob,
+    after: PrinterStatus | undefined,
+    note?: string,
+  ): void {
+    if (!this.store.transition(job.jobId, ['printing'], 'printed', note)) return;
+    this.printed++;
+    this.log.info(
+      { jobId: job.jobId, ticketId: job.ticketId, note, printer: printer.description },
+      'print job printed',
+    );
+    this.emit(job, 'printed', note, after);
   }
 
   private hold(job: StoredJob, reason: string, status?: PrinterStatus): void {

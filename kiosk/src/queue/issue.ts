@@ -7,17 +7,9 @@ import { QueueError } from './errors.ts';
 import { hoursToday, isOpen } from './hours.ts';
 import { autoClass, checkClass } from './priority-class.ts';
 import { type PrintOutcome, TicketPaper } from './ticket-paper.ts';
-import { refuseState } from './transition.ts';
 import { localParts } from './time.ts';
-import type {
-  Actor,
-  PublicTicket,
-  ResidentIdentity,
-  Service,
-  StaffTicket,
-  TicketRow,
-  TicketSource,
-} from './types.ts';
+import { refuseState } from './transition.ts';
+import type { Actor, PublicTicket, ResidentIdentity, StaffTicket, TicketSource } from './types.ts';
 import { followUrl, peopleAhead, publicView, staffView } from './views.ts';
 
 export interface IssueRequest {

@@ -62,10 +62,13 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'linli-bench-queue-'));
-  const server = await startServerProcess({
-    LINLI_KIOSK_DATA_DIR: dir,
-    LINLI_KIOSK_ADMIN_PASSWORD: PASSWORD,
-  });
+  // The kiosk as in production (server.ts main) with the simulated printer on a pty: every
+  // ticket issued also queues its print job, and the printer prints while the load runs.
+  const server = await startServerProcess(
+    { LINLI_KIOSK_DATA_DIR: dir, LINLI_KIOSK_ADMIN_PASSWORD: PASSWORD },
+    60_000,
+    'serve-with-printer.ts',
+  );
   try {
     const base = server.base;
     const login = await http(base, 'POST', '/api/auth/login', { username: 'admin', password: PASSWORD });
@@ -100,14 +103,15 @@ export async function run(): Promise<BenchResult[]> {
     );
     let seconds = (performance.now() - started) / 1000;
     lat.sort((a, b) => a - b);
-    const issueP99 = pct(lat, 99);
+    const pacedP99 = pct(lat, 99);
     const rate = r2(lat.length / seconds);
     console.log(
-      `issue-ticket (paced): ${lat.length} requests, ${CLIENTS} clients, ${rate} req/s, p50 ${r2(pct(lat, 50))} ms, p99 ${r2(issueP99)} ms, max ${r2(lat.at(-1) ?? 0)} ms, errors ${errors}`,
+      `issue-ticket (paced): ${lat.length} requests, ${CLIENTS} clients, ${rate} req/s, p50 ${r2(pct(lat, 50))} ms, p99 ${r2(pacedP99)} ms, max ${r2(lat.at(-1) ?? 0)} ms, errors ${errors}`,
     );
 
     // 1b. Saturation: the same 50 clients with no pause (closed loop) — throughput and its latency.
     const sat: number[] = [];
+    let unprinted = 0;
     started = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -116,14 +120,16 @@ export async function run(): Promise<BenchResult[]> {
           const r = await issue();
           sat.push(performance.now() - t0);
           if (r.status !== 201) errors++;
+          else if ((r.body.print as { state?: string } | undefined)?.state !== 'queued') unprinted++;
         }
       }),
     );
     seconds = (performance.now() - started) / 1000;
     sat.sort((a, b) => a - b);
     const satRate = r2(sat.length / seconds);
+    const issueP99 = pct(sat, 99);
     console.log(
-      `issue-ticket (saturated, closed loop): ${sat.length} requests, ${satRate} req/s, p50 ${r2(pct(sat, 50))} ms, p99 ${r2(pct(sat, 99))} ms`,
+      `issue-ticket (saturated, closed loop): ${sat.length} requests, ${satRate} req/s, p50 ${r2(pct(sat, 50))} ms, p99 ${r2(issueP99)} ms, max ${r2(sat.at(-1) ?? 0)} ms`,
     );
 
     // 2. call-next → event on the SSE stream (three UIs connected: board, console, kiosk).
@@ -152,12 +158,12 @@ export async function run(): Promise<BenchResult[]> {
 
     return [
       {
-        name: `issue-ticket API p99 (${CLIENTS} concurrent clients pausing 0–1 s, real HTTP)`,
+        name: `issue-ticket API p99 (${CLIENTS} concurrent clients, saturated closed loop, simulated printer on a pty, real HTTP)`,
         value: r2(issueP99),
         unit: 'ms',
         target: '≤ 20 ms',
-        pass: issueP99 <= 20 && errors === 0,
-        detail: `${lat.length} requests at ${rate} req/s (each client pauses 0–1 s), p50 ${r2(pct(lat, 50))} ms, errors ${errors}; saturated closed loop: ${satRate} req/s, p99 ${r2(pct(sat, 99))} ms`,
+        pass: issueP99 <= 20 && errors === 0 && unprinted === 0,
+        detail: `${sat.length} requests at ${satRate} req/s, p50 ${r2(pct(sat, 50))} ms, max ${r2(sat.at(-1) ?? 0)} ms, errors ${errors}, tickets without a queued print job ${unprinted}; paced (each client pauses 0–1 s): ${lat.length} requests at ${rate} req/s, p50 ${r2(pct(lat, 50))} ms, p99 ${r2(pacedP99)} ms`,
       },
       {
         name: 'call-next → event on the SSE stream p99',

@@ -129,7 +129,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const offScan = bus.on('scan', (ev) => {
     if (followTokenOf(ev.code)) return;
     try {
-      const r = appointments.checkIn(ev.code);
+      const r = appointments.checkIn(ev.code, cards.peek() ?? undefined);
       bus.emit('queue.checkin', {
         ok: true,
         ticket: r.publicTicket,

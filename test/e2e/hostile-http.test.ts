@@ -67,10 +67,13 @@ const GATEWAY_RANK: Access[] = ['window', 'operator', 'supervisor', 'admin'];
 
 const KIOSK_POLICY: Policy = [
   [/^(GET|HEAD) \/api\/(health|services|queue|meta)$/, 'public'],
+  [/^(GET|HEAD) \/(follow\/:token|assets\/\*)?$/, 'public'], // the screens' pages and files
+  [/^(GET|HEAD) \/api\/speech$/, 'kiosk'], // synthesizes on this machine's CPU
+
   [/^POST \/api\/auth\/(login|logout)$/, 'public'],
   [/^\w+ \/api\/follow\/:token/, 'public'], // the token is the credential
   [/^(GET|HEAD) \/api\/hardware\/(health|print-jobs)$/, 'public'], // resident UI shows 'out of paper'
-  [/^\w+ \/api\/kiosk\/card/, 'kiosk'],
+  [/^\w+ \/api\/kiosk\/(card|scanned-ticket)/, 'kiosk'],
   [/^POST \/api\/tickets$/, 'kiosk'],
   [/^POST \/api\/appointments\/check-in$/, 'kiosk'],
   [/^(GET|HEAD) \/api\/stream$/, 'kiosk'], // card reads: the kiosk's own screen and staff (issue #10 defect 12)

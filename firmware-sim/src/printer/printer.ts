@@ -62,6 +62,14 @@ function findCut(buf: Buffer): { end: number; mode: 'full' | 'partial' } | undef
   return undefined;
 }
 
+/** Where GS r 1 (transmit paper sensor status, n = 1 or 49) starts in `buf`, or -1. */
+function findPaperStatusQuery(buf: Buffer): number {
+  for (let i = buf.indexOf(GS); i >= 0 && i < buf.length - 2; i = buf.indexOf(GS, i + 1)) {
+    if (buf[i + 1] === 0x72 && (buf[i + 2] === 1 || buf[i + 2] === 49)) return i;
+  }
+  return -1;
+}
+
 /** The bytes without complete DLE EOT n sequences. */
 function stripStatusQueries(buf: Buffer): Buffer {
   if (buf.indexOf(DLE) < 0) return buf;
@@ -163,6 +171,21 @@ export class PrinterSim extends EventEmitter<PrinterEvents> {
       this.emit('rejected', { bytes: chunk.length, reason });
       return;
     }
+    // GS r 1 (transmit paper sensor status) is not real-time: it is answered in sequence, once
+    // everything before it has printed — so a reply after a ticket says it came out complete.
+    let rest = chunk;
+    for (let at = findPaperStatusQuery(rest); at >= 0; at = findPaperStatusQuery(rest)) {
+      this.accept(rest.subarray(0, at));
+      rest = rest.subarray(at + 3);
+      if (!this.ready && this.status.offline) continue; // offline: not processed
+      const reply = (this.status.paperNearEnd ? 0x03 : 0) | (this.status.paperOut ? 0x0c : 0);
+      this.port.write(Buffer.from([reply]));
+    }
+    this.accept(rest);
+  }
+
+  private accept(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.pending = Buffer.concat([this.pending, chunk]);
     for (let cut = findCut(this.pending); cut; cut = findCut(this.pending)) {
       const bytes = this.pending.subarray(0, cut.end);

@@ -142,7 +142,10 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: { body: obj({ code: str(64) }, ['code']), response: { 200: ISSUED, 201: ISSUED } },
     },
     async (req, reply) => {
-      const res = ctx.appointments.checkIn((req.body as { code: string }).code);
+      const res = ctx.appointments.checkIn(
+        (req.body as { code: string }).code,
+        ctx.cards.peek() ?? undefined,
+      );
       return reply.status(res.reused ? 200 : 201).send({ ...issuedBody(res), late: res.late });
     },
   );

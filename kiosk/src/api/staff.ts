@@ -116,11 +116,25 @@ export function staffRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/api/staff/tickets',
-    { ...guard, schema: { body: obj({ serviceId: SERVICE_ID, priorityClass: CLASS }, ['serviceId']) } },
+    {
+      ...guard,
+      schema: {
+        body: obj({ serviceId: SERVICE_ID, priorityClass: CLASS, identityChecked: { type: 'boolean' } }, [
+          'serviceId',
+        ]),
+      },
+    },
     async (req, reply) => {
-      const b = req.body as { serviceId: string; priorityClass?: string };
+      const b = req.body as { serviceId: string; priorityClass?: string; identityChecked?: boolean };
+      // identityChecked: for an ID-required service, the staff member checked the resident's
+      // identity document (audited on the ticket).
       const res = engine.issue(
-        { serviceId: b.serviceId, source: 'staff', priorityClass: b.priorityClass },
+        {
+          serviceId: b.serviceId,
+          source: 'staff',
+          priorityClass: b.priorityClass,
+          identityCheckedByStaff: b.identityChecked === true,
+        },
         actor(req),
       );
       return reply.status(201).send({ ...issuedBody(res), ticket: res.ticket });

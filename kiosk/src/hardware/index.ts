@@ -174,6 +174,7 @@ export async function startHardware(
   return {
     simulated,
     print: (job) => queue.enqueue(job),
+    printAll: (jobs) => queue.enqueueAll(jobs),
     printJobs: () => queue.list(),
     retryPrintJob: (jobId: string): PrintJobInfo => queue.retry(jobId),
     health: () => health.all(),

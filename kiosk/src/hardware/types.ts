@@ -4,12 +4,24 @@ import type { DeviceHealth } from '../events.ts';
 export interface PrintJobRequest {
   ticketId?: string; // the queue's ticket id, so a job can be tied back to its ticket
   bytes: Buffer; // ESC/POS, built with EscPos from @linli/shared
+  /**
+   * The job's id, chosen by the caller: a request with the id of a job the queue already has
+   * returns that job and prints nothing more (the queue hands a ticket's paper again after a
+   * crash without printing it twice). Default: a new id.
+   */
+  jobId?: string;
 }
 export interface PrintJobInfo {
   jobId: string;
   ticketId?: string;
   state: 'queued' | 'printing' | 'printed' | 'held' | 'failed';
   reason?: string;
+  /**
+   * What came out, said plainly: 'complete' (printed to its end), 'incomplete' (the printer
+   * stopped before the end: reprint), 'unknown' (the printer cannot tell: the ticket may have
+   * printed, check before a retry). Set once a job has printed or failed.
+   */
+  paper?: 'complete' | 'incomplete' | 'unknown';
   createdAt: number;
   printedAt?: number;
 }
@@ -20,6 +32,11 @@ export interface Hardware {
    * Throws HardwareError PRINT_JOB_INVALID for empty or oversized (> 1 MiB) bytes.
    */
   print(job: PrintJobRequest): PrintJobInfo;
+  /**
+   * Queue several jobs in one durable write (one fsync for all); the same rules as print().
+   * Optional: callers fall back to print() one by one.
+   */
+  printAll?(jobs: PrintJobRequest[]): PrintJobInfo[];
   /** Newest first (the last 100). */
   printJobs(): PrintJobInfo[];
   /**

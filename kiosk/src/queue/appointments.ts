@@ -1,12 +1,14 @@
 // Appointments (预约): a booked slot with a code; checking in at the kiosk (scanner or typed code)
 // issues a ticket that is called at its slot time ahead of walk-ins of the same service.
 import { randomInt, randomUUID } from 'node:crypto';
-import { hmacIdNumber, maskIdNumber, maskName } from '@linli/shared';
-import { writeAudit } from './audit.ts';
-import type { IssueResult, QueueEngine } from './engine.ts';
+import { checkIdNumber, hmacIdNumber, maskIdNumber, maskName } from '@linli/shared';
+import type { AppointmentRow } from './appointment-repository.ts';
+import type { QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
-import { localDay, zonedToUtc } from './time.ts';
-import type { Actor, ResidentIdentity, TicketRow } from './types.ts';
+import type { IssueRequest, IssueResult } from './issue.ts';
+import { DAY_RE, HHMM_RE, localDay, zonedToUtc } from './time.ts';
+import type { Actor, ResidentIdentity } from './types.ts';
+import { followUrl, peopleAhead, publicView, staffView } from './views.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** Scanners may read 'LINLI-APPT:<code>' from a QR code or the bare code from a barcode. */
@@ -17,18 +19,12 @@ export function normaliseCode(scanned: string): string {
     .toUpperCase();
 }
 
-export interface AppointmentRow {
-  id: string;
-  code: string;
-  service_id: string;
-  slot_at: number;
-  name_masked: string | null;
-  id_masked: string | null;
-  id_hash: string | null;
-  state: 'booked' | 'checked-in' | 'cancelled' | 'missed';
-  ticket_id: string | null;
-  created_at: number;
-  created_by: number | null;
+export type { AppointmentRow } from './appointment-repository.ts';
+
+/** What appointments work with: the queue's context and its issuing (the engine has both). */
+export interface AppointmentDeps {
+  readonly context: QueueContext;
+  issue(req: IssueRequest, actor?: Actor, inTx?: (ticketId: string) => void): IssueResult;
 }
 
 export function appointmentView(r: AppointmentRow) {
@@ -46,98 +42,131 @@ export function appointmentView(r: AppointmentRow) {
 }
 
 export class Appointments {
+  private readonly ctx: QueueContext;
+
   constructor(
-    private readonly engine: QueueEngine,
+    private readonly deps: AppointmentDeps,
     private readonly idKey: string,
-  ) {}
+  ) {
+    this.ctx = deps.context;
+  }
 
   book(
     req: { serviceId: string; day: string; time: string; name?: string; idNumber?: string },
     actor: Actor,
   ): ReturnType<typeof appointmentView> {
-    const e = this.engine;
-    const svc = e.service(req.serviceId);
+    const ctx = this.ctx;
+    const svc = ctx.services.get(req.serviceId);
     if (!svc.active)
       throw new QueueError('SERVICE_INACTIVE', `${svc.nameZh}暂停办理`, `${svc.nameEn} is not available`);
-    const slotAt = zonedToUtc(req.day, req.time, e.config.timeZone);
-    const now = e.clock.now();
+    const now = ctx.clock.now();
+    const slotAt = this.checkBooking(req, svc, now);
     const id = randomUUID();
     const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-    e.db
-      .transaction(() => {
-        e.db
-          .prepare(
-            `INSERT INTO appointments (id, code, service_id, slot_at, name_masked, id_masked, id_hash, state, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)`,
-          )
-          .run(
-            id,
-            code,
-            svc.id,
-            slotAt,
-            req.name ? maskName(req.name) : null,
-            req.idNumber ? maskIdNumber(req.idNumber) : null,
-            req.idNumber ? hmacIdNumber(this.idKey, req.idNumber) : null,
-            now,
-            actor.staffId,
-          );
-        writeAudit(e.db, now, actor, 'appointment.book', `appointment:${id}`, { serviceId: svc.id, slotAt });
-      })
-      .immediate();
+    ctx.store.transaction(() => {
+      ctx.appointments.insert({
+        id,
+        code,
+        service_id: svc.id,
+        slot_at: slotAt,
+        name_masked: req.name ? maskName(req.name) : null,
+        id_masked: req.idNumber ? maskIdNumber(req.idNumber) : null,
+        id_hash: req.idNumber ? hmacIdNumber(this.idKey, req.idNumber) : null,
+        created_at: now,
+        created_by: actor.staffId,
+      });
+      ctx.store.audit(now, actor, 'appointment.book', `appointment:${id}`, { serviceId: svc.id, slotAt });
+    });
     return appointmentView(this.get(id));
   }
 
+  /**
+   * Refuses impossible or useless bookings (issue #10 defect 17): a day that is not a calendar
+   * day (2026-02-30), a time that is not HH:MM, a day in the past (earlier today is
+   * allowed: staff may record a resident who is already here), an ID number that fails
+   * the GB 11643 check, and an ID-required service booked without the number (it could never be
+   * checked in). Returns the slot instant.
+   */
+  private checkBooking(
+    req: { day: string; time: string; idNumber?: string },
+    svc: { idRequired: boolean; nameZh: string; nameEn: string },
+    now: number,
+  ): number {
+    const [year, month, date] = req.day.split('-').map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, date));
+    if (!DAY_RE.test(req.day) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== date)
+      throw new QueueError('VALIDATION', `没有这一天：${req.day}`, `not a calendar day: ${req.day}`, {
+        field: 'day',
+      });
+    if (!HHMM_RE.test(req.time))
+      throw new QueueError('VALIDATION', `时间须为时:分：${req.time}`, `time must be HH:MM: ${req.time}`, {
+        field: 'time',
+      });
+    const slotAt = zonedToUtc(req.day, req.time, this.ctx.config.timeZone);
+    if (req.day < localDay(now, this.ctx.config.timeZone))
+      throw new QueueError('APPOINTMENT_PAST', `${req.day}已经过去了`, `${req.day} is in the past`, {
+        field: 'day',
+      });
+    if (req.idNumber !== undefined) {
+      const check = checkIdNumber(req.idNumber, { today: new Date(now) });
+      if (!check.valid)
+        throw new QueueError('ID_INVALID', '身份证号码有误，请核对', `invalid ID number: ${check.reason}`, {
+          field: 'idNumber',
+          reason: check.code,
+        });
+    } else if (svc.idRequired)
+      throw new QueueError(
+        'ID_REQUIRED',
+        `${svc.nameZh}需要身份证号码才能预约`,
+        `${svc.nameEn} needs the ID number to book`,
+        { field: 'idNumber' },
+      );
+    return slotAt;
+  }
+
   get(id: string): AppointmentRow {
-    const r = this.engine.db.prepare('SELECT * FROM appointments WHERE id = ?').get(id) as
-      | AppointmentRow
-      | undefined;
-    if (!r) throw new QueueError('APPOINTMENT_UNKNOWN', '没有这个预约', 'no such appointment');
-    return r;
+    return this.ctx.appointments.get(id);
   }
 
   list(day: string) {
-    const tz = this.engine.config.timeZone;
+    const tz = this.ctx.config.timeZone;
     const from = zonedToUtc(day, '00:00', tz);
-    const rows = this.engine.db
-      .prepare('SELECT * FROM appointments WHERE slot_at >= ? AND slot_at < ? ORDER BY slot_at')
-      .all(from, from + 36 * 3_600_000) as AppointmentRow[];
-    return rows.filter((r) => localDay(r.slot_at, tz) === day).map(appointmentView);
+    return this.ctx.appointments
+      .between(from, from + 36 * 3_600_000)
+      .filter((found) => localDay(found.slot_at, tz) === day)
+      .map(appointmentView);
   }
 
   cancel(id: string, actor: Actor) {
-    const e = this.engine;
-    const now = e.clock.now();
-    e.db
-      .transaction(() => {
-        const r = this.get(id);
-        if (r.state !== 'booked')
-          throw new QueueError('APPOINTMENT_USED', '这个预约不能再取消', `appointment is ${r.state}`);
-        e.db.prepare(`UPDATE appointments SET state = 'cancelled' WHERE id = ?`).run(id);
-        writeAudit(e.db, now, actor, 'appointment.cancel', `appointment:${id}`);
-      })
-      .immediate();
+    const ctx = this.ctx;
+    const now = ctx.clock.now();
+    ctx.store.transaction(() => {
+      const found = this.get(id);
+      if (found.state !== 'booked' || !ctx.appointments.cancel(id))
+        throw new QueueError('APPOINTMENT_USED', '这个预约不能再取消', `appointment is ${found.state}`);
+      ctx.store.audit(now, actor, 'appointment.cancel', `appointment:${id}`);
+    });
     return appointmentView(this.get(id));
   }
 
   /**
    * Check-in with the code: on the day, from `appointmentEarlyMin` before the slot. Late by more
    * than `appointmentGraceMin`, the ticket is a walk-in (no slot advantage). A second check-in
-   * returns the open ticket.
+   * returns the open ticket. `card`: the ID card on the reader, if any (checked against the
+   * booked number; it stands in for the number of a booking made without one).
    */
-  checkIn(scanned: string): IssueResult & { late: boolean } {
-    const e = this.engine;
+  checkIn(scanned: string, card?: ResidentIdentity): IssueResult & { late: boolean } {
+    const ctx = this.ctx;
     const code = normaliseCode(scanned);
     if (!/^[A-Z0-9]{4,32}$/.test(code))
       throw new QueueError('APPOINTMENT_UNKNOWN', '无法识别的预约码', 'unreadable appointment code');
-    const day = e.today();
-    const now = e.clock.now();
-    const r = e.db.prepare('SELECT * FROM appointments WHERE code = ?').get(code) as
-      | AppointmentRow
-      | undefined;
+    const day = ctx.today();
+    const now = ctx.clock.now();
+    const r = ctx.appointments.byCode(code);
     if (!r) throw new QueueError('APPOINTMENT_UNKNOWN', '没有这个预约码', 'unknown appointment code');
     if (r.state === 'cancelled')
       throw new QueueError('APPOINTMENT_CANCELLED', '这个预约已取消', 'this appointment was cancelled');
-    const slotDay = localDay(r.slot_at, e.config.timeZone);
+    const slotDay = localDay(r.slot_at, ctx.config.timeZone);
     if (r.state === 'missed' || slotDay !== day)
       throw new QueueError(
         'APPOINTMENT_OTHER_DAY',
@@ -148,25 +177,23 @@ export class Appointments {
         },
       );
     if (r.state === 'checked-in') {
-      const t = r.ticket_id
-        ? (e.db.prepare('SELECT * FROM tickets WHERE id = ?').get(r.ticket_id) as TicketRow)
-        : undefined;
+      const t = r.ticket_id ? ctx.store.find(r.ticket_id) : undefined;
       if (t && ['waiting', 'called', 'serving'].includes(t.state)) {
-        const ahead = e.peopleAhead(t);
+        const ahead = peopleAhead(ctx, t);
         return {
-          ticket: e.staffView(t),
-          publicTicket: e.publicView(t),
+          ticket: staffView(ctx, t),
+          publicTicket: publicView(ctx, t),
           token: t.token,
-          followUrl: e.followUrl(t.token),
+          followUrl: followUrl(ctx, t.token),
           peopleAhead: ahead,
-          estimatedWaitMin: e.estimateWaitMin(t.service_id, ahead),
+          estimatedWaitMin: ctx.waits.estimateWaitMin(t.service_id, ahead),
           reused: true,
           late: false,
         };
       }
       throw new QueueError('APPOINTMENT_USED', '这个预约已经使用过了', 'this appointment has been used');
     }
-    const q = e.config.queue;
+    const q = ctx.config.queue;
     if (now < r.slot_at - q.appointmentEarlyMin * 60_000)
       throw new QueueError(
         'APPOINTMENT_TOO_EARLY',
@@ -174,10 +201,14 @@ export class Appointments {
         `check in at most ${q.appointmentEarlyMin} min before the slot`,
       );
     const late = now > r.slot_at + q.appointmentGraceMin * 60_000;
+    // Booked with the number: that identity, and a card on the reader must be the same person.
+    // Booked without (older bookings of an ID-required service): the card on the reader.
+    if (r.id_hash && card && card.idHash !== r.id_hash)
+      throw new QueueError('ID_MISMATCH', '身份证与预约人不符', 'the ID card is not the booked person');
     const identity: ResidentIdentity | undefined = r.id_hash
       ? { idHash: r.id_hash, idMasked: r.id_masked ?? '', nameMasked: r.name_masked ?? '' }
-      : undefined;
-    const res = e.issue(
+      : card;
+    const res = this.deps.issue(
       {
         serviceId: r.service_id,
         source: 'appointment',
@@ -187,12 +218,7 @@ export class Appointments {
       },
       undefined,
       (ticketId) => {
-        const changed = e.db
-          .prepare(
-            `UPDATE appointments SET state = 'checked-in', ticket_id = ? WHERE id = ? AND state = 'booked'`,
-          )
-          .run(ticketId, r.id).changes;
-        if (changed !== 1)
+        if (!ctx.appointments.checkIn(r.id, ticketId))
           throw new QueueError('APPOINTMENT_USED', '这个预约已经使用过了', 'this appointment has been used');
       },
     );

@@ -2,168 +2,154 @@
 // get the same ticket), recalls, 过号 (no-show) after enough recalls, and a no-show who comes back.
 import { classHeads } from './ahead.ts';
 import { callText } from './announce.ts';
-import { writeAudit } from './audit.ts';
-import type { QueueEngine } from './engine.ts';
+import { policyOptions, type QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
-import type { EngineInternals } from './internals.ts';
 import { callOrder, nextStreak } from './policy.ts';
-import { atWindow, emitTicket, transition } from './transition.ts';
+import { assertAtWindow, atWindow, emitTicket, refuseState, transition } from './transition.ts';
 import type { Actor, StaffTicket, TicketRow, WindowRow } from './types.ts';
-import { assertAtWindow, windowRow, windowServices } from './windows.ts';
+import { publicView, staffView } from './views.ts';
 
-/** Calls the next ticket for a window, atomically: two windows never get the same ticket. */
-export function callNext(e: QueueEngine, x: EngineInternals, windowId: number, actor: Actor): StaffTicket {
-  const day = e.today();
-  const now = e.clock.now();
-  const row = e.db
-    .transaction(() => {
-      const w = windowRow(e, windowId);
+export class CallingService {
+  constructor(private readonly ctx: QueueContext) {}
+
+  /** Calls the next ticket for a window, atomically: two windows never get the same ticket. */
+  callNext(windowId: number, actor: Actor): StaffTicket {
+    const { ctx } = this;
+    const day = ctx.today();
+    const now = ctx.clock.now();
+    const policy = policyOptions(ctx.config);
+    const row = ctx.store.transaction(() => {
+      const w = ctx.windows.active(windowId);
       assertAtWindow(w, actor);
-      assertFree(e, windowId);
-      const heads = classHeads((q) => e.stmt(q), windowServices(e, windowId), day, now, e.policy);
-      const pick = callOrder(heads, now, e.policy, w.normal_streak)[0];
+      this.assertFree(windowId);
+      const heads = classHeads(ctx.store.sql, ctx.windows.services(windowId), day, now, policy);
+      const pick = callOrder(heads, now, policy, w.normal_streak)[0];
       if (!pick) throw new QueueError('QUEUE_EMPTY', '没有等候的号', 'nobody is waiting');
-      markCalled(e, pick.id, w, actor, now);
-      e.stmt('UPDATE windows SET normal_streak = ? WHERE id = ?').run(
-        nextStreak(pick, w.normal_streak, now),
-        windowId,
-      );
-      writeAudit(e.db, now, actor, 'ticket.call-next', `ticket:${pick.id}`, { windowId });
-      return e.row(pick.id);
-    })
-    .immediate();
-  return afterCall(e, x, row, 'ticket.called', now);
-}
+      this.markCalled(pick.id, w, actor, now);
+      ctx.windows.setStreak(windowId, nextStreak(pick, w.normal_streak, now));
+      ctx.store.audit(now, actor, 'ticket.call-next', `ticket:${pick.id}`, { windowId });
+      return ctx.store.row(pick.id);
+    });
+    return this.afterCall(row, 'ticket.called', now);
+  }
 
-/** Calls a specific waiting ticket (one the window serves). */
-export function callTicket(
-  e: QueueEngine,
-  x: EngineInternals,
-  windowId: number,
-  ticketId: string,
-  actor: Actor,
-): StaffTicket {
-  const day = e.today();
-  const now = e.clock.now();
-  const row = e.db
-    .transaction(() => {
-      const w = windowRow(e, windowId);
+  /** Calls a specific waiting ticket (one the window serves). */
+  callTicket(windowId: number, ticketId: string, actor: Actor): StaffTicket {
+    const { ctx } = this;
+    const day = ctx.today();
+    const now = ctx.clock.now();
+    const row = ctx.store.transaction(() => {
+      const w = ctx.windows.active(windowId);
       assertAtWindow(w, actor);
-      assertFree(e, windowId);
-      const t = e.row(ticketId);
-      if (t.state !== 'waiting' || t.day !== day) e.refuseState(t, 'call');
-      if (!windowServices(e, windowId).includes(t.service_id))
+      this.assertFree(windowId);
+      const t = ctx.store.row(ticketId);
+      if (t.state !== 'waiting' || t.day !== day) refuseState(t, 'call');
+      if (!ctx.windows.services(windowId).includes(t.service_id))
         throw new QueueError(
           'NOT_SERVED_HERE',
           `${windowId}号窗口不办理这项业务`,
           `window ${windowId} does not serve ${t.service_id}`,
         );
-      markCalled(e, t.id, w, actor, now);
-      writeAudit(e.db, now, actor, 'ticket.call', `ticket:${t.id}`, { windowId });
-      return e.row(t.id);
-    })
-    .immediate();
-  return afterCall(e, x, row, 'ticket.called', now);
-}
+      this.markCalled(t.id, w, actor, now);
+      ctx.store.audit(now, actor, 'ticket.call', `ticket:${t.id}`, { windowId });
+      return ctx.store.row(t.id);
+    });
+    return this.afterCall(row, 'ticket.called', now);
+  }
 
-export function recall(e: QueueEngine, x: EngineInternals, ticketId: string, actor: Actor): StaffTicket {
-  const now = e.clock.now();
-  const row = e.db
-    .transaction(() => {
-      const t = atWindow(e, ticketId, actor, ['called'], 'recall');
-      e.stmt('UPDATE tickets SET recalls = recalls + 1 WHERE id = ?').run(t.id);
-      e.recordEvent(t.id, 'recalled', now, t.window_id, actor.staffId);
-      writeAudit(e.db, now, actor, 'ticket.recall', `ticket:${t.id}`);
-      return e.row(t.id);
-    })
-    .immediate();
-  return afterCall(e, x, row, 'ticket.recalled', now);
-}
+  recall(ticketId: string, actor: Actor): StaffTicket {
+    const { ctx } = this;
+    const now = ctx.clock.now();
+    const row = ctx.store.transaction(() => {
+      const t = atWindow(ctx, ticketId, actor, ['called'], 'recall');
+      ctx.store.change(t.id, ['called'], {}, { recalls: 'recalls + 1' });
+      ctx.store.recordEvent(t.id, 'recalled', now, t.window_id, actor.staffId);
+      ctx.store.audit(now, actor, 'ticket.recall', `ticket:${t.id}`);
+      return ctx.store.row(t.id);
+    });
+    return this.afterCall(row, 'ticket.recalled', now);
+  }
 
-/** 过号: the called resident did not come after the configured number of recalls. */
-export function noShow(e: QueueEngine, x: EngineInternals, ticketId: string, actor: Actor): StaffTicket {
-  const { row, now } = transition(e, ticketId, actor, ['called'], 'no-show', (t, at) => {
-    const need = e.config.queue.noShowAfterRecalls;
-    if (t.recalls < need)
-      throw new QueueError(
-        'RECALLS_NEEDED',
-        `请先重呼${need}次（已重呼${t.recalls}次）`,
-        `recall ${need} times first (recalled ${t.recalls})`,
-        { recalls: t.recalls, needed: need },
-      );
-    e.stmt(`UPDATE tickets SET state = 'no-show', finished_at = ? WHERE id = ?`).run(at, t.id);
-  });
-  return emitTicket(e, x, 'no-show', row, now);
-}
+  /** 过号: the called resident did not come after the configured number of recalls. */
+  noShow(ticketId: string, actor: Actor): StaffTicket {
+    const { ctx } = this;
+    const { row, now } = transition(ctx, ticketId, actor, ['called'], 'no-show', (t, at) => {
+      const need = ctx.config.queue.noShowAfterRecalls;
+      if (t.recalls < need)
+        throw new QueueError(
+          'RECALLS_NEEDED',
+          `请先重呼${need}次（已重呼${t.recalls}次）`,
+          `recall ${need} times first (recalled ${t.recalls})`,
+          { recalls: t.recalls, needed: need },
+        );
+      ctx.store.change(t.id, ['called'], { state: 'no-show', finished_at: at });
+    });
+    return emitTicket(ctx, 'no-show', row, now);
+  }
 
-/** A no-show resident who comes back: waiting again, queued behind those waiting now. */
-export function reactivate(e: QueueEngine, x: EngineInternals, ticketId: string, actor: Actor): StaffTicket {
-  const day = e.today();
-  const { row, now } = transition(
-    e,
-    ticketId,
-    { ...actor, role: 'admin' },
-    ['no-show'],
-    'reactivate',
-    (t, at) => {
-      if (t.day !== day) e.refuseState(t, 'reactivate');
-      e.stmt(
-        `UPDATE tickets SET state = 'waiting', order_at = ?, window_id = NULL, called_at = NULL, finished_at = NULL,
-           recalls = 0 WHERE id = ?`,
-      ).run(at, t.id);
-    },
-  );
-  return emitTicket(e, x, 'reactivated', row, now);
-}
-
-/** Refuses a call while the window still has a called or serving ticket. */
-function assertFree(e: QueueEngine, windowId: number): void {
-  const busy = e
-    .stmt(`SELECT number FROM tickets WHERE window_id = ? AND state IN ('called', 'serving') LIMIT 1`)
-    .get(windowId) as { number: string } | undefined;
-  if (busy)
-    throw new QueueError(
-      'WINDOW_BUSY',
-      `${windowId}号窗口还有${busy.number}号未办结`,
-      `window ${windowId} still has ${busy.number} open`,
-      { number: busy.number },
+  /** A no-show resident who comes back: waiting again, queued behind those waiting now (any staff member). */
+  reactivate(ticketId: string, actor: Actor): StaffTicket {
+    const { ctx } = this;
+    const day = ctx.today();
+    const { row, now } = transition(
+      ctx,
+      ticketId,
+      actor,
+      ['no-show'],
+      'reactivate',
+      (t, at) => {
+        if (t.day !== day) refuseState(t, 'reactivate');
+        ctx.store.change(t.id, ['no-show'], {
+          state: 'waiting',
+          order_at: at,
+          window_id: null,
+          called_at: null,
+          finished_at: null,
+          recalls: 0,
+        });
+      },
+      { anyWindow: true },
     );
-}
+    return emitTicket(ctx, 'reactivated', row, now);
+  }
 
-/** waiting → called at the window; CONFLICT when another window took it first. */
-function markCalled(e: QueueEngine, id: string, w: WindowRow, actor: Actor, now: number): void {
-  const changes = e
-    .stmt(
-      `UPDATE tickets SET state = 'called', window_id = ?, staff_id = ?, called_at = ?,
-         first_called_at = COALESCE(first_called_at, ?), recalls = 0 WHERE id = ? AND state = 'waiting'`,
-    )
-    .run(w.id, actor.staffId, now, now, id).changes;
-  if (changes !== 1)
-    throw new QueueError('CONFLICT', '这张号票刚被叫走', 'the ticket was just called elsewhere');
-  e.recordEvent(id, 'called', now, w.id, actor.staffId);
-}
+  /** Refuses a call while the window still has a called or serving ticket. */
+  private assertFree(windowId: number): void {
+    const busy = this.ctx.store.openAtWindow(windowId);
+    if (busy !== undefined)
+      throw new QueueError(
+        'WINDOW_BUSY',
+        `${windowId}号窗口还有${busy}号未办结`,
+        `window ${windowId} still has ${busy} open`,
+        { number: busy },
+      );
+  }
 
-/** Publishes the call (with the text the board speaks) and, for a first call, queue.changed. */
-function afterCall(
-  e: QueueEngine,
-  x: EngineInternals,
-  row: TicketRow,
-  type: 'ticket.called' | 'ticket.recalled',
-  now: number,
-): StaffTicket {
-  const svc = e.service(row.service_id);
-  const windowId = row.window_id as number;
-  const w = e.stmt('SELECT name FROM windows WHERE id = ?').get(windowId) as { name: string };
-  const text = callText(row.number, windowId);
-  e.bus.emit(type, {
-    ticket: e.publicView(row, svc),
-    windowId,
-    windowName: w.name,
-    text: text.zh,
-    textEn: text.en,
-    recalls: row.recalls,
-    at: now,
-  });
-  if (type === 'ticket.called') x.changed();
-  return e.staffView(row, svc);
+  /** waiting → called at the window; CONFLICT when another window took it first. */
+  private markCalled(id: string, w: WindowRow, actor: Actor, now: number): void {
+    const { store } = this.ctx;
+    if (!store.markCalled(id, w.id, actor.staffId, now))
+      throw new QueueError('CONFLICT', '这张号票刚被叫走', 'the ticket was just called elsewhere');
+    store.recordEvent(id, 'called', now, w.id, actor.staffId);
+  }
+
+  /** Publishes the call (with the text the board speaks) and, for a first call, queue.changed. */
+  private afterCall(row: TicketRow, type: 'ticket.called' | 'ticket.recalled', now: number): StaffTicket {
+    const { ctx } = this;
+    const svc = ctx.services.get(row.service_id);
+    const windowId = row.window_id as number;
+    const w = ctx.windows.find(windowId) as WindowRow;
+    const text = callText(row.number, windowId);
+    ctx.bus.emit(type, {
+      ticket: publicView(ctx, row, svc),
+      windowId,
+      windowName: w.name,
+      text: text.zh,
+      textEn: text.en,
+      recalls: row.recalls,
+      at: now,
+    });
+    if (type === 'ticket.called') ctx.changed();
+    return staffView(ctx, row, svc);
+  }
 }

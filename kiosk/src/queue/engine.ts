@@ -1,47 +1,39 @@
-// The queue engine: issues tickets, calls them fairly and atomically, moves them through their
-// states, rolls the day over, and publishes every change on the kiosk bus. Synchronous
-// better-sqlite3 transactions opened with BEGIN IMMEDIATE make each step atomic, also between
-// processes sharing the same database file. This class keeps the public API and the shared state
-// (day, caches, prepared statements); the work is done in issue.ts, calling.ts (call-next, call,
-// recall, no-show, reactivate), serving.ts (start, finish, cancel, priority, transfer) over
-// transition.ts, windows.ts, views.ts, wait.ts, rollover.ts, changed.ts, snapshot.ts, ratings.ts.
-import type { Statement } from 'better-sqlite3';
+// The queue engine: assembles the queue and keeps its public API. It builds the ticket store and
+// the repositories over the database, one context (store, repositories, clock, config, bus, the
+// day and the change feed) and the services over it — issuing (issue.ts), calling (calling.ts),
+// serving (serving.ts), windows (windows.ts), ratings (ratings.ts) — and forwards to them. No
+// module imports the engine. Synchronous better-sqlite3 transactions opened with BEGIN IMMEDIATE
+// make each step atomic, also between processes sharing the same database file.
 import type { KioskConfig } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import type { KioskBus } from '../events.ts';
 import type { Hardware } from '../hardware/types.ts';
-import { countAhead } from './ahead.ts';
-import { callNext, callTicket, noShow, reactivate, recall } from './calling.ts';
+import { AppointmentRepository } from './appointment-repository.ts';
+import { CallingService } from './calling.ts';
 import { ChangeFeed } from './changed.ts';
-import { QueueError } from './errors.ts';
-import type { EngineInternals } from './internals.ts';
-import { type IssueRequest, type IssueResult, issueTicket, reprintTicket } from './issue.ts';
+import { policyOptions, type QueueContext, type QueueLog } from './context.ts';
+import { type IssueRequest, type IssueResult, IssuingService } from './issue.ts';
+import { MetaRepository } from './meta-repository.ts';
 import type { PolicyOptions } from './policy.ts';
-import { followUpRating, listBadRatings, rateTicket } from './ratings.ts';
-import { closeDay } from './rollover.ts';
-import { cancel, finish, setPriority, startServing, transfer } from './serving.ts';
+import { RatingService } from './ratings.ts';
+import { DayKeeper } from './rollover.ts';
+import { ServiceCatalogue } from './service-catalogue.ts';
+import { ServingService } from './serving.ts';
 import { buildSnapshot, type QueueSnapshot } from './snapshot.ts';
-import { type Clock, localParts, systemClock } from './time.ts';
+import { TicketStore } from './ticket-store.ts';
+import { type Clock, systemClock } from './time.ts';
 import { refuseState } from './transition.ts';
-import type {
-  Actor,
-  Outcome,
-  PublicTicket,
-  Service,
-  ServiceRow,
-  StaffTicket,
-  TicketRow,
-  Window,
-} from './types.ts';
-import { followView, listTickets, publicTicket, staffTicket, toService } from './views.ts';
+import type { Actor, Outcome, PublicTicket, Service, StaffTicket, TicketRow, Window } from './types.ts';
+import * as views from './views.ts';
 import { WaitEstimator } from './wait.ts';
-import { listWindows, signIn, signOut, windowQueue } from './windows.ts';
+import { WindowRepository } from './window-repository.ts';
+import { WindowService } from './windows.ts';
 
 export { callText } from './announce.ts';
 export type { IssueRequest, IssueResult } from './issue.ts';
 export { ageAt } from './priority-class.ts';
 export { shiftDay } from './rollover.ts';
-export { toService } from './views.ts';
+export { toService } from './service-catalogue.ts';
 
 export interface QueueEngineOptions {
   db: Db;
@@ -49,7 +41,7 @@ export interface QueueEngineOptions {
   config: KioskConfig;
   clock?: Clock;
   hardware?: Hardware;
-  log?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+  log?: QueueLog;
 }
 
 export class QueueEngine {
@@ -58,14 +50,17 @@ export class QueueEngine {
   readonly config: KioskConfig;
   readonly clock: Clock;
   readonly hardware: Hardware | undefined;
-  private readonly log: NonNullable<QueueEngineOptions['log']> | undefined;
-  private day = '';
-  private timer: NodeJS.Timeout | undefined;
-  private svcCache: { at: number; list: Service[] } | undefined;
-  private readonly stmts = new Map<string, Statement<unknown[]>>();
-  private readonly waits = new WaitEstimator(this);
+  readonly context: QueueContext;
+  readonly issuing: IssuingService;
+  readonly calling: CallingService;
+  readonly serving: ServingService;
+  readonly windowService: WindowService;
+  readonly ratings: RatingService;
+  private readonly store: TicketStore;
   private readonly changes: ChangeFeed;
-  private readonly x: EngineInternals;
+  private readonly day: DayKeeper;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: QueueLog | undefined;
 
   constructor(opts: QueueEngineOptions) {
     this.db = opts.db;
@@ -74,16 +69,52 @@ export class QueueEngine {
     this.clock = opts.clock ?? systemClock;
     this.hardware = opts.hardware;
     this.log = opts.log;
+    const store = new TicketStore(opts.db);
+    const services = new ServiceCatalogue(opts.db);
+    const windows = new WindowRepository(opts.db);
+    const appointments = new AppointmentRepository(opts.db);
+    this.store = store;
     this.changes = new ChangeFeed(this.bus, () => this.snapshot(), this.log);
-    this.x = {
-      log: this.log,
+    this.day = new DayKeeper({
+      store,
+      appointments,
+      windows,
+      meta: new MetaRepository(opts.db),
+      clock: this.clock,
+      config: this.config,
+      bus: this.bus,
       changed: () => this.changes.emit(),
-      forgetAverage: (serviceId) => this.waits.forget(serviceId),
+    });
+    this.context = {
+      store,
+      services,
+      windows,
+      appointments,
+      waits: new WaitEstimator(store, windows, services, this.clock),
+      clock: this.clock,
+      config: this.config,
+      bus: this.bus,
+      hardware: this.hardware,
+      log: this.log,
+      today: () => this.day.today(),
+      changed: () => this.changes.emit(),
     };
+    this.issuing = new IssuingService(this.context);
+    this.calling = new CallingService(this.context);
+    this.serving = new ServingService(this.context);
+    this.windowService = new WindowService(this.context);
+    this.ratings = new RatingService(this.context);
   }
 
   start(): void {
     this.today();
+    this.issuing.resumePrints().then(
+      (handed) => {
+        if (handed > 0)
+          this.log?.warn({ handed }, 'paper of tickets issued before a crash handed to the printer');
+      },
+      (err: unknown) => this.log?.error({ err }, 'print hand-over at start failed'),
+    );
     this.timer = setInterval(() => {
       try {
         this.today();
@@ -101,119 +132,66 @@ export class QueueEngine {
   }
 
   get policy(): PolicyOptions {
-    const q = this.config.queue;
-    return { policy: q.policy, normalPerPriority: q.normalPerPriority, priorityWeight: q.priorityWeight };
+    return policyOptions(this.config);
   }
-
-  /** A prepared statement, cached by its text. */
-  stmt(sql: string): Statement<unknown[]> {
-    let st = this.stmts.get(sql);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.stmts.set(sql, st);
-    }
-    return st;
-  }
-
-  // ---- day and rollover (rollover.ts) ----------------------------------------------------
 
   /** The local day now; rolls the queue over first when the day has changed since last seen. */
   today(): string {
-    const now = this.clock.now();
-    const day = localParts(now, this.config.timeZone).day;
-    if (day !== this.day) this.rollover(day, now);
-    return day;
+    return this.day.today();
   }
 
-  private rollover(day: string, now: number): void {
-    const result = closeDay(this, day, now);
-    const first = this.day === '';
-    this.day = day;
-    if (result.changed || result.expired > 0 || !first) {
-      this.bus.emit('queue.rollover', {
-        day,
-        expired: result.expired,
-        missedAppointments: result.missed,
-        at: now,
-      });
-      this.changes.emit();
-    }
-  }
-
-  // ---- services and windows (windows.ts) -------------------------------------------------
-
-  /** Services from a 2-second cache (edits in this process invalidate it at once). */
-  private allServices(): Service[] {
-    const now = performance.now();
-    if (!this.svcCache || now - this.svcCache.at > 2000) {
-      const rows = this.stmt('SELECT * FROM services ORDER BY sort, id').all() as ServiceRow[];
-      this.svcCache = { at: now, list: rows.map(toService) };
-    }
-    return this.svcCache.list;
-  }
+  // ---- services and windows --------------------------------------------------------------
 
   invalidateServices(): void {
-    this.svcCache = undefined;
+    this.context.services.invalidate();
   }
 
   services(includeInactive = false): Service[] {
-    return this.allServices().filter((s) => includeInactive || s.active);
+    return this.context.services.list(includeInactive);
   }
 
   service(id: string): Service {
-    let s = this.allServices().find((x) => x.id === id);
-    if (!s) {
-      this.invalidateServices(); // perhaps added by another process
-      s = this.allServices().find((x) => x.id === id);
-    }
-    if (!s) throw new QueueError('NOT_FOUND', `没有这项业务：${id}`, `no such service: ${id}`);
-    return s;
+    return this.context.services.get(id);
   }
 
   windows(): Window[] {
-    return listWindows(this);
+    return this.windowService.list();
   }
 
   signIn(windowId: number, actor: Actor): Window {
-    return signIn(this, this.x, windowId, actor);
+    return this.windowService.signIn(windowId, actor);
   }
 
   signOut(windowId: number, actor: Actor): void {
-    signOut(this, this.x, windowId, actor);
+    this.windowService.signOut(windowId, actor);
   }
 
   /** The waiting tickets a window can call, in the order call-next would take them (window console). */
   windowQueue(windowId: number): (StaffTicket & { position: number })[] {
-    return windowQueue(this, windowId);
+    return this.windowService.queue(windowId);
   }
 
-  // ---- views (views.ts) ------------------------------------------------------------------
+  // ---- views -----------------------------------------------------------------------------
 
   row(id: string): TicketRow {
-    const r = this.stmt('SELECT * FROM tickets WHERE id = ?').get(id) as TicketRow | undefined;
-    if (!r) throw new QueueError('NOT_FOUND', '没有这张号票', `no such ticket: ${id}`);
-    return r;
+    return this.store.row(id);
   }
 
   /** The resident's current ticket for a token (a transfer keeps the token; the newest wins). */
   rowByToken(token: string): TicketRow {
-    const r = this.stmt(
-      'SELECT * FROM tickets WHERE token = ? ORDER BY queued_at DESC, rowid DESC LIMIT 1',
-    ).get(token) as TicketRow | undefined;
-    if (!r) throw new QueueError('NOT_FOUND', '没有这张号票', 'no such ticket');
-    return r;
+    return this.store.rowByToken(token);
   }
 
   publicView(r: TicketRow, svc?: Service): PublicTicket {
-    return publicTicket(r, svc ?? this.service(r.service_id));
+    return views.publicView(this.context, r, svc);
   }
 
   staffView(r: TicketRow, svc?: Service): StaffTicket {
-    return staffTicket(this.publicView(r, svc), r);
+    return views.staffView(this.context, r, svc);
   }
 
   followUrl(token: string): string {
-    return `${this.config.publicUrl}/follow/${token}`;
+    return views.followUrl(this.context, token);
   }
 
   listTickets(filter: {
@@ -223,39 +201,41 @@ export class QueueEngine {
     windowId?: number;
     limit?: number;
   }) {
-    return listTickets(this, filter);
+    return views.listTickets(this.context, filter);
   }
-
-  // ---- people ahead and estimated wait (ahead.ts, wait.ts) --------------------------------
 
   /** Waiting tickets of the same service called before this one, in the policy's order. */
   peopleAhead(r: TicketRow): number {
-    return countAhead((q) => this.stmt(q), r, this.clock.now(), this.config.queue);
+    return views.peopleAhead(this.context, r);
   }
 
   /** Median service time of the last 20 finished tickets of the service (30 days), else its expected time. */
   averageServiceS(serviceId: string): number {
-    return this.waits.averageServiceS(serviceId);
+    return this.context.waits.averageServiceS(serviceId);
   }
 
   estimateWaitMin(serviceId: string, ahead: number): number {
-    return this.waits.estimateWaitMin(serviceId, ahead);
+    return this.context.waits.estimateWaitMin(serviceId, ahead);
   }
 
   /** What the display board shows (snapshot.ts). */
   snapshot(): QueueSnapshot {
-    return buildSnapshot(this);
+    return buildSnapshot(this.context);
+  }
+
+  followView(token: string) {
+    return views.followView(this.context, token);
   }
 
   // ---- issuing (issue.ts) ----------------------------------------------------------------
 
   /** Issues a ticket (or returns the person's open ticket of that service); `inTx` runs inside the same transaction. */
   issue(req: IssueRequest, actor?: Actor, inTx?: (ticketId: string) => void): IssueResult {
-    return issueTicket(this, this.x, req, actor, inTx);
+    return this.issuing.issue(req, actor, inTx);
   }
 
   reprint(ticketId: string, actor: Actor): IssueResult['print'] {
-    return reprintTicket(this, this.x, ticketId, actor);
+    return this.issuing.reprint(ticketId, actor);
   }
 
   /** One row of the ticket's history. */
@@ -266,22 +246,20 @@ export class QueueEngine {
     windowId: number | null,
     staffId: number | null,
     data?: unknown,
-  ) {
-    this.stmt(
-      'INSERT INTO ticket_events (ticket_id, type, at, window_id, staff_id, data) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(ticketId, type, at, windowId, staffId, data === undefined ? null : JSON.stringify(data));
+  ): void {
+    this.store.recordEvent(ticketId, type, at, windowId, staffId, data);
   }
 
   // ---- calling (calling.ts) --------------------------------------------------------------
 
   /** Calls the next ticket for a window, atomically: two windows never get the same ticket. */
   callNext(windowId: number, actor: Actor): StaffTicket {
-    return callNext(this, this.x, windowId, actor);
+    return this.calling.callNext(windowId, actor);
   }
 
   /** Calls a specific waiting ticket (one the window serves). */
   callTicket(windowId: number, ticketId: string, actor: Actor): StaffTicket {
-    return callTicket(this, this.x, windowId, ticketId, actor);
+    return this.calling.callTicket(windowId, ticketId, actor);
   }
 
   /** Refuses an action the ticket's state does not allow. */
@@ -290,59 +268,55 @@ export class QueueEngine {
   }
 
   recall(ticketId: string, actor: Actor): StaffTicket {
-    return recall(this, this.x, ticketId, actor);
+    return this.calling.recall(ticketId, actor);
   }
 
   noShow(ticketId: string, actor: Actor): StaffTicket {
-    return noShow(this, this.x, ticketId, actor);
+    return this.calling.noShow(ticketId, actor);
   }
 
   /** A no-show resident who comes back: waiting again, queued behind those waiting now. */
   reactivate(ticketId: string, actor: Actor): StaffTicket {
-    return reactivate(this, this.x, ticketId, actor);
+    return this.calling.reactivate(ticketId, actor);
   }
 
   // ---- serving and finishing (serving.ts) ------------------------------------------------
 
   /** The resident sat down at the window: called → serving. */
   startServing(ticketId: string, actor: Actor): StaffTicket {
-    return startServing(this, this.x, ticketId, actor);
+    return this.serving.startServing(ticketId, actor);
   }
 
   finish(ticketId: string, outcome: Outcome, actor: Actor, note?: string): StaffTicket {
-    return finish(this, this.x, ticketId, outcome, actor, note);
+    return this.serving.finish(ticketId, outcome, actor, note);
   }
 
   cancel(ticketId: string, actor: Actor): StaffTicket {
-    return cancel(this, this.x, ticketId, actor);
+    return this.serving.cancel(ticketId, actor);
   }
 
   setPriority(ticketId: string, priorityClass: string, actor: Actor): StaffTicket {
-    return setPriority(this, this.x, ticketId, priorityClass, actor);
+    return this.serving.setPriority(ticketId, priorityClass, actor);
   }
 
   /** Moves the resident to another service's queue, keeping the original arrival time and the QR token. */
   transfer(ticketId: string, serviceId: string, actor: Actor, note?: string): StaffTicket {
-    return transfer(this, this.x, ticketId, serviceId, actor, note);
+    return this.serving.transfer(ticketId, serviceId, actor, note);
   }
 
-  // ---- resident's own ticket and rating (views.ts, ratings.ts) ---------------------------
+  // ---- ratings (ratings.ts) --------------------------------------------------------------
 
-  followView(token: string) {
-    return followView(this, token);
-  }
-
-  /** The resident rates their finished ticket (ratings.ts). */
+  /** The resident rates their finished ticket. */
   rate(token: string, rating: number, reason?: string, comment?: string): PublicTicket {
-    return rateTicket(this, token, rating, reason, comment);
+    return this.ratings.rate(token, rating, reason, comment);
   }
 
-  /** Ratings of 不满意 / 非常不满意 for follow-up, newest first (ratings.ts). */
+  /** Ratings of 不满意 / 非常不满意 for follow-up, newest first. */
   badRatings(opts: { open?: boolean; limit?: number } = {}) {
-    return listBadRatings(this, opts);
+    return this.ratings.badRatings(opts);
   }
 
   followUp(ticketId: string, note: string, actor: Actor): void {
-    followUpRating(this, ticketId, note, actor);
+    this.ratings.followUp(ticketId, note, actor);
   }
 }

@@ -2,24 +2,15 @@
 // person and service, contiguous numbers within the service's range and daily cap, the priority
 // class, and the paper ticket. The ticket is written in one BEGIN IMMEDIATE transaction.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PrintJobInfo } from '../hardware/types.ts';
-import { writeAudit } from './audit.ts';
-import type { QueueEngine } from './engine.ts';
+import type { QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
 import { hoursToday, isOpen } from './hours.ts';
-import type { EngineInternals } from './internals.ts';
-import { ticketBytes } from './print.ts';
 import { autoClass, checkClass } from './priority-class.ts';
+import { type PrintOutcome, TicketPaper } from './ticket-paper.ts';
 import { localParts } from './time.ts';
-import type {
-  Actor,
-  PublicTicket,
-  ResidentIdentity,
-  Service,
-  StaffTicket,
-  TicketRow,
-  TicketSource,
-} from './types.ts';
+import { refuseState } from './transition.ts';
+import type { Actor, PublicTicket, ResidentIdentity, StaffTicket, TicketSource } from './types.ts';
+import { followUrl, peopleAhead, publicView, staffView } from './views.ts';
 
 export interface IssueRequest {
   serviceId: string;
@@ -29,6 +20,11 @@ export interface IssueRequest {
   slotAt?: number | null; // appointment slot
   appointmentId?: string;
   print?: boolean; // default true
+  /**
+   * Staff issuing for an ID-required service without a card: the staff member confirms they
+   * checked the resident's identity document themselves (recorded in history and audit log).
+   */
+  identityCheckedByStaff?: boolean;
 }
 
 export interface IssueResult {
@@ -39,27 +35,29 @@ export interface IssueResult {
   peopleAhead: number;
   estimatedWaitMin: number;
   reused: boolean;
-  print?: PrintJobInfo | { state: 'failed'; reason: string };
+  print?: PrintOutcome;
 }
 
-/** Issues a ticket (or returns the person's open ticket of that service); `inTx` runs inside the same transaction. */
-export function issueTicket(
-  e: QueueEngine,
-  x: EngineInternals,
-  req: IssueRequest,
-  actor?: Actor,
-  inTx?: (ticketId: string) => void,
-): IssueResult {
-  const day = e.today();
-  const now = e.clock.now();
-  if (req.priorityClass !== undefined) checkClass(e, req.priorityClass);
-  const svc = e.service(req.serviceId);
-  const { row, reused } = e.db
-    .transaction(() => {
+export class IssuingService {
+  private readonly paper: TicketPaper;
+
+  constructor(private readonly ctx: QueueContext) {
+    this.paper = new TicketPaper(ctx);
+  }
+
+  /** Issues a ticket (or returns the person's open ticket of that service); `inTx` runs inside the same transaction. */
+  issue(req: IssueRequest, actor?: Actor, inTx?: (ticketId: string) => void): IssueResult {
+    const { ctx } = this;
+    const { store } = ctx;
+    const day = ctx.today();
+    const now = ctx.clock.now();
+    if (req.priorityClass !== undefined) checkClass(ctx.config, req.priorityClass);
+    const svc = ctx.services.get(req.serviceId);
+    const issued = store.transaction(() => {
       if (!svc.active)
         throw new QueueError('SERVICE_INACTIVE', `${svc.nameZh}暂停取号`, `${svc.nameEn} is not available`);
-      if (req.source !== 'staff' && e.config.queue.enforceHours) {
-        const at = localParts(now, e.config.timeZone);
+      if (req.source !== 'staff' && ctx.config.queue.enforceHours) {
+        const at = localParts(now, ctx.config.timeZone);
         if (!isOpen(svc.hours, at)) {
           const today = hoursToday(svc.hours, at);
           throw new QueueError(
@@ -70,30 +68,22 @@ export function issueTicket(
           );
         }
       }
-      if (svc.idRequired && !req.identity)
+      const staffChecked =
+        req.source === 'staff' && actor !== undefined && req.identityCheckedByStaff === true;
+      if (svc.idRequired && !req.identity && !staffChecked)
         throw new QueueError(
           'ID_REQUIRED',
           `${svc.nameZh}需要刷身份证取号`,
           `${svc.nameEn} needs an ID card`,
         );
       if (req.identity) {
-        const open = e
-          .stmt(
-            `SELECT * FROM tickets WHERE id_hash = ? AND service_id = ? AND day = ?
-               AND state IN ('waiting', 'called', 'serving') LIMIT 1`,
-          )
-          .get(req.identity.idHash, svc.id, day) as TicketRow | undefined;
-        if (open) return { row: open, reused: true };
+        const open = store.openFor(req.identity.idHash, svc.id, day);
+        if (open) return { row: open, reused: true } as const;
       }
       // Numbers are contiguous from the range start, so the count issued today is max − start + 1.
-      const { m } = e
-        .stmt('SELECT MAX(seq) AS m FROM tickets WHERE service_id = ? AND day = ?')
-        .get(svc.id, day) as {
-        m: number | null;
-      };
-      const seq = m === null ? svc.rangeStart : m + 1;
-      const n = seq - svc.rangeStart;
-      if (n >= svc.dailyCap || seq > svc.rangeEnd)
+      const max = store.maxSeq(svc.id, day);
+      const seq = max === null ? svc.rangeStart : max + 1;
+      if (seq - svc.rangeStart >= svc.dailyCap || seq > svc.rangeEnd)
         throw new QueueError(
           'DAILY_CAP',
           `${svc.nameZh}今天的号已取完`,
@@ -101,97 +91,89 @@ export function issueTicket(
         );
       const digits = Math.max(3, String(svc.rangeEnd).length);
       const number = `${svc.prefix}${String(seq).padStart(digits, '0')}`;
-      const cls = req.priorityClass ?? autoClass(e, req.identity, now);
+      const cls = req.priorityClass ?? autoClass(ctx.config, req.identity, now);
       const id = randomUUID();
-      const token = randomBytes(18).toString('base64url');
-      e.stmt(
-        `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
-             name_masked, appointment_id, slot_at, state, arrived_at, queued_at, order_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?)`,
-      ).run(
+      store.insert({
         id,
-        token,
+        token: randomBytes(18).toString('base64url'),
         day,
-        svc.id,
+        serviceId: svc.id,
         seq,
         number,
+        priorityClass: cls,
+        source: req.source,
+        idHash: req.identity?.idHash ?? null,
+        idMasked: req.identity?.idMasked ?? null,
+        nameMasked: req.identity?.nameMasked ?? null,
+        appointmentId: req.appointmentId ?? null,
+        slotAt: req.slotAt ?? null,
+        arrivedAt: now,
+        queuedAt: now,
+        orderAt: now,
+        transferredFrom: null,
+      });
+      const checked = svc.idRequired && !req.identity && staffChecked ? { identityCheckedByStaff: true } : {};
+      store.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, {
+        source: req.source,
         cls,
-        req.source,
-        req.identity?.idHash ?? null,
-        req.identity?.idMasked ?? null,
-        req.identity?.nameMasked ?? null,
-        req.appointmentId ?? null,
-        req.slotAt ?? null,
-        now,
-        now,
-        now,
-      );
-      e.recordEvent(id, 'issued', now, null, actor?.staffId ?? null, { source: req.source, cls });
-      if (actor) writeAudit(e.db, now, actor, 'ticket.issue', `ticket:${id}`, { number, cls });
+        ...checked,
+      });
+      if (actor) store.audit(now, actor, 'ticket.issue', `ticket:${id}`, { number, cls, ...checked });
       inTx?.(id);
-      return { row: e.row(id), reused: false };
-    })
-    .immediate();
-  const peopleAhead = e.peopleAhead(row);
-  const estimatedWaitMin = e.estimateWaitMin(row.service_id, peopleAhead);
-  const publicTicket = e.publicView(row, svc);
-  const result: IssueResult = {
-    ticket: e.staffView(row, svc),
-    publicTicket,
-    token: row.token,
-    followUrl: e.followUrl(row.token),
-    peopleAhead,
-    estimatedWaitMin,
-    reused,
-  };
-  if (!reused) {
-    e.bus.emit('ticket.issued', { ticket: publicTicket, peopleAhead, estimatedWaitMin, at: now });
-    x.changed();
-    if (req.print !== false) result.print = printTicket(e, x, row, svc, peopleAhead, estimatedWaitMin);
-  }
-  return result;
-}
-
-/** Prints the paper ticket; a printer failure is logged and reported, the ticket stands. */
-function printTicket(
-  e: QueueEngine,
-  x: EngineInternals,
-  row: TicketRow,
-  svc: Service,
-  peopleAhead: number,
-  estimatedWaitMin: number,
-): IssueResult['print'] {
-  if (!e.hardware) return undefined;
-  try {
-    const lp = localParts(row.arrived_at, e.config.timeZone);
-    const bytes = ticketBytes({
-      number: row.number,
-      serviceZh: svc.nameZh,
-      serviceEn: svc.nameEn,
-      priority: row.priority_class !== 'normal',
-      peopleAhead,
-      estimatedWaitMin,
-      issuedAt: `${lp.day} ${lp.hhmm}`,
-      followUrl: e.followUrl(row.token),
+      const created = store.row(id);
+      const ahead = peopleAhead(ctx, created);
+      const estimatedWaitMin = ctx.waits.estimateWaitMin(created.service_id, ahead);
+      // The paper commits with the ticket (ticket-paper.ts): no ticket without its print job.
+      const paper =
+        req.print !== false && ctx.hardware
+          ? this.paper.bytes(created, svc, ahead, estimatedWaitMin)
+          : undefined;
+      const jobId = paper ? this.paper.store(created, paper, now) : undefined;
+      return { row: created, reused: false, ahead, estimatedWaitMin, paper, jobId };
     });
-    return e.hardware.print({ ticketId: row.id, bytes });
-  } catch (err) {
-    // The ticket stands without paper: the screen shows it and staff can reprint.
-    x.log?.error({ err, ticketId: row.id }, 'ticket print failed');
-    return { state: 'failed', reason: err instanceof Error ? err.message : String(err) };
+    const { row, reused } = issued;
+    const ahead = issued.reused ? peopleAhead(ctx, row) : issued.ahead;
+    const estimatedWaitMin = issued.reused
+      ? ctx.waits.estimateWaitMin(row.service_id, ahead)
+      : issued.estimatedWaitMin;
+    const publicTicket = publicView(ctx, row, svc);
+    const result: IssueResult = {
+      ticket: staffView(ctx, row, svc),
+      publicTicket,
+      token: row.token,
+      followUrl: followUrl(ctx, row.token),
+      peopleAhead: ahead,
+      estimatedWaitMin,
+      reused,
+    };
+    if (!reused) {
+      ctx.bus.emit('ticket.issued', { ticket: publicTicket, peopleAhead: ahead, estimatedWaitMin, at: now });
+      ctx.changed();
+      if (!issued.reused && issued.jobId) {
+        // Durably queued with the ticket; handed to the print queue right after (ticket-paper.ts).
+        result.print = { jobId: issued.jobId, ticketId: row.id, state: 'queued', createdAt: now };
+        this.paper.schedule();
+      }
+    }
+    return result;
   }
-}
 
-export function reprintTicket(
-  e: QueueEngine,
-  x: EngineInternals,
-  ticketId: string,
-  actor: Actor,
-): IssueResult['print'] {
-  const row = e.row(ticketId);
-  const svc = e.service(row.service_id);
-  writeAudit(e.db, e.clock.now(), actor, 'ticket.reprint', `ticket:${ticketId}`);
-  if (!e.hardware) return { state: 'failed', reason: 'no printer configured' };
-  const ahead = e.peopleAhead(row);
-  return printTicket(e, x, row, svc, ahead, e.estimateWaitMin(row.service_id, ahead));
+  reprint(ticketId: string, actor: Actor): IssueResult['print'] {
+    const { ctx } = this;
+    const row = ctx.store.row(ticketId);
+    // A closed ticket (cancelled, done, no-show, transferred, expired) would print as a normal
+    // one ("前面还有 0 人") and could be used to jump the queue: refused (issue #10 defect 16).
+    if (!['waiting', 'called', 'serving'].includes(row.state)) refuseState(row, 'reprint');
+    const svc = ctx.services.get(row.service_id);
+    ctx.store.audit(ctx.clock.now(), actor, 'ticket.reprint', `ticket:${ticketId}`);
+    if (!ctx.hardware) return { state: 'failed', reason: 'no printer configured' };
+    const ahead = peopleAhead(ctx, row);
+    const bytes = this.paper.bytes(row, svc, ahead, ctx.waits.estimateWaitMin(row.service_id, ahead));
+    return this.paper.printNow(row, bytes);
+  }
+
+  /** At start: hands the paper of tickets issued just before a crash to the print queue. */
+  resumePrints(): Promise<number> {
+    return this.paper.resume();
+  }
 }

@@ -1,22 +1,22 @@
 // Priority classes (优先): automatic 'elderly' from the age on the ID card, or a class staff give
 // from the configured list.
-import type { QueueEngine } from './engine.ts';
+import type { KioskConfig } from '../config.ts';
 import { QueueError } from './errors.ts';
 import { localParts } from './time.ts';
 import type { ResidentIdentity } from './types.ts';
 
 /** The class of a resident's ticket when staff give none: 'elderly' from the configured age. */
-export function autoClass(e: QueueEngine, identity: ResidentIdentity | undefined, now: number): string {
+export function autoClass(config: KioskConfig, identity: ResidentIdentity | undefined, now: number): string {
   if (!identity?.birthDate) return 'normal';
-  const age = ageAt(identity.birthDate, localParts(now, e.config.timeZone).day);
-  return age !== null && age >= e.config.queue.priorityAge ? 'elderly' : 'normal';
+  const age = ageAt(identity.birthDate, localParts(now, config.timeZone).day);
+  return age !== null && age >= config.queue.priorityAge ? 'elderly' : 'normal';
 }
 
 /** Refuses a class that is neither 'normal' nor configured. */
-export function checkClass(e: QueueEngine, cls: string): void {
-  if (cls !== 'normal' && !e.config.queue.priorityClasses.includes(cls))
+export function checkClass(config: KioskConfig, cls: string): void {
+  if (cls !== 'normal' && !config.queue.priorityClasses.includes(cls))
     throw new QueueError('BAD_CLASS', `未知的优先类别：${cls}`, `unknown priority class: ${cls}`, {
-      allowed: ['normal', ...e.config.queue.priorityClasses],
+      allowed: ['normal', ...config.queue.priorityClasses],
     });
 }
 

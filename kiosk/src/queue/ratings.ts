@@ -1,9 +1,10 @@
 // Ratings (好差评): after a finished ticket the resident rates it once by the token of their QR
 // code; the two lowest need a reason; they are listed for follow-up and marked when followed up.
-import { writeAudit } from './audit.ts';
-import type { QueueEngine } from './engine.ts';
+import type { QueueContext } from './context.ts';
 import { QueueError } from './errors.ts';
-import type { Actor, PublicTicket, TicketRow } from './types.ts';
+import { refuseState } from './transition.ts';
+import type { Actor, PublicTicket } from './types.ts';
+import { publicView, staffView } from './views.ts';
 
 export const RATING_REASONS = [
   'long-wait',
@@ -31,72 +32,59 @@ export const RATING_TEXT: Record<number, string> = {
   1: '非常不满意',
 };
 
-export function rateTicket(
-  e: QueueEngine,
-  token: string,
-  rating: number,
-  reason?: string,
-  comment?: string,
-): PublicTicket {
-  if (!Number.isInteger(rating) || rating < 1 || rating > 5)
-    throw new QueueError('VALIDATION', '评价须为1到5', 'rating must be 1..5');
-  if (rating <= 2 && (!reason || !RATING_REASONS.includes(reason)))
-    throw new QueueError('REASON_REQUIRED', '请选择不满意的原因', 'choose a reason for a low rating', {
-      reasons: RATING_REASONS,
-    });
-  if (reason !== undefined && !RATING_REASONS.includes(reason))
-    throw new QueueError('VALIDATION', '未知的原因', `unknown reason: ${reason}`, {
-      reasons: RATING_REASONS,
-    });
-  const now = e.clock.now();
-  const row = e.db
-    .transaction(() => {
-      const t = e.rowByToken(token);
-      if (t.state !== 'done') e.refuseState(t, 'rate');
-      if (t.rating !== null)
+export class RatingService {
+  constructor(private readonly ctx: QueueContext) {}
+
+  /** The resident rates their finished ticket. */
+  rate(token: string, rating: number, reason?: string, comment?: string): PublicTicket {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+      throw new QueueError('VALIDATION', '评价须为1到5', 'rating must be 1..5');
+    if (rating <= 2 && (!reason || !RATING_REASONS.includes(reason)))
+      throw new QueueError('REASON_REQUIRED', '请选择不满意的原因', 'choose a reason for a low rating', {
+        reasons: RATING_REASONS,
+      });
+    if (reason !== undefined && !RATING_REASONS.includes(reason))
+      throw new QueueError('VALIDATION', '未知的原因', `unknown reason: ${reason}`, {
+        reasons: RATING_REASONS,
+      });
+    const { ctx } = this;
+    const { store } = ctx;
+    const now = ctx.clock.now();
+    const row = store.transaction(() => {
+      const t = store.rowByToken(token);
+      if (t.state !== 'done') refuseState(t, 'rate');
+      if (!store.rate(t.id, rating, reason ?? null, comment ?? null, now))
         throw new QueueError('ALREADY_RATED', '已经评价过了，谢谢', 'already rated, thank you');
-      e.db
-        .prepare(
-          'UPDATE tickets SET rating = ?, rating_reason = ?, rating_comment = ?, rated_at = ? WHERE id = ?',
-        )
-        .run(rating, reason ?? null, comment ?? null, now, t.id);
-      e.recordEvent(t.id, 'rated', now, t.window_id, null, { rating });
-      return e.row(t.id);
-    })
-    .immediate();
-  const view = e.publicView(row);
-  e.bus.emit('ticket.rated', { ticket: view, rating, at: now });
-  return view;
-}
+      store.recordEvent(t.id, 'rated', now, t.window_id, null, { rating });
+      return store.row(t.id);
+    });
+    const view = publicView(ctx, row);
+    ctx.bus.emit('ticket.rated', { ticket: view, rating, at: now });
+    return view;
+  }
 
-/** Ratings of 不满意 / 非常不满意 for follow-up, newest first. */
-export function listBadRatings(e: QueueEngine, opts: { open?: boolean; limit?: number } = {}) {
-  const rows = e.db
-    .prepare(
-      `SELECT * FROM tickets WHERE rating IS NOT NULL AND rating <= 2 AND (? = 0 OR followup_at IS NULL)
-       ORDER BY rated_at DESC LIMIT ?`,
-    )
-    .all(opts.open ? 1 : 0, opts.limit ?? 200) as TicketRow[];
-  return rows.map((r) => ({
-    ...e.staffView(r),
-    ratingText: RATING_TEXT[r.rating as number],
-    reasonText: r.rating_reason ? RATING_REASON_TEXT[r.rating_reason] : null,
-    followupAt: r.followup_at,
-    followupBy: r.followup_by,
-    followupNote: r.followup_note,
-  }));
-}
+  /** Ratings of 不满意 / 非常不满意 for follow-up, newest first. */
+  badRatings(opts: { open?: boolean; limit?: number } = {}) {
+    const { ctx } = this;
+    return ctx.store.badRatings(opts.open ?? false, opts.limit ?? 200).map((found) => ({
+      ...staffView(ctx, found),
+      ratingText: RATING_TEXT[found.rating as number],
+      reasonText: found.rating_reason ? RATING_REASON_TEXT[found.rating_reason] : null,
+      followupAt: found.followup_at,
+      followupBy: found.followup_by,
+      followupNote: found.followup_note,
+    }));
+  }
 
-export function followUpRating(e: QueueEngine, ticketId: string, note: string, actor: Actor): void {
-  const now = e.clock.now();
-  e.db
-    .transaction(() => {
-      const t = e.row(ticketId);
-      if (t.rating === null || t.rating > 2) e.refuseState(t, 'follow up');
-      e.db
-        .prepare('UPDATE tickets SET followup_at = ?, followup_by = ?, followup_note = ? WHERE id = ?')
-        .run(now, actor.staffId, note, t.id);
-      writeAudit(e.db, now, actor, 'rating.follow-up', `ticket:${t.id}`, { note });
-    })
-    .immediate();
+  followUp(ticketId: string, note: string, actor: Actor): void {
+    const { ctx } = this;
+    const { store } = ctx;
+    const now = ctx.clock.now();
+    store.transaction(() => {
+      const t = store.row(ticketId);
+      if (t.rating === null || t.rating > 2) refuseState(t, 'follow up');
+      store.followUp(t.id, now, actor.staffId, note);
+      store.audit(now, actor, 'rating.follow-up', `ticket:${t.id}`, { note });
+    });
+  }
 }

@@ -1,8 +1,13 @@
 // The day rollover: when the local day changes, yesterday's open tickets expire, past bookings
 // are missed, personal fields older than the retention period are purged and the windows' call
 // streaks restart. One BEGIN IMMEDIATE transaction, safe between processes sharing the file.
-import type { QueueEngine } from './engine.ts';
-import { zonedToUtc } from './time.ts';
+import type { KioskConfig } from '../config.ts';
+import type { KioskBus } from '../events.ts';
+import type { AppointmentRepository } from './appointment-repository.ts';
+import type { MetaRepository } from './meta-repository.ts';
+import type { TicketStore } from './ticket-store.ts';
+import { type Clock, localParts, zonedToUtc } from './time.ts';
+import type { WindowRepository } from './window-repository.ts';
 
 export interface RolloverResult {
   expired: number;
@@ -12,45 +17,65 @@ export interface RolloverResult {
   changed: boolean;
 }
 
-export function closeDay(e: QueueEngine, day: string, now: number): RolloverResult {
-  const dayStart = zonedToUtc(day, '00:00', e.config.timeZone);
-  return e.db
-    .transaction(() => {
-      const stored = e.stmt("SELECT value FROM meta WHERE key = 'day'").get() as
-        | { value: string }
-        | undefined;
-      const expired = e
-        .stmt(
-          `UPDATE tickets SET state = 'expired', finished_at = ? WHERE day < ? AND state IN ('waiting', 'called', 'serving')`,
-        )
-        .run(now, day).changes;
-      const missed = e
-        .stmt(`UPDATE appointments SET state = 'missed' WHERE state = 'booked' AND slot_at < ?`)
-        .run(dayStart).changes;
-      // Personal fields of old tickets and appointments are purged after the retention period.
-      const cutoff = shiftDay(day, -e.config.retentionDays);
-      const purged =
-        e
-          .stmt(
-            `UPDATE tickets SET id_hash = NULL, id_masked = NULL, name_masked = NULL, rating_comment = NULL
-             WHERE day < ? AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR name_masked IS NOT NULL OR rating_comment IS NOT NULL)`,
-          )
-          .run(cutoff).changes +
-        e
-          .stmt(
-            `UPDATE appointments SET id_hash = NULL, id_masked = NULL, name_masked = NULL
-             WHERE slot_at < ? AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR name_masked IS NOT NULL)`,
-          )
-          .run(zonedToUtc(cutoff, '00:00', e.config.timeZone)).changes;
-      if (stored?.value !== day) {
-        e.stmt('UPDATE windows SET normal_streak = 0').run();
-        e.stmt(
-          "INSERT INTO meta (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-        ).run(day, day);
-      }
-      return { expired, missed, purged, changed: stored?.value !== day };
-    })
-    .immediate();
+export interface DayParts {
+  store: TicketStore;
+  appointments: AppointmentRepository;
+  windows: WindowRepository;
+  meta: MetaRepository;
+  clock: Clock;
+  config: KioskConfig;
+  bus: KioskBus;
+  /** Publishes queue.changed (changed.ts). */
+  changed(): void;
+}
+
+/** Knows the local day and rolls the queue over when it changes. */
+export class DayKeeper {
+  private day = '';
+
+  constructor(private readonly parts: DayParts) {}
+
+  /** The local day now; rolls the queue over first when the day has changed since last seen. */
+  today(): string {
+    const now = this.parts.clock.now();
+    const day = localParts(now, this.parts.config.timeZone).day;
+    if (day !== this.day) this.rollover(day, now);
+    return day;
+  }
+
+  private rollover(day: string, now: number): void {
+    const result = closeDay(this.parts, day, now);
+    const first = this.day === '';
+    this.day = day;
+    if (result.changed || result.expired > 0 || !first) {
+      this.parts.bus.emit('queue.rollover', {
+        day,
+        expired: result.expired,
+        missedAppointments: result.missed,
+        at: now,
+      });
+      this.parts.changed();
+    }
+  }
+}
+
+export function closeDay(parts: DayParts, day: string, now: number): RolloverResult {
+  const { store, appointments, windows, meta, config } = parts;
+  const dayStart = zonedToUtc(day, '00:00', config.timeZone);
+  return store.transaction(() => {
+    const stored = meta.get('day');
+    const expired = store.expireBefore(day, now);
+    const missed = appointments.missBefore(dayStart);
+    // Personal fields of old tickets and appointments are purged after the retention period.
+    const cutoff = shiftDay(day, -config.retentionDays);
+    const purged =
+      store.purgeBefore(cutoff) + appointments.purgeBefore(zonedToUtc(cutoff, '00:00', config.timeZone));
+    if (stored !== day) {
+      windows.resetStreaks();
+      meta.set('day', day);
+    }
+    return { expired, missed, purged, changed: stored !== day };
+  });
 }
 
 /** The local day `days` after (or before) a YYYY-MM-DD day. */

@@ -1,26 +1,10 @@
-// What callers see: services from their rows, the public and staff views of a ticket, the
-// staff's ticket list and the resident's follow page (by the token of their QR code).
+// What callers see: the public and staff views of a ticket, people ahead, the staff's ticket list
+// and the resident's follow page (by the token of their QR code).
+import { countAhead } from './ahead.ts';
 import { callText } from './announce.ts';
-import type { QueueEngine } from './engine.ts';
-import { parseHours } from './hours.ts';
-import type { PublicTicket, Service, ServiceRow, StaffTicket, TicketRow } from './types.ts';
-
-export function toService(r: ServiceRow): Service {
-  return {
-    id: r.id,
-    nameZh: r.name_zh,
-    nameEn: r.name_en,
-    prefix: r.prefix,
-    rangeStart: r.range_start,
-    rangeEnd: r.range_end,
-    dailyCap: r.daily_cap,
-    hours: parseHours(JSON.parse(r.hours)),
-    idRequired: r.id_required === 1,
-    expectedServiceS: r.expected_service_s,
-    active: r.active === 1,
-    sort: r.sort,
-  };
-}
+import type { QueueContext } from './context.ts';
+import type { TicketFilter } from './ticket-store.ts';
+import type { PublicTicket, Service, StaffTicket, TicketRow } from './types.ts';
 
 /** What anyone may see of a ticket (board, resident's phone, live stream). */
 export function publicTicket(r: TicketRow, s: Service): PublicTicket {
@@ -63,46 +47,39 @@ export function staffTicket(pub: PublicTicket, r: TicketRow): StaffTicket {
   };
 }
 
-export function listTickets(
-  e: QueueEngine,
-  filter: {
-    day?: string;
-    state?: string;
-    serviceId?: string;
-    windowId?: number;
-    limit?: number;
-  },
-) {
-  const day = filter.day ?? e.today();
-  const rows = e
-    .stmt(
-      `SELECT * FROM tickets WHERE day = ? AND (? IS NULL OR state = ?) AND (? IS NULL OR service_id = ?)
-         AND (? IS NULL OR window_id = ?) ORDER BY arrived_at, rowid LIMIT ?`,
-    )
-    .all(
-      day,
-      filter.state ?? null,
-      filter.state ?? null,
-      filter.serviceId ?? null,
-      filter.serviceId ?? null,
-      filter.windowId ?? null,
-      filter.windowId ?? null,
-      filter.limit ?? 1000,
-    ) as TicketRow[];
-  const svcs = new Map(e.services(true).map((s) => [s.id, s]));
-  return rows.map((r) => e.staffView(r, svcs.get(r.service_id)));
+export function publicView(ctx: QueueContext, r: TicketRow, svc?: Service): PublicTicket {
+  return publicTicket(r, svc ?? ctx.services.get(r.service_id));
+}
+
+export function staffView(ctx: QueueContext, r: TicketRow, svc?: Service): StaffTicket {
+  return staffTicket(publicView(ctx, r, svc), r);
+}
+
+export function followUrl(ctx: QueueContext, token: string): string {
+  return `${ctx.config.publicUrl}/follow/${token}`;
+}
+
+/** Waiting tickets of the same service called before this one, in the policy's order. */
+export function peopleAhead(ctx: QueueContext, r: TicketRow): number {
+  return countAhead(ctx.store.sql, r, ctx.clock.now(), ctx.config.queue);
+}
+
+export function listTickets(ctx: QueueContext, filter: Partial<TicketFilter>): StaffTicket[] {
+  const rows = ctx.store.list({ ...filter, day: filter.day ?? ctx.today() });
+  const services = new Map(ctx.services.list(true).map((service) => [service.id, service]));
+  return rows.map((found) => staffView(ctx, found, services.get(found.service_id)));
 }
 
 /** The resident's own ticket: state, people ahead, estimated wait, the call text, whether to rate. */
-export function followView(e: QueueEngine, token: string) {
-  e.today();
-  const r = e.rowByToken(token);
-  const ahead = e.peopleAhead(r);
+export function followView(ctx: QueueContext, token: string) {
+  ctx.today();
+  const r = ctx.store.rowByToken(token);
+  const ahead = peopleAhead(ctx, r);
   const text = r.window_id !== null && r.state === 'called' ? callText(r.number, r.window_id) : null;
   return {
-    ticket: e.publicView(r),
+    ticket: publicView(ctx, r),
     peopleAhead: ahead,
-    estimatedWaitMin: r.state === 'waiting' ? e.estimateWaitMin(r.service_id, ahead) : 0,
+    estimatedWaitMin: r.state === 'waiting' ? ctx.waits.estimateWaitMin(r.service_id, ahead) : 0,
     canRate: r.state === 'done' && r.rating === null,
     callText: text?.zh ?? null,
     callTextEn: text?.en ?? null,

@@ -12,6 +12,11 @@ export interface PrinterTimeouts {
 export const DEFAULT_PRINTER_TIMEOUTS: PrinterTimeouts = { status: 500, write: 15_000 };
 
 export const isStatusByte = (b: number): boolean => (b & 0x93) === 0x12;
+/** A reply to GS r 1 (paper sensor status): bits 4–7 clear (a DLE EOT reply has bit 4 set). */
+export const isPaperSensorByte = (b: number): boolean => (b & 0xf0) === 0;
+
+/** GS r 1: transmit paper sensor status — processed in sequence, after everything before it printed. */
+export const PAPER_STATUS_QUERY = Buffer.from([0x1d, 0x72, 0x01]);
 
 /** The statuses that keep a job in the queue, with the reason shown to staff. */
 export function blockingReason(s: PrinterStatus): string | undefined {
@@ -24,6 +29,10 @@ export function blockingReason(s: PrinterStatus): string | undefined {
 
 export class EscPosPrinter {
   private readonly waitress = new Waitress<number>();
+  /** Replies to GS r 1 sent after jobs: each one says a job reached its end on paper. */
+  private readonly confirmations = new Waitress<number>();
+  /** This printer has answered GS r 1 at least once (so a missing answer means something). */
+  confirms = false;
   private busy = false;
   /** Bytes from the printer that were not a status reply. */
   strayBytes = 0;
@@ -34,10 +43,17 @@ export class EscPosPrinter {
   ) {
     line.onData((chunk) => {
       for (const b of chunk) {
-        if (!isStatusByte(b) || !this.waitress.offer(b)) this.strayBytes++;
+        if (isStatusByte(b)) {
+          if (!this.waitress.offer(b)) this.strayBytes++;
+        } else if (isPaperSensorByte(b) && this.confirmations.offer(b)) {
+          this.confirms = true;
+        } else this.strayBytes++;
       }
     });
-    line.onClose((err) => this.waitress.rejectAll(err ?? new Error(`${line.description} closed`)));
+    line.onClose((err) => {
+      this.waitress.rejectAll(err ?? new Error(`${line.description} closed`));
+      this.confirmations.rejectAll(err ?? new Error(`${line.description} closed`));
+    });
   }
 
   get description(): string {
@@ -72,6 +88,43 @@ export class EscPosPrinter {
   /** Send a job's bytes; resolves when drained to the device. */
   print(bytes: Buffer): Promise<void> {
     return this.exclusive(() => this.line.write(bytes, this.timeouts.write));
+  }
+
+  /**
+   * Send a job's bytes followed by GS r 1; resolves when drained. `confirmed(ms)` then resolves
+   * true when the printer answered it — the job reached its end on paper — within `ms`.
+   */
+  async printConfirmed(bytes: Buffer): Promise<{ confirmed(ms: number): Promise<boolean> }> {
+    const waiting = this.confirmations.waitFor(() => true, this.timeouts.write, 'printer GS r 1');
+    waiting.promise.catch(() => {});
+    try {
+      await this.print(Buffer.concat([bytes, PAPER_STATUS_QUERY]));
+    } catch (err) {
+      waiting.cancel(err as Error);
+      throw err;
+    }
+    let answered = false;
+    waiting.promise.then(
+      () => {
+        answered = true;
+      },
+      () => {},
+    );
+    return {
+      confirmed: async (ms) => {
+        if (answered) return true;
+        const timer = new Promise<false>((resolve) => setTimeout(() => resolve(false), ms));
+        const result = await Promise.race([
+          waiting.promise.then(
+            () => true,
+            () => false,
+          ),
+          timer,
+        ]);
+        if (!result) waiting.cancel(new Error('no GS r 1 reply'));
+        return result;
+      },
+    };
   }
 
   private async exclusive<T>(fn: () => Promise<T>): Promise<T> {

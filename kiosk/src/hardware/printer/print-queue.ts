@@ -7,6 +7,7 @@
 // A job is 'printed' only after its bytes drained and the status afterwards is good; otherwise
 // it is 'failed' (never re-sent by itself: staff check the ticket and POST …/retry).
 // While idle the status is asked every `idleStatusMs` so health shows "out of paper" early.
+import { randomUUID } from 'node:crypto';
 import type { PrinterStatus } from '@linli/shared';
 import type { KioskBus } from '../../events.ts';
 import { HardwareError } from '../errors.ts';
@@ -21,6 +22,7 @@ import {
   type PrinterTimeouts,
 } from './escpos-printer.ts';
 import type { PrintStore, StoredJob } from './print-store.ts';
+import { NOT_COMPLETE, PRINTED_COMPLETE } from './print-text.ts';
 
 export interface PrintQueueOptions {
   heldPollMs: number;
@@ -34,6 +36,11 @@ export interface PrintQueueOptions {
    * the job; it is marked printed once drained. Default false: no answer holds the job.
    */
   printWithoutStatus: boolean;
+  /**
+   * When the printer stops right after a job: how long to wait for its answer to the GS r 1
+   * sent after the job (it comes once the ticket has printed to its end). Default 3 s.
+   */
+  confirmMs: number;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
@@ -43,6 +50,7 @@ export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
   noPrinterReason: '打印机未连接 / printer disconnected',
   maxJobBytes: 1 << 20,
   printWithoutStatus: false,
+  confirmMs: 3000,
 };
 
 const CHECK_TICKET =
@@ -103,6 +111,26 @@ export class PrintQueue {
   }
 
   enqueue(req: PrintJobRequest): PrintJobInfo {
+    return this.enqueueAll([req])[0] as PrintJobInfo;
+  }
+
+  /** Queues several jobs in one transaction of the print store (one fsync for all). */
+  enqueueAll(reqs: PrintJobRequest[]): PrintJobInfo[] {
+    for (const req of reqs) this.check(req);
+    const stored = this.store.transaction(() =>
+      reqs.map((req) => this.store.addOnce(req.jobId ?? randomUUID(), req.ticketId, req.bytes)),
+    );
+    stored.forEach(({ job, added }, index) => {
+      if (!added) return; // handed again after a crash: already queued (or printed)
+      const bytes = (reqs[index] as PrintJobRequest).bytes.length;
+      this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes }, 'print job queued');
+      this.emit(job, 'queued');
+    });
+    this.wake();
+    return stored.map(({ job }) => job);
+  }
+
+  private check(req: PrintJobRequest): void {
     if (!Buffer.isBuffer(req.bytes) || req.bytes.length === 0) {
       throw new HardwareError('PRINT_JOB_INVALID', 'print job needs a non-empty Buffer of ESC/POS bytes');
     }
@@ -112,11 +140,6 @@ export class PrintQueue {
         `print job of ${req.bytes.length} bytes exceeds ${this.o.maxJobBytes}`,
       );
     }
-    const job = this.store.add(req.ticketId, req.bytes);
-    this.log.info({ jobId: job.jobId, ticketId: job.ticketId, bytes: req.bytes.length }, 'print job queued');
-    this.emit(job, 'queued');
-    this.wake();
-    return job;
   }
 
   /** A failed job goes back into the queue; a held one is re-checked now. */
@@ -204,8 +227,9 @@ export class PrintQueue {
   private async printOne(printer: EscPosPrinter, job: StoredJob): Promise<void> {
     if (!this.store.transition(job.jobId, ['queued', 'held'], 'printing')) return;
     this.emit(job, 'printing');
+    let sent: Awaited<ReturnType<EscPosPrinter['printConfirmed']>>;
     try {
-      await printer.print(job.bytes);
+      sent = await printer.printConfirmed(job.bytes);
     } catch (err) {
       this.fail(job, `发送失败 / sending failed (${errMessage(err)}); ${CHECK_TICKET}`);
       return;
@@ -222,14 +246,33 @@ export class PrintQueue {
       : '打印后无状态 / printer stopped answering after the job';
     const bad = after ? blockingReason(after) : silent;
     if (bad) {
-      this.fail(job, `${bad}; ${CHECK_TICKET}`, after);
+      // Paper out (or another stop) right after the job: did the ticket reach its end? The
+      // GS r 1 sent after it is answered only once everything before it printed (issue #10
+      // defect 16: a complete ticket marked failed was printed twice by a staff retry).
+      if (await sent.confirmed(this.o.confirmMs)) {
+        this.done(printer, job, after, `${PRINTED_COMPLETE}; ${bad}`);
+        return;
+      }
+      // A printer that answers GS r 1 and did not: the ticket stopped before its end.
+      this.fail(job, printer.confirms ? `${NOT_COMPLETE}; ${bad}` : `${bad}; ${CHECK_TICKET}`, after);
       return;
     }
-    if (this.store.transition(job.jobId, ['printing'], 'printed')) {
-      this.printed++;
-      this.log.info({ jobId: job.jobId, ticketId: job.ticketId }, 'print job printed');
-      this.emit(job, 'printed', undefined, after);
-    }
+    this.done(printer, job, after);
+  }
+
+  private done(
+    printer: EscPosPrinter,
+    job: StoredJob,
+    after: PrinterStatus | undefined,
+    note?: string,
+  ): void {
+    if (!this.store.transition(job.jobId, ['printing'], 'printed', note)) return;
+    this.printed++;
+    this.log.info(
+      { jobId: job.jobId, ticketId: job.ticketId, note, printer: printer.description },
+      'print job printed',
+    );
+    this.emit(job, 'printed', note, after);
   }
 
   private hold(job: StoredJob, reason: string, status?: PrinterStatus): void {

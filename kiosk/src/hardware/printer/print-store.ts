@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrintJobInfo } from '../types.ts';
+import { NOT_COMPLETE } from './print-text.ts';
 
 export type JobState = PrintJobInfo['state'];
 
@@ -48,11 +49,19 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX print_jobs_state ON print_jobs(state, seq);`,
 ];
 
+/** What came out, from the state and the reason the queue wrote (print-queue.ts). */
+function paperOf(r: Row): PrintJobInfo['paper'] {
+  if (r.state === 'printed') return 'complete';
+  if (r.state !== 'failed') return undefined;
+  return r.reason?.startsWith(NOT_COMPLETE) ? 'incomplete' : 'unknown';
+}
+
 const info = (r: Row): PrintJobInfo => ({
   jobId: r.id,
   ...(r.ticket_id === null ? {} : { ticketId: r.ticket_id }),
   state: r.state,
   ...(r.reason === null ? {} : { reason: r.reason }),
+  ...(paperOf(r) === undefined ? {} : { paper: paperOf(r) }),
   createdAt: r.created_at,
   ...(r.printed_at === null ? {} : { printedAt: r.printed_at }),
 });
@@ -93,14 +102,25 @@ export class PrintStore {
   }
 
   add(ticketId: string | undefined, bytes: Buffer): PrintJobInfo {
-    const id = randomUUID();
+    return this.addOnce(randomUUID(), ticketId, bytes).job;
+  }
+
+  /** Stores a queued job with this id; if one is stored already, returns it unchanged (`added` false). */
+  addOnce(id: string, ticketId: string | undefined, bytes: Buffer): { job: PrintJobInfo; added: boolean } {
     const at = this.now();
-    this.db
-      .prepare(
-        `INSERT INTO print_jobs (id, ticket_id, state, bytes, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)`,
-      )
-      .run(id, ticketId ?? null, bytes, at, at);
-    return this.get(id)!;
+    const added =
+      this.db
+        .prepare(
+          `INSERT INTO print_jobs (id, ticket_id, state, bytes, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?)
+           ON CONFLICT(id) DO NOTHING`,
+        )
+        .run(id, ticketId ?? null, bytes, at, at).changes === 1;
+    return { job: this.get(id)!, added };
+  }
+
+  /** Runs `work` in one transaction (one fsync for all its writes). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   get(id: string): PrintJobInfo | undefined {

@@ -22,8 +22,21 @@ export default defineConfig({
           name: 'e2e',
           root: 'test',
           include: ['e2e/**/*.test.ts'],
+          exclude: ['e2e/ui-*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Browser tests of the resident screens: headless Chromium against the real kiosk service.
+        test: {
+          name: 'e2e-ui',
+          root: 'test',
+          include: ['e2e/ui-*.test.ts'],
+          globalSetup: ['e2e/ui-build.setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildUi } from './build-ui.ts';
 import { provisionDemoFleet } from './demo-fleet.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
     LINLI_GW_SITE: site,
   };
   say(`[start] data under ${dataDir}`);
+  say(
+    `[start] ${(await buildUi({ ifStale: true })) ? 'built the resident screens' : 'resident screens are up to date'}`,
+  );
   const provisioned = await provisionDemoFleet({ fleetFile, env: { ...process.env, ...gatewayEnv } });
   say(
     `[start] demo fleet: ${provisioned.devices} devices (${provisioned.added} newly provisioned), ${provisioned.residents} residents`,
@@ -151,6 +155,9 @@ async function main(): Promise<void> {
     `  gateway API (alarm console)  http://127.0.0.1:${gwInfo.http}/api   (health: /healthz, metrics: /metrics)`,
   );
   say(`  MQTT broker                  ${mqttUrl}   (WebSocket: ws://127.0.0.1:${gwInfo.ws})`);
+  say(
+    `  resident kiosk screen         ${kioskUrl}/   (the phone page: /follow/<token> from a ticket's QR code)`,
+  );
   say(`  kiosk API                    ${kioskUrl}/api   (live events: /api/stream)`);
   say(`  ID-card reader (simulated)   ${idcard.path}   control ${idcard.control}`);
   say(`  printer (simulated)          ${printer.path}   control ${printer.control}`);

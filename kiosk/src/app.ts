@@ -12,7 +12,10 @@ import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { publicRoutes } from './api/public.ts';
+import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
+import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
+import { uiRoutes } from './api/ui.ts';
 import { LoginLimiter } from './auth/rate-limit.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
@@ -98,7 +101,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await ensureAdmin(app, ctx);
 
   // A scanned appointment code checks the resident in; the result goes to the resident UI.
+  // A scanned ticket QR code (the follow URL) is for rating at the kiosk (api/scanned-ticket.ts).
   const offScan = bus.on('scan', (ev) => {
+    if (followTokenOf(ev.code)) return;
     try {
       const r = appointments.checkIn(ev.code);
       bus.emit('queue.checkin', {
@@ -137,6 +142,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     }),
     initial: () => [['queue.snapshot', engine.snapshot()]],
   });
+  const scanned = new ScannedTickets(bus, () => clock.now());
+  scannedTicketRoutes(app, scanned, config.kioskAddresses);
+  speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config.kioskAddresses);
+  await uiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {
@@ -151,6 +160,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   engine.start();
   cards.start();
+  scanned.start();
   live.start();
   publicLive.start();
   app.addHook('preClose', async () => {
@@ -159,6 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => {
     offScan();
+    scanned.stop();
     cards.stop();
     engine.stop();
     await checkpointer?.stop();

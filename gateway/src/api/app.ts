@@ -10,6 +10,7 @@ import { StaffStore } from '../auth/staff.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
+import { consoleRoutes } from './console.ts';
 import type { BusLike, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
@@ -98,5 +99,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   logRoutes(app, ctx);
   staffRoutes(app, ctx);
   streamRoutes(app, ctx);
+  await consoleRoutes(app, ctx);
   return app;
 }

@@ -1,0 +1,11 @@
+// What the alarm console adds to the gateway API: the report and history-search routes and the
+// console's static files. Registered by app.ts with one line.
+import type { FastifyInstance } from 'fastify';
+import { consoleUiRoutes } from './console-ui.ts';
+import type { RouteContext } from './context.ts';
+import { reportRoutes } from './routes/reports.ts';
+
+export async function consoleRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+  reportRoutes(app, ctx);
+  await consoleUiRoutes(app);
+}

@@ -139,6 +139,7 @@ export const api = {
     ]);
     return [...raised.alerts, ...acked.alerts];
   },
+  device: (id: string) => call<{ device: Device }>('GET', `/api/devices/${encodeURIComponent(id)}`),
   alert: (id: string) => call<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(id)}`),
   ack: (id: string) => call<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/ack`),
   resolve: (id: string, outcome: string, note?: string) =>

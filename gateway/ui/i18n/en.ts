@@ -171,6 +171,7 @@ const strings: Catalogue<Key> = {
   'report.resolveMedian': 'Resolve, median',
   'report.resolveWorst': 'Resolve, worst',
   'report.count': 'Count',
+  'report.all': 'All types',
   'report.period': 'Period',
   'report.byType': 'By type',
   'report.chart': 'Alerts per period',

@@ -20,7 +20,14 @@ export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }
   const [d, setD] = useState<Detail | null>();
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
-    api.alert(id).then(setD, () => setD(null));
+    api.alert(id).then(
+      async (r) => {
+        // the live state of the device (battery, last seen) is on the devices route
+        const live = r.device ? await api.device(r.device.id).catch(() => undefined) : undefined;
+        setD(live ? { ...r, device: { ...r.device, ...live.device } } : r);
+      },
+      () => setD(null),
+    );
   }, [id]);
   useEffect(load, [load, rev]);
   const act = async (f: () => Promise<unknown>) => {

@@ -206,7 +206,7 @@ export function History() {
               <tbody>
                 {[...summary.byType, { ...summary.total, type: '' }].map((b) => (
                   <tr key={b.type} class={b.type ? '' : css.sum}>
-                    <th scope="row">{b.type ? named(t, 'type', b.type) : t.t('report.total', { n: '' })}</th>
+                    <th scope="row">{b.type ? named(t, 'type', b.type) : t.t('report.all')}</th>
                     <td>{b.count}</td>
                     <td>{duration(t, b.ackMedianMs)}</td>
                     <td>{duration(t, b.ackWorstMs)}</td>

@@ -61,15 +61,17 @@ export function Queue({ items }: { items: QueueItem[] }) {
                     <span class={css.waiting}>{t.t('queue.waiting')}</span>
                   )}
                 </td>
-                <td class={css.actions}>
-                  {a.state === 'raised' && (
-                    <button type="button" data-primary disabled={busy === a.id} onClick={() => take(a.id)}>
-                      {t.t('queue.ack')}
-                    </button>
-                  )}
-                  <a href={`#/alert/${encodeURIComponent(a.id)}`} class={css.open}>
-                    {t.t('queue.open')}
-                  </a>
+                <td>
+                  <div class={css.actions}>
+                    {a.state === 'raised' && (
+                      <button type="button" data-primary disabled={busy === a.id} onClick={() => take(a.id)}>
+                        {t.t('queue.ack')}
+                      </button>
+                    )}
+                    <a href={`#/alert/${encodeURIComponent(a.id)}`} class={css.open}>
+                      {t.t('queue.open')}
+                    </a>
+                  </div>
                 </td>
               </tr>
             ))}

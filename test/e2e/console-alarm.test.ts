@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
   apiSession,
+  DESK,
   ensureConsoleBuilt,
   launchChromium,
   openConsole,
@@ -247,5 +248,31 @@ describe('station alarm console', () => {
     await op1.getByRole('heading', { name: zh['detail.resident'] }).waitFor();
     await noSeriousViolations(op1);
     await screenshot(op1, 'detail');
+  });
+
+  it('after a reload the sound is off and the console says so loudly; one click turns it on', async () => {
+    await op2.reload();
+    await op2.getByRole('heading', { name: zh['queue.title'] }).waitFor();
+    await op2.getByTestId('sound-off').waitFor();
+    expect(await op2.getByRole('button', { name: zh['sound.off'] }).count()).toBe(2);
+    await op2.getByTestId('sound-off').click();
+    await expect.poll(() => op2.getByTestId('sound-off').count()).toBe(0);
+    expect(await op2.getByRole('button', { name: zh['sound.on'] }).count()).toBe(1);
+  });
+
+  it('usable at 1280×800 and on a tablet: no page scrolls sideways', async () => {
+    const id = (await op1.locator('main[data-alert]').getAttribute('data-alert'))!;
+    for (const viewport of [DESK, { width: 800, height: 1280 }, { width: 1024, height: 768 }]) {
+      await op1.setViewportSize(viewport);
+      for (const hash of ['#/queue', `#/alert/${id}`, '#/devices', '#/history']) {
+        await op1.goto(`${base}/${hash}`);
+        await op1.locator('main h1').first().waitFor();
+        const overflow = await op1.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect({ viewport, hash, overflow }).toEqual({ viewport, hash, overflow: 0 });
+      }
+    }
+    await op1.setViewportSize(DESK);
   });
 });

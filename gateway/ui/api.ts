@@ -57,6 +57,11 @@ export interface HistoryEntry {
   action: string;
   note?: string;
 }
+export interface Feedback {
+  type: string;
+  at: number;
+  deliveredAt: number | null;
+}
 export interface AlertDetail {
   alert: Alert;
   history: HistoryEntry[];
@@ -139,6 +144,11 @@ export const api = {
     ]);
     return [...raised.alerts, ...acked.alerts];
   },
+  feedback: (id: string) =>
+    call<{ feedback: Feedback[] }>('GET', `/api/alerts/${encodeURIComponent(id)}/feedback`).then(
+      (r) => r.feedback,
+      () => [] as Feedback[],
+    ),
   device: (id: string) => call<{ device: Device }>('GET', `/api/devices/${encodeURIComponent(id)}`),
   alert: (id: string) => call<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(id)}`),
   ack: (id: string) => call<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/ack`),

@@ -122,6 +122,11 @@ describe('station alarm console', () => {
     await op1.locator('main[data-state="resolved"]').waitFor();
     expect(await op1.getByTestId('detail-state').textContent()).toContain(zh['outcome.ambulance']);
     expect(await op1.getByTestId('timeline').textContent()).toContain('120 已到场');
+    const timeline = (await op1.getByTestId('timeline').textContent()) ?? '';
+    for (const s of [zh['action.raised'], zh['action.acknowledged'], zh['action.resolved'], 'op1'])
+      expect(timeline).toContain(s);
+    expect(timeline).toContain(zh['feedback.alert.received']);
+    expect(timeline).toContain(zh['feedback.alert.acknowledged']);
     await expect.poll(() => row(op2, 'sos').count()).toBe(0);
     const admin = await apiSession(base, 'admin', ADMIN_PASSWORD);
     const { alert } = (await (await admin('GET', `/api/alerts/${alertId}`)).json()) as {

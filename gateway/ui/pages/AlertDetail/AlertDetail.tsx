@@ -1,6 +1,6 @@
 // One alert: who needs help and where, the device, what happened, acknowledge and resolve.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, type AlertDetail as Detail } from '../../api.ts';
+import { api, type AlertDetail as Detail, type Feedback } from '../../api.ts';
 import { dateTime, named, place } from '../../format.ts';
 import { useUi } from '../../ui-context.ts';
 import css from './alert-detail.module.css';
@@ -18,12 +18,17 @@ export const OUTCOMES = [
 export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }) {
   const { t, lang } = useUi();
   const [d, setD] = useState<Detail | null>();
+  const [feedback, setFeedback] = useState<Feedback[]>([]);
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
     api.alert(id).then(
       async (r) => {
         // the live state of the device (battery, last seen) is on the devices route
-        const live = r.device ? await api.device(r.device.id).catch(() => undefined) : undefined;
+        const [live, fb] = await Promise.all([
+          r.device ? api.device(r.device.id).catch(() => undefined) : undefined,
+          api.feedback(id),
+        ]);
+        setFeedback(fb);
         setD(live ? { ...r, device: { ...r.device, ...live.device } } : r);
       },
       () => setD(null),
@@ -166,13 +171,29 @@ export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }
           )}
           <h2>{t.t('detail.timeline')}</h2>
           <ol class={css.timeline} data-testid="timeline">
-            {d.history.map((h) => (
-              <li key={`${h.rev}-${h.at}-${h.action}`}>
-                <time>{dateTime(lang, h.at)}</time> <strong>{named(t, 'action', h.action)}</strong> ·{' '}
-                {h.by === 'system' ? t.t('by.system') : h.by}
-                {h.note && <div class={css.note}>{h.note}</div>}
-              </li>
-            ))}
+            {[
+              ...d.history.map((h) => ({
+                at: h.at,
+                key: `h-${h.rev}-${h.at}-${h.action}`,
+                what: named(t, 'action', h.action),
+                who: h.by === 'system' ? t.t('by.system') : h.by,
+                note: h.note,
+              })),
+              ...feedback.map((f, i) => ({
+                at: f.at,
+                key: `f-${i}`,
+                what: named(t, 'feedback', f.type),
+                who: f.deliveredAt ? t.t('feedback.delivered') : t.t('feedback.pending'),
+                note: undefined,
+              })),
+            ]
+              .sort((x, y) => x.at - y.at)
+              .map((e) => (
+                <li key={e.key}>
+                  <time>{dateTime(lang, e.at)}</time> <strong>{e.what}</strong> · {e.who}
+                  {e.note && <div class={css.note}>{e.note}</div>}
+                </li>
+              ))}
           </ol>
           <form class={css.noteForm} onSubmit={addNote}>
             <label class={css.grow}>

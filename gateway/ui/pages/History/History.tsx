@@ -124,7 +124,7 @@ export function History() {
 
   return (
     <main class={css.page}>
-      <h1>{t.t('history.title')}</h1>
+      <h1>{t.t('nav.history')}</h1>
       <form class={css.filters} onSubmit={submit}>
         <label>
           {t.t('history.from')}

@@ -276,6 +276,7 @@ describe('station alarm console', () => {
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         expect({ viewport, hash, overflow }).toEqual({ viewport, hash, overflow: 0 });
+        if (viewport.width === 800) await screenshot(op1, `tablet-${hash.split('/')[1]}`);
       }
     }
     await op1.setViewportSize(DESK);

@@ -26,6 +26,27 @@ const isoDay = (at: number) =>
   new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 const startOf = (day: string) => new Date(`${day}T00:00:00`).getTime();
 
+/** One bar per day or month of the range, empty periods included (at most 400). */
+function everyPeriod(
+  from: string,
+  to: string,
+  bucket: 'day' | 'month',
+  got: { key: string; count: number }[],
+) {
+  const counts = new Map(got.map((b) => [b.key, b.count]));
+  const keys: string[] = [];
+  const d = new Date(`${from}T00:00:00Z`);
+  const end = bucket === 'day' ? to : to.slice(0, 7);
+  for (let i = 0; i < 400; i++) {
+    const key = bucket === 'day' ? d.toISOString().slice(0, 10) : d.toISOString().slice(0, 7);
+    if (key > end) break;
+    keys.push(key);
+    if (bucket === 'day') d.setUTCDate(d.getUTCDate() + 1);
+    else d.setUTCMonth(d.getUTCMonth() + 1, 1);
+  }
+  return keys.map((key) => ({ label: key, value: counts.get(key) ?? 0 }));
+}
+
 export function History() {
   const { t, lang } = useUi();
   const today = isoDay(Date.now());
@@ -34,6 +55,7 @@ export function History() {
   const [bucket, setBucket] = useState<'day' | 'month'>('day');
   const [found, setFound] = useState<PastAlert[]>();
   const [summary, setSummary] = useState<Summary>();
+  const who = (by: string | null) => (by === 'system' ? t.t('by.system') : by);
   const from = startOf(range.from);
   const to = startOf(range.to) + DAY;
   useEffect(() => {
@@ -79,7 +101,7 @@ export function History() {
           a.residentName,
           a.deviceId,
           t.maybe(`state.${a.state}`) ?? a.state,
-          a.acknowledgedBy,
+          who(a.acknowledgedBy),
           a.acknowledgedAt ? Math.round((a.acknowledgedAt - a.raisedAt) / 1000) : '',
           a.resolvedAt ? Math.round((a.resolvedAt - a.raisedAt) / 1000) : '',
           named(t, 'outcome', a.outcome),
@@ -188,7 +210,7 @@ export function History() {
               </p>
               <BarChart
                 title={t.t('report.chart')}
-                bars={summary.buckets.map((b) => ({ label: b.key, value: b.count }))}
+                bars={everyPeriod(range.from, range.to, bucket, summary.buckets)}
               />
             </div>
             <table class={css.table}>
@@ -254,7 +276,7 @@ export function History() {
                   <td>{a.residentName ?? '—'}</td>
                   <td>{a.deviceId ?? '—'}</td>
                   <td>{t.maybe(`state.${a.state}`) ?? a.state}</td>
-                  <td>{a.acknowledgedBy ?? '—'}</td>
+                  <td>{who(a.acknowledgedBy) ?? '—'}</td>
                   <td>{duration(t, a.acknowledgedAt ? a.acknowledgedAt - a.raisedAt : null)}</td>
                   <td>{duration(t, a.resolvedAt ? a.resolvedAt - a.raisedAt : null)}</td>
                   <td>{named(t, 'outcome', a.outcome)}</td>

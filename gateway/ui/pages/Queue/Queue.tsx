@@ -56,7 +56,11 @@ export function Queue({ items }: { items: QueueItem[] }) {
                 <td class={css.age}>{clock(now - a.raisedAt)}</td>
                 <td data-testid="taken">
                   {a.state === 'acknowledged' ? (
-                    <span class={css.taken}>{t.t('queue.takenBy', { user: a.acknowledgedBy ?? '' })}</span>
+                    <span class={css.taken}>
+                      {t.t('queue.takenBy', {
+                        user: a.acknowledgedBy === 'system' ? t.t('by.system') : (a.acknowledgedBy ?? ''),
+                      })}
+                    </span>
                   ) : (
                     <span class={css.waiting}>{t.t('queue.waiting')}</span>
                   )}

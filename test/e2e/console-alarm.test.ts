@@ -281,4 +281,11 @@ describe('station alarm console', () => {
     }
     await op1.setViewportSize(DESK);
   });
+
+  it('an account disabled elsewhere goes back to sign-in', async () => {
+    const admin = await apiSession(base, 'admin', ADMIN_PASSWORD);
+    expect((await admin('PATCH', '/api/staff/op2', { disabled: true })).status).toBe(200);
+    await op2.getByRole('heading', { name: zh['signin.title'] }).waitFor({ timeout: 20_000 });
+    expect(await op2.getByRole('link', { name: zh['nav.queue'] }).count()).toBe(0);
+  });
 });

@@ -56,13 +56,17 @@ export function provisionStation(dir: string): void {
 }
 
 export function startConsoleGateway(dir: string, httpPort = 0): Promise<RunningGateway> {
+  // the API reads its own `api` section of the config (keep-alive every second: a disabled
+  // account's stream ends quickly)
+  const config = {
+    dataDir: dir,
+    hmacKey: HMAC_KEY,
+    mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
+    http: { port: httpPort, host: '127.0.0.1' },
+    api: { sseKeepAliveS: 1 },
+  };
   return startGateway({
-    config: {
-      dataDir: dir,
-      hmacKey: HMAC_KEY,
-      mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-      http: { port: httpPort, host: '127.0.0.1' },
-    },
+    config,
     env: { LINLI_GW_ADMIN_PASSWORD: ADMIN_PASSWORD },
     log: silentLogger,
     print: () => {},

@@ -2,7 +2,7 @@
 // on every (re)connect, then `alert.changed` events. Says when it may be stale.
 import { connectLive, type LiveClient } from '@linli/shared/ui/live.ts';
 import { useEffect, useState } from 'preact/hooks';
-import { type Alert, api, type Location } from '../api.ts';
+import { type Alert, ApiError, api, type Location } from '../api.ts';
 import { mask } from '../format.ts';
 
 export interface QueueItem {
@@ -44,6 +44,7 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
   });
   useEffect(() => {
     if (!active) return;
+    setState((s) => ({ ...s, sessionEnded: false }));
     const items = new Map<string, QueueItem>();
     const publish = (over: Partial<LiveAlerts> = {}) =>
       setState((s) => ({ ...s, ...over, items: [...items.values()].sort(queueOrder) }));
@@ -56,7 +57,16 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
     let client: LiveClient | undefined;
     let onStale: (stale: boolean) => void;
     const resync = async () => {
-      const open = await api.openAlerts();
+      const open = await api.openAlerts().catch((e: unknown) => {
+        // signed out elsewhere, expired or disabled: back to sign-in rather than retrying forever
+        if (e instanceof ApiError && e.status === 401) {
+          if (retry) clearInterval(retry);
+          retry = undefined;
+          client?.close();
+          publish({ sessionEnded: true });
+        }
+        throw e;
+      });
       const ids = new Set(open.map((a) => a.id));
       for (const id of [...items.keys()]) if (!ids.has(id)) items.delete(id);
       for (const a of open) upsert({ alert: a });

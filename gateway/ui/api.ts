@@ -163,8 +163,9 @@ export const api = {
   devices: (q: { building?: string; grid?: string }) =>
     call<{ total: number; devices: Device[] }>('GET', `/api/devices?${qs({ ...q, limit: 1000 })}`),
   events: (limit = 200) => call<{ events: StoredEvent[] }>('GET', `/api/events?limit=${limit}`),
+  /** Days and months cut in the browser's time zone, as the date pickers are. */
   summary: (q: { from: number; to: number; bucket: 'day' | 'month' }) =>
-    call<Summary>('GET', `/api/reports/summary?${qs(q)}`),
+    call<Summary>('GET', `/api/reports/summary?${qs({ ...q, tz: -new Date(q.from).getTimezoneOffset() })}`),
   search: (q: { from: number; to: number; type?: string; outcome?: string; resident?: string }) =>
     call<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${qs(q)}`),
 };

@@ -11,6 +11,7 @@ import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
+import { consoleRoutes } from './console.ts';
 import type { BusLike, DeviceClockSource, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
@@ -114,5 +115,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   logRoutes(app, ctx);
   staffRoutes(app, ctx);
   streamRoutes(app, ctx);
+  await consoleRoutes(app, ctx);
   return app;
 }

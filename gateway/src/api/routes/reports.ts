@@ -1,0 +1,188 @@
+// History search and the daily/monthly report of the alarm console (operator+), read straight from
+// the alerts table: counts and time to acknowledge / resolve (median and worst) by type and by
+// day or month. Buckets are cut in the station's time zone (`tz`, minutes east of UTC; default
+// China Standard Time, +480).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../context.ts';
+import { requireRole } from '../session.ts';
+
+const Range = {
+  from: Type.Integer({ minimum: 0, description: 'raised at or after, epoch ms' }),
+  to: Type.Integer({ minimum: 0, description: 'raised before, epoch ms' }),
+  site: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  tz: Type.Optional(Type.Integer({ minimum: -720, maximum: 840 })),
+};
+const SummaryQuery = Type.Object(
+  { ...Range, bucket: Type.Union([Type.Literal('day'), Type.Literal('month')]) },
+  { additionalProperties: false },
+);
+const SearchQuery = Type.Object(
+  {
+    ...Range,
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    outcome: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    resident: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'part of the name' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+interface Row {
+  id: string;
+  site: string;
+  device_id: string | null;
+  type: string;
+  severity: string;
+  state: string;
+  raised_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  outcome: string | null;
+  resident_name: string | null;
+}
+
+export interface Durations {
+  count: number;
+  ackMedianMs: number | null;
+  ackWorstMs: number | null;
+  resolveMedianMs: number | null;
+  resolveWorstMs: number | null;
+}
+
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function durations(rows: Row[]): Durations {
+  const ack = rows.filter((r) => r.acknowledged_at !== null).map((r) => r.acknowledged_at! - r.raised_at);
+  const res = rows.filter((r) => r.resolved_at !== null).map((r) => r.resolved_at! - r.raised_at);
+  return {
+    count: rows.length,
+    ackMedianMs: median(ack),
+    ackWorstMs: ack.length ? Math.max(...ack) : null,
+    resolveMedianMs: median(res),
+    resolveWorstMs: res.length ? Math.max(...res) : null,
+  };
+}
+
+/** The bucket a time falls in, as 'YYYY-MM-DD' or 'YYYY-MM' in the given offset. */
+export function bucketOf(at: number, bucket: 'day' | 'month', tzMin: number): string {
+  const iso = new Date(at + tzMin * 60_000).toISOString();
+  return bucket === 'day' ? iso.slice(0, 10) : iso.slice(0, 7);
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const g = m.get(k);
+    if (g) g.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const select = (
+    q: { from: number; to: number; site?: string },
+    extra = '',
+    params: unknown[] = [],
+    limit = -1,
+  ) =>
+    ctx.db
+      .prepare(
+        `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
+                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, r.name AS resident_name
+           FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
+          WHERE a.raised_at >= ? AND a.raised_at < ? ${q.site ? 'AND a.site = ?' : ''} ${extra}
+          ORDER BY a.raised_at DESC LIMIT ${limit}`,
+      )
+      .all(q.from, q.to, ...(q.site ? [q.site] : []), ...params) as Row[];
+
+  app.get(
+    '/api/reports/summary',
+    { onRequest: requireRole('operator'), schema: { querystring: SummaryQuery } },
+    async (req) => {
+      const q = req.query as {
+        from: number;
+        to: number;
+        site?: string;
+        tz?: number;
+        bucket: 'day' | 'month';
+      };
+      const tz = q.tz ?? 480;
+      const rows = select(q);
+      const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
+      byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+      const buckets = [...groupBy(rows, (r) => bucketOf(r.raised_at, q.bucket, tz))]
+        .map(([key, rs]) => ({ key, ...durations(rs) }))
+        .sort((a, b) => a.key.localeCompare(b.key));
+      const outcomes = [
+        ...groupBy(
+          rows.filter((r) => r.outcome),
+          (r) => r.outcome!,
+        ),
+      ].map(([outcome, rs]) => ({
+        outcome,
+        count: rs.length,
+      }));
+      return {
+        from: q.from,
+        to: q.to,
+        bucket: q.bucket,
+        tz,
+        total: durations(rows),
+        byType,
+        buckets,
+        outcomes,
+      };
+    },
+  );
+
+  app.get(
+    '/api/reports/alerts',
+    { onRequest: requireRole('operator'), schema: { querystring: SearchQuery } },
+    async (req) => {
+      const q = req.query as {
+        from: number;
+        to: number;
+        site?: string;
+        type?: string;
+        outcome?: string;
+        resident?: string;
+        limit?: number;
+      };
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (q.type) where.push('AND a.type = ?') && params.push(q.type);
+      if (q.outcome) where.push('AND a.outcome = ?') && params.push(q.outcome);
+      if (q.resident)
+        where.push("AND r.name LIKE ? ESCAPE '\\'") &&
+          params.push(`%${q.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const rows = select(q, where.join(' '), params, q.limit ?? 200);
+      return {
+        alerts: rows.map((r) => ({
+          id: r.id,
+          site: r.site,
+          deviceId: r.device_id,
+          type: r.type,
+          severity: r.severity,
+          state: r.state,
+          raisedAt: r.raised_at,
+          acknowledgedAt: r.acknowledged_at,
+          acknowledgedBy: r.acknowledged_by,
+          resolvedAt: r.resolved_at,
+          resolvedBy: r.resolved_by,
+          outcome: r.outcome,
+          residentName: r.resident_name,
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,45 @@
+// A small bar chart (SVG) of counts per period, with the numbers as text for screen readers.
+import css from './bar-chart.module.css';
+
+interface Props {
+  title: string;
+  bars: { label: string; value: number }[];
+}
+
+export function BarChart({ title, bars }: Props) {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const w = 40;
+  const every = Math.ceil(bars.length / 10); // at most ~10 labels
+  const h = 140;
+  return (
+    <figure class={css.figure}>
+      <figcaption>{title}</figcaption>
+      <svg
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value}`).join(', ')}`}
+        viewBox={`0 0 ${Math.max(1, bars.length) * w} ${h + 36}`}
+        class={css.svg}
+      >
+        <line x1={0} x2={Math.max(1, bars.length) * w} y1={h + 16} y2={h + 16} class={css.axis} />
+        {bars.map((b, i) => {
+          const bh = (b.value / max) * h;
+          return (
+            <g key={b.label}>
+              <rect x={i * w + 6} y={h - bh + 16} width={w - 12} height={bh} class={css.bar} />
+              {b.value > 0 && (
+                <text x={i * w + w / 2} y={h - bh + 12} text-anchor="middle" class={css.value}>
+                  {b.value}
+                </text>
+              )}
+              {(i % every === 0 || i === bars.length - 1) && (
+                <text x={i * w + w / 2} y={h + 32} text-anchor="middle" class={css.label}>
+                  {b.label.slice(5) || b.label}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

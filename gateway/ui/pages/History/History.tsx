@@ -1,0 +1,291 @@
+// History search (date, type, outcome, resident) and the daily/monthly report with a chart and
+// CSV export of both.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type PastAlert, type Summary } from '../../api.ts';
+import { BarChart } from '../../components/bar-chart/BarChart.tsx';
+import { download, toCsv } from '../../csv.ts';
+import { dateTime, duration, named } from '../../format.ts';
+import { useUi } from '../../ui-context.ts';
+import { OUTCOMES } from '../AlertDetail/AlertDetail.tsx';
+import css from './history.module.css';
+
+const TYPES = [
+  'sos',
+  'sos.double',
+  'fall',
+  'door.forced',
+  'door.held',
+  'tamper',
+  'battery.low',
+  'device.offline',
+  'welfare.check',
+  'test',
+];
+const DAY = 86_400_000;
+const isoDay = (at: number) =>
+  new Date(at - new Date(at).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+const startOf = (day: string) => new Date(`${day}T00:00:00`).getTime();
+
+/** One bar per day or month of the range, empty periods included (at most 400). */
+function everyPeriod(
+  from: string,
+  to: string,
+  bucket: 'day' | 'month',
+  got: { key: string; count: number }[],
+) {
+  const counts = new Map(got.map((b) => [b.key, b.count]));
+  const keys: string[] = [];
+  const d = new Date(`${from}T00:00:00Z`);
+  const end = bucket === 'day' ? to : to.slice(0, 7);
+  for (let i = 0; i < 400; i++) {
+    const key = bucket === 'day' ? d.toISOString().slice(0, 10) : d.toISOString().slice(0, 7);
+    if (key > end) break;
+    keys.push(key);
+    if (bucket === 'day') d.setUTCDate(d.getUTCDate() + 1);
+    else d.setUTCMonth(d.getUTCMonth() + 1, 1);
+  }
+  return keys.map((key) => ({ label: key, value: counts.get(key) ?? 0 }));
+}
+
+export function History() {
+  const { t, lang } = useUi();
+  const today = isoDay(Date.now());
+  const [range, setRange] = useState({ from: isoDay(Date.now() - 29 * DAY), to: today });
+  const [query, setQuery] = useState<{ type?: string; outcome?: string; resident?: string }>({});
+  const [bucket, setBucket] = useState<'day' | 'month'>('day');
+  const [found, setFound] = useState<PastAlert[]>();
+  const [summary, setSummary] = useState<Summary>();
+  const who = (by: string | null) => (by === 'system' ? t.t('by.system') : by);
+  const from = startOf(range.from);
+  const to = startOf(range.to) + DAY;
+  useEffect(() => {
+    api.search({ from, to, ...query }).then(
+      (r) => setFound(r.alerts),
+      () => setFound([]),
+    );
+  }, [from, to, query]);
+  useEffect(() => {
+    api.summary({ from, to, bucket }).then(setSummary, () => setSummary(undefined));
+  }, [from, to, bucket]);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const s = (k: string) => String(f.get(k) ?? '').trim() || undefined;
+    setRange({ from: s('from') ?? range.from, to: s('to') ?? range.to });
+    setBucket(f.get('bucket') === 'month' ? 'month' : 'day');
+    setQuery({
+      ...(s('type') ? { type: s('type') } : {}),
+      ...(s('outcome') ? { outcome: s('outcome') } : {}),
+      ...(s('resident') ? { resident: s('resident') } : {}),
+    });
+  };
+  const exportSearch = () =>
+    download(
+      `alerts-${range.from}-${range.to}.csv`,
+      toCsv([
+        [
+          t.t('history.raised'),
+          t.t('history.type'),
+          t.t('queue.resident'),
+          t.t('door.device'),
+          t.t('queue.state'),
+          t.t('history.ackBy'),
+          t.t('history.ackIn'),
+          t.t('history.resolveIn'),
+          t.t('history.outcome'),
+        ],
+        ...(found ?? []).map((a) => [
+          dateTime(lang, a.raisedAt),
+          named(t, 'type', a.type),
+          a.residentName,
+          a.deviceId,
+          t.maybe(`state.${a.state}`) ?? a.state,
+          who(a.acknowledgedBy),
+          a.acknowledgedAt ? Math.round((a.acknowledgedAt - a.raisedAt) / 1000) : '',
+          a.resolvedAt ? Math.round((a.resolvedAt - a.raisedAt) / 1000) : '',
+          named(t, 'outcome', a.outcome),
+        ]),
+      ]),
+    );
+  const sec = (ms: number | null) => (ms === null ? '' : Math.round(ms / 1000));
+  const exportReport = () =>
+    summary &&
+    download(
+      `report-${bucket}-${range.from}-${range.to}.csv`,
+      toCsv([
+        [
+          t.t('report.period'),
+          t.t('history.type'),
+          t.t('report.count'),
+          t.t('report.ackMedian'),
+          t.t('report.ackWorst'),
+          t.t('report.resolveMedian'),
+          t.t('report.resolveWorst'),
+        ],
+        ...summary.buckets.map((b) => [
+          b.key,
+          '',
+          b.count,
+          sec(b.ackMedianMs),
+          sec(b.ackWorstMs),
+          sec(b.resolveMedianMs),
+          sec(b.resolveWorstMs),
+        ]),
+        ...summary.byType.map((b) => [
+          '',
+          named(t, 'type', b.type),
+          b.count,
+          sec(b.ackMedianMs),
+          sec(b.ackWorstMs),
+          sec(b.resolveMedianMs),
+          sec(b.resolveWorstMs),
+        ]),
+      ]),
+    );
+
+  return (
+    <main class={css.page}>
+      <h1>{t.t('nav.history')}</h1>
+      <form class={css.filters} onSubmit={submit}>
+        <label>
+          {t.t('history.from')}
+          <input type="date" name="from" value={range.from} max={today} />
+        </label>
+        <label>
+          {t.t('history.to')}
+          <input type="date" name="to" value={range.to} max={today} />
+        </label>
+        <label>
+          {t.t('history.type')}
+          <select name="type">
+            <option value="">{t.t('history.any')}</option>
+            {TYPES.map((x) => (
+              <option key={x} value={x}>
+                {named(t, 'type', x)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('history.outcome')}
+          <select name="outcome">
+            <option value="">{t.t('history.any')}</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {t.t(`outcome.${o}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.t('history.resident')}
+          <input name="resident" size={8} />
+        </label>
+        <label>
+          {t.t('report.bucket')}
+          <select name="bucket">
+            <option value="day">{t.t('report.day')}</option>
+            <option value="month">{t.t('report.month')}</option>
+          </select>
+        </label>
+        <button type="submit" data-primary>
+          {t.t('history.search')}
+        </button>
+      </form>
+
+      <section class={css.report} aria-labelledby="report-h">
+        <div class={css.head}>
+          <h2 id="report-h">{t.t('report.title')}</h2>
+          <button type="button" onClick={exportReport} disabled={!summary}>
+            {t.t('report.csv')}
+          </button>
+        </div>
+        {summary && summary.total.count === 0 && <p>{t.t('report.none')}</p>}
+        {summary && summary.total.count > 0 && (
+          <div class={css.reportBody}>
+            <div>
+              <p class={css.total} data-testid="report-total">
+                {t.t('report.total', { n: summary.total.count })}
+              </p>
+              <BarChart
+                title={t.t('report.chart')}
+                bars={everyPeriod(range.from, range.to, bucket, summary.buckets)}
+              />
+            </div>
+            <table class={css.table}>
+              <caption>{t.t('report.byType')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.t('history.type')}</th>
+                  <th scope="col">{t.t('report.count')}</th>
+                  <th scope="col">{t.t('report.ackMedian')}</th>
+                  <th scope="col">{t.t('report.ackWorst')}</th>
+                  <th scope="col">{t.t('report.resolveMedian')}</th>
+                  <th scope="col">{t.t('report.resolveWorst')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...summary.byType, { ...summary.total, type: '' }].map((b) => (
+                  <tr key={b.type} class={b.type ? '' : css.sum}>
+                    <th scope="row">{b.type ? named(t, 'type', b.type) : t.t('report.all')}</th>
+                    <td>{b.count}</td>
+                    <td>{duration(t, b.ackMedianMs)}</td>
+                    <td>{duration(t, b.ackWorstMs)}</td>
+                    <td>{duration(t, b.resolveMedianMs)}</td>
+                    <td>{duration(t, b.resolveWorstMs)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="found-h">
+        <div class={css.head}>
+          <h2 id="found-h">{t.t('history.title')}</h2>
+          <button type="button" onClick={exportSearch} disabled={!found?.length}>
+            {t.t('history.csv')}
+          </button>
+        </div>
+        {found && found.length === 0 ? (
+          <p>{t.t('history.none')}</p>
+        ) : (
+          <table class={css.table}>
+            <thead>
+              <tr>
+                <th scope="col">{t.t('history.raised')}</th>
+                <th scope="col">{t.t('history.type')}</th>
+                <th scope="col">{t.t('queue.resident')}</th>
+                <th scope="col">{t.t('door.device')}</th>
+                <th scope="col">{t.t('queue.state')}</th>
+                <th scope="col">{t.t('history.ackBy')}</th>
+                <th scope="col">{t.t('history.ackIn')}</th>
+                <th scope="col">{t.t('history.resolveIn')}</th>
+                <th scope="col">{t.t('history.outcome')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(found ?? []).map((a) => (
+                <tr key={a.id} data-alert={a.id}>
+                  <td>
+                    <a href={`#/alert/${encodeURIComponent(a.id)}`}>{dateTime(lang, a.raisedAt)}</a>
+                  </td>
+                  <td>{named(t, 'type', a.type)}</td>
+                  <td>{a.residentName ?? '—'}</td>
+                  <td>{a.deviceId ?? '—'}</td>
+                  <td>{t.maybe(`state.${a.state}`) ?? a.state}</td>
+                  <td>{who(a.acknowledgedBy) ?? '—'}</td>
+                  <td>{duration(t, a.acknowledgedAt ? a.acknowledgedAt - a.raisedAt : null)}</td>
+                  <td>{duration(t, a.resolvedAt ? a.resolvedAt - a.raisedAt : null)}</td>
+                  <td>{named(t, 'outcome', a.outcome)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}

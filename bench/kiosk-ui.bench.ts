@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { buildUi } from '../scripts/build-ui.ts';
+import { buildScreen } from '../scripts/build-ui.ts';
 import type { BenchResult } from './types.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -174,6 +174,6 @@ async function cardToGreeting(): Promise<BenchResult[]> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  await buildUi();
+  await buildScreen('kiosk');
   return [...bundle(), ...(await cardToGreeting())];
 }

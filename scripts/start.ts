@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildUi } from './build-ui.ts';
+import { buildScreen, SCREENS, type ScreenName } from './build-ui.ts';
 import { provisionDemoFleet } from './demo-fleet.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -95,9 +95,9 @@ async function main(): Promise<void> {
     LINLI_GW_SITE: site,
   };
   say(`[start] data under ${dataDir}`);
-  say(
-    `[start] ${(await buildUi({ ifStale: true })) ? 'built the resident screens' : 'resident screens are up to date'}`,
-  );
+  for (const name of Object.keys(SCREENS) as ScreenName[]) {
+    say(`[start] screens, ${name}: ${(await buildScreen(name, { ifStale: true })) ? 'built' : 'up to date'}`);
+  }
   const provisioned = await provisionDemoFleet({ fleetFile, env: { ...process.env, ...gatewayEnv } });
   say(
     `[start] demo fleet: ${provisioned.devices} devices (${provisioned.added} newly provisioned), ${provisioned.residents} residents`,

@@ -5,7 +5,7 @@ import { type SimDevice, startDevice } from '@linli/firmware-sim';
 import { type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { strings as zh } from '../../gateway/ui/i18n/zh-CN.ts';
-import { buildConsole } from '../../scripts/build-console.ts';
+import { buildScreen } from '../../scripts/build-ui.ts';
 import { HMAC_KEY, provision, secretOf } from './gateway-helpers.ts';
 
 export { zh };
@@ -13,7 +13,7 @@ export const ADMIN_PASSWORD = 'e2e-console-admin-1';
 export const DESK = { width: 1280, height: 800 };
 
 export function ensureConsoleBuilt(): Promise<boolean> {
-  return buildConsole({ ifStale: true });
+  return buildScreen('console', { ifStale: true });
 }
 
 /** A station's devices: a pendant for a resident living alone, a door contact, a second pendant. */

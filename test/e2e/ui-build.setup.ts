@@ -1,7 +1,7 @@
 // vitest globalSetup of the UI tests: build the resident screens if the build is missing or stale,
 // so `npm test` works on a fresh clone.
-import { buildUi } from '../../scripts/build-ui.ts';
+import { buildScreen } from '../../scripts/build-ui.ts';
 
 export default async function setup(): Promise<void> {
-  await buildUi({ ifStale: true });
+  await buildScreen('kiosk', { ifStale: true });
 }

@@ -151,12 +151,13 @@ async function main(): Promise<void> {
 
   say('');
   say('Linli is running:');
+  say(`  alarm console (station)      http://127.0.0.1:${gwInfo.http}/   (staff sign in)`);
   say(
-    `  gateway API (alarm console)  http://127.0.0.1:${gwInfo.http}/api   (health: /healthz, metrics: /metrics)`,
+    `  gateway API                  http://127.0.0.1:${gwInfo.http}/api   (health: /healthz, metrics: /metrics)`,
   );
   say(`  MQTT broker                  ${mqttUrl}   (WebSocket: ws://127.0.0.1:${gwInfo.ws})`);
   say(
-    `  resident kiosk screen         ${kioskUrl}/   (the phone page: /follow/<token> from a ticket's QR code)`,
+    `  resident kiosk screen        ${kioskUrl}/   (the phone page: /follow/<token> from a ticket's QR code)`,
   );
   say(`  kiosk API                    ${kioskUrl}/api   (live events: /api/stream)`);
   say(`  ID-card reader (simulated)   ${idcard.path}   control ${idcard.control}`);

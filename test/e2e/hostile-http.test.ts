@@ -55,6 +55,8 @@ type Policy = [RegExp, Access][];
 
 const GATEWAY_POLICY: Policy = [
   [/^(GET|HEAD) \/(healthz|metrics)$/, 'public'],
+  [/^(GET|HEAD) \/(assets\/\*)?$/, 'public'], // the alarm console's page and files (it signs in itself)
+  [/^(GET|HEAD) \/api\/reports\//, 'operator'],
   [/^POST \/api\/(login|logout)$/, 'public'],
   [/^\w+ \/api\/me(\/password)?$/, 'window'],
   [/^\w+ \/api\/alerts/, 'operator'],

@@ -175,7 +175,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       // Reading health and jobs is public (the resident UI shows 'printer out of paper'); retrying is for staff.
       const staffOnly = requireStaff();
-      scope.addHook('preHandler', async (req) => {
+      scope.addHook('onRequest', async (req) => {
         if (req.method !== 'GET') await staffOnly(req);
       });
       await scope.register(hardwareRoutes, { hardware });

@@ -522,8 +522,6 @@ describe('hostile HTTP: kiosk API', () => {
     home: KIOSK_ADDRESS,
     health: '/api/health',
     known: {
-      authAfterBody:
-        'the kiosk checks staff sessions, roles and kiosk addresses in preHandler, after body validation: a stranger or a window account gets 400 VALIDATION instead of 401/403 (e.g. POST /api/admin/services as window)',
       longParamShape: LONG_PARAM_DEFECT,
     },
   });

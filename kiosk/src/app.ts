@@ -10,6 +10,7 @@ import {
   redactedRequest,
   type ScryptCost,
   securePrivateTree,
+  urlErrors,
 } from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
@@ -73,6 +74,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     logger: redactingLogger(opts.logger),
     bodyLimit: 16 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // a URL the router cannot take: refused in the kiosk's shape (zh/en), counted with the others
+    frameworkErrors: urlErrors(
+      ({ status, code, message }) => ({
+        error: { code, message, zh: status >= 500 ? '系统错误' : '地址不正确', en: message },
+      }),
+      ({ code }) => refusals.set(code, (refusals.get(code) ?? 0) + 1),
+    ),
   });
 
   const dbFile = opts.dbFile ?? join(config.dataDir, 'kiosk.sqlite');
@@ -175,7 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     await app.register(async (scope) => {
       // Reading health and jobs is public (the resident UI shows 'printer out of paper'); retrying is for staff.
       const staffOnly = requireStaff();
-      scope.addHook('preHandler', async (req) => {
+      scope.addHook('onRequest', async (req) => {
         if (req.method !== 'GET') await staffOnly(req);
       });
       await scope.register(hardwareRoutes, { hardware });

@@ -6,3 +6,4 @@ export * from './login-limiter.ts';
 export * from './private-files.ts';
 export * from './redact-url.ts';
 export * from './scrypt.ts';
+export * from './url-errors.ts';

@@ -1,7 +1,7 @@
 // The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
 // test with inject()) decides where it runs. Order: content parsers and validation, error
 // handling, stores, sessions, then routes.
-import { LoginLimiter, type ScryptCost } from '@linli/shared/service';
+import { LoginLimiter, type ScryptCost, urlErrors } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
@@ -59,6 +59,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // a URL the router cannot take: refused in the API's shape, counted like the error handler's
+    frameworkErrors: urlErrors(
+      ({ code, message }) => ({ error: { code, message } }),
+      (r) => (r.status >= 500 ? apiMetrics.errors++ : apiMetrics.refuse(r.code)),
+    ),
   });
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),

@@ -83,4 +83,21 @@ describe('bad bodies and requests', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0]).toContain('params/id');
   });
+
+  it('a URL the router cannot take is refused in the API shape, counted, without echoing it', async () => {
+    const secret = 'S3CRET';
+    const cases: [string, number, string][] = [
+      [`/api/residents/${secret}${'x'.repeat(120)}`, 414, 'URL_TOO_LONG'],
+      [`/api/residents/${secret}%E0%A4%A`, 400, 'BAD_URL'],
+    ];
+    for (const [url, status, code] of cases) {
+      const res = await api.app.inject({ method: 'GET', url, headers: { cookie: admin } });
+      expect(res.statusCode, url).toBe(status);
+      expect(Object.keys(res.json())).toEqual(['error']);
+      expect(res.json().error).toEqual({ code, message: expect.any(String) });
+      expect(res.body).not.toContain(secret);
+      const m = await api.app.inject({ method: 'GET', url: '/metrics' });
+      expect(m.body).toMatch(new RegExp(`^linli_gateway_http_refused_total\\{code="${code}"\\} 1$`, 'm'));
+    }
+  });
 });

@@ -31,7 +31,7 @@ const staffProps = {
 
 export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { engine } = ctx;
-  const guard = { preHandler: requireStaff('admin') };
+  const guard = { onRequest: requireStaff('admin') };
 
   app.get('/api/admin/services', guard, async () => ({ services: engine.services(true) }));
   app.post(

@@ -102,7 +102,7 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return { ok: true };
   });
 
-  app.get('/api/auth/me', { preHandler: requireStaff() }, async (req) => {
+  app.get('/api/auth/me', { onRequest: requireStaff() }, async (req) => {
     const win = ctx.engine.windows().find((w) => w.staffId === req.kioskStaff?.id) ?? null;
     return { staff: req.kioskStaff, windowId: win?.id ?? null };
   });

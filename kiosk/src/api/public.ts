@@ -34,7 +34,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // Issuing and the card at the kiosk are for the kiosk's own screen (by address); following and
   // rating a ticket are open to the resident's phone.
   const kioskOnly = {
-    preHandler: kioskAddressGuard(ctx.config, {
+    onRequest: kioskAddressGuard(ctx.config, {
       zh: '请在自助终端上取号',
       en: 'tickets are issued at the kiosk itself',
     }),

@@ -53,7 +53,7 @@ export function scannedTicketRoutes(
     zh: '请在自助终端上评价',
     en: 'rating by scan is at the kiosk itself',
   });
-  app.get('/api/kiosk/scanned-ticket', { preHandler: guard }, async (_req, reply) => {
+  app.get('/api/kiosk/scanned-ticket', { onRequest: guard }, async (_req, reply) => {
     reply.header('cache-control', 'no-store');
     return { token: tickets.take() };
   });

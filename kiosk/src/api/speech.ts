@@ -80,7 +80,7 @@ export function speechRoutes(app: FastifyInstance, cache: SpeechCache, config: K
   app.get(
     '/api/speech',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         querystring: {
           type: 'object',

@@ -10,7 +10,7 @@ type IdParam = { id: string };
 
 export function staffRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { engine } = ctx;
-  const guard = { preHandler: requireStaff() };
+  const guard = { onRequest: requireStaff() };
 
   app.get('/api/windows', guard, async () => ({ windows: engine.windows() }));
 

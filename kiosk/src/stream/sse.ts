@@ -131,6 +131,6 @@ export function streamRoutes(app: FastifyInstance, o: StreamRoutesOptions): void
       initial: o.initial(),
     });
   };
-  app.get('/api/stream', { preHandler: o.guard, schema: { querystring: QUERY } }, attach(o.live));
+  app.get('/api/stream', { onRequest: o.guard, schema: { querystring: QUERY } }, attach(o.live));
   app.get('/api/stream/public', { schema: { querystring: QUERY } }, attach(o.publicLive));
 }

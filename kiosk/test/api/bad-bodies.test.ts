@@ -153,11 +153,33 @@ describe('bad requests of every kind get a clear 4xx, never a 500', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('a URL the router cannot take is refused in the kiosk shape (zh/en), without echoing it', async () => {
+    const token = 'S3CRETTOKEN';
+    const cases: [string, number, string][] = [
+      [`/api/follow/${token}${'A'.repeat(120)}`, 414, 'URL_TOO_LONG'],
+      [`/api/follow/${token}%E0%A4%A`, 400, 'BAD_URL'],
+    ];
+    for (const [url, status, code] of cases) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(status);
+      expect(Object.keys(res.json())).toEqual(['error']);
+      expect(res.json().error).toEqual({
+        code,
+        message: expect.any(String),
+        zh: expect.any(String),
+        en: expect.any(String),
+      });
+      expect(res.body).not.toContain(token);
+    }
+  });
+
   it('counts refusals by code', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/admin/refusals', headers: { cookie } });
     const r = res.json().refusals;
     expect(r.VALIDATION).toBeGreaterThan(10);
     expect(r.NOT_FOUND).toBeGreaterThan(0);
+    expect(r.URL_TOO_LONG).toBe(1);
+    expect(r.BAD_URL).toBe(1);
     expect(r.INTERNAL).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    globalSetup: ['test/e2e/screens-build.setup.ts'],
     projects: [
       { test: { name: 'shared', root: 'shared', include: ['test/**/*.test.ts'] } },
       {
@@ -34,7 +35,6 @@ export default defineConfig({
           name: 'e2e-ui',
           root: 'test',
           include: ['e2e/ui-*.test.ts'],
-          globalSetup: ['e2e/ui-build.setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,9 +1,10 @@
 // The alarm console: sign-in, then the live queue and the pages, under the top bar and the loud
 // banners. A new critical alert nobody has taken sounds the alarm, flashes the title and turns
 // the banner red until someone takes it.
+
+import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type User } from './api.ts';
-import { ErrorBoundary } from './components/error-boundary/ErrorBoundary.tsx';
 import { StatusBanners } from './components/status-banners/StatusBanners.tsx';
 import { TopBar } from './components/top-bar/TopBar.tsx';
 import { named } from './format.ts';

@@ -1,8 +1,9 @@
 // The resident kiosk: one screen at a time (state/useKiosk.ts), the idle "continue?" screen in
 // front of it when nobody has touched it for a while, spoken prompts, and the display modes.
+
+import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { say, setSpeechEnabled } from '@linli/shared/ui/speech.ts';
 import { useEffect, useMemo } from 'preact/hooks';
-import { ErrorBoundary } from './components/error-boundary/ErrorBoundary.tsx';
 import { makeT, type T } from './i18n/index.ts';
 import { Continue } from './pages/Continue/Continue.tsx';
 import { Greeting } from './pages/Greeting/Greeting.tsx';

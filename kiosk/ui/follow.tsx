@@ -1,8 +1,8 @@
 // Entry of the resident's phone page (follow.html, served at /follow/<token>).
 import '@linli/shared/ui/theme.css';
+import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { render } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { ErrorBoundary } from './components/error-boundary/ErrorBoundary.tsx';
 import { makeT } from './i18n/index.ts';
 import { Follow } from './pages/Follow/Follow.tsx';
 import { applyPrefs } from './prefs.ts';

@@ -1,10 +1,12 @@
-// The root error boundary: a rendering fault never leaves a resident at a blank or broken screen —
-// a plain sentence, then the screen starts again from home with everything personal cleared.
+// The root error boundary of every screen: a rendering fault never leaves a resident or an
+// operator at a blank or broken screen — a plain sentence, then after 3 s the screen renders
+// again (`onReset` first: the resident kiosk goes home with everything personal cleared; the
+// alarm console keeps its live state, which lives outside the failed subtree).
 import { Component, type ComponentChildren } from 'preact';
 
 interface Props {
   message: string;
-  onReset(): void;
+  onReset?(): void;
   children: ComponentChildren;
 }
 
@@ -16,7 +18,7 @@ export class ErrorBoundary extends Component<Props, { failed: boolean }> {
     console.error('screen failed', error);
     this.setState({ failed: true });
     this.timer = setTimeout(() => {
-      this.props.onReset();
+      this.props.onReset?.();
       this.setState({ failed: false });
     }, 3000);
   }
@@ -28,7 +30,7 @@ export class ErrorBoundary extends Component<Props, { failed: boolean }> {
   override render() {
     if (this.state.failed)
       return (
-        <main style={{ padding: '48px', fontSize: 'var(--font-title)' }}>
+        <main style={{ padding: '32px', fontSize: 'var(--font-title)' }}>
           <p role="alert">{this.props.message}</p>
         </main>
       );

@@ -54,6 +54,32 @@ describe('embedded broker', () => {
       .toEqual([{ n: 0 }]);
   });
 
+  it('commands are never retained: sent with retain=false, and a later subscriber gets none', async () => {
+    const d = new MemoryDirectory();
+    d.add({ id: 'p1' });
+    await h.start(d);
+    const cmd = 'linli/v1/site1/dev/p1/cmd';
+    const c = await h.connect('p1');
+    await c.subscribeAsync(cmd, { qos: 1 });
+    const received = new Promise<boolean>((resolve) =>
+      c.once('message', (_topic, _payload, packet) => resolve(packet.retain)),
+    );
+    await c.publishAsync('linli/v1/site1/dev/p1/evt', evt('e1', 'sos'), { qos: 1 });
+    expect(await received).toBe(false);
+    await expect
+      .poll(() => h.rows('SELECT COUNT(*) AS n FROM cmd_queue WHERE delivered_at IS NULL'))
+      .toEqual([{ n: 0 }]);
+    await c.endAsync();
+    // A fresh session of the same device: a retained command would arrive right after SUBACK,
+    // before the PUBACK of the heartbeat published after it on the same connection.
+    const again = await h.connect('p1', { clean: true });
+    const late: string[] = [];
+    again.on('message', (topic) => late.push(topic));
+    await again.subscribeAsync(cmd, { qos: 1 });
+    await again.publishAsync('linli/v1/site1/dev/p1/hb', JSON.stringify({ ts: Date.now() }), { qos: 1 });
+    expect(late).toEqual([]);
+  });
+
   it('refuses a wrong secret, an unknown device and a hijacked client id, and counts them', async () => {
     const d = new MemoryDirectory();
     d.add({ id: 'p1' });

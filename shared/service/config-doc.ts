@@ -10,7 +10,8 @@ export interface ConfigDocSection {
   spec: ServiceConfigSpec<TObject>;
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text: string): string =>
+  text.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const shown = (value: unknown): string => (value === undefined ? '(unset)' : `\`${JSON.stringify(value)}\``);
 
 export function renderConfigDoc(intro: string, sections: readonly ConfigDocSection[]): string {

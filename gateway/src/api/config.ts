@@ -41,8 +41,12 @@ export const ApiSchema = Type.Object({
       description: "The first admin's password (unset: generated and printed once).",
     }),
   ),
-  trustProxy: flag('LINLI_GW_TRUST_PROXY', false, 'Trust X-Forwarded-* from a reverse proxy.'),
-  logger: flag('LINLI_GW_HTTP_LOG', false, 'Log every HTTP request.'),
+  trustProxy: flag(
+    'LINLI_GW_TRUST_PROXY',
+    false,
+    'Take the client address from X-Forwarded-For (behind a reverse proxy).',
+  ),
+  logger: flag('LINLI_GW_HTTP_LOG', false, 'Fastify request log.'),
 });
 
 export type ApiConfig = Static<typeof ApiSchema>;

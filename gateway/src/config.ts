@@ -3,6 +3,7 @@
 // several keys. Every error names the bad key; an unknown LINLI_GW_* variable is refused.
 import {
   ConfigError,
+  checkSettings,
   knownVariables,
   loadServiceConfig,
   type ServiceConfigSpec,
@@ -27,8 +28,10 @@ export const DEFAULT_CONFIG: GatewayConfig = loadServiceConfig(GATEWAY_CONFIG_SP
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-/** The rules that span keys (types and ranges are the schema's); throws ConfigError. */
+/** Check a whole config: every key against the schema, then the rules that span keys; throws
+ *  ConfigError naming the first bad key. */
 export function validateConfig(c: GatewayConfig): GatewayConfig {
+  checkSettings(GATEWAY_CONFIG_SPEC, c);
   if (c.mqtt.tlsPort >= 0 && (!c.mqtt.tlsCert || !c.mqtt.tlsKey))
     throw new ConfigError(
       'mqtt.tlsPort',
@@ -57,5 +60,6 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): GatewayConfig {
   const file = env[CONFIG_FILE_VARIABLE] || undefined;
-  return validateConfig(loadServiceConfig(GATEWAY_CONFIG_SPEC, { file, overrides, env }));
+  const config = loadServiceConfig(GATEWAY_CONFIG_SPEC, { file, overrides, env });
+  return validateConfig(config);
 }

@@ -150,8 +150,18 @@ export function loadServiceConfig<T extends TObject>(
     }
     fromEnv.set(path, schema.env!);
   }
-  for (const { path, schema } of settings.values()) {
-    const value = getPath(config, path);
+  return checkSettings(spec, config, fromEnv);
+}
+
+/** Check every setting of a whole config against the schema; throws ConfigError naming the key
+ *  (and the variable, when `fromEnv` says the value came from one). */
+export function checkSettings<T extends TObject>(
+  spec: ServiceConfigSpec<T>,
+  config: unknown,
+  fromEnv: ReadonlyMap<string, string> = new Map(),
+): Static<T> {
+  for (const { path, schema } of settingsOf(spec.schema)) {
+    const value = getPath(config as Tree, path);
     if (value === undefined && schema.default === undefined) continue; // optional, not set
     if (!Value.Check(schema, value))
       throw new ConfigError(

@@ -1,77 +1,70 @@
-// HTTP API settings. Read from `config.api` when the gateway's config has that section, and
-// from LINLI_GW_* environment variables; every one has a default.
-import { LinliError } from '@linli/shared';
+// HTTP API settings: a section of the gateway's settings with the same LINLI_GW_ prefix. Read
+// from `config.api` when the config given to the API has that section, and from the
+// environment; every one has a default (schema below, documented in docs/configuration.md).
+import { loadServiceConfig, type ServiceConfigSpec } from '@linli/shared/service';
+import { type Static, Type } from '@sinclair/typebox';
 
-export interface ApiConfig {
-  /** Mark the session cookie Secure (serve over HTTPS or behind a TLS proxy). */
-  secureCookies: boolean;
-  /** Absolute session lifetime, seconds. */
-  sessionTtlS: number;
-  /** Largest JSON body, bytes. */
-  bodyLimitBytes: number;
-  /** Largest CSV import, bytes. */
-  csvLimitBytes: number;
-  /** Failed logins allowed per (username, client address) and per client address within the
-   *  window (never per username alone: a stranger cannot lock an account out). */
-  loginMaxFailures: number;
-  loginIpMaxFailures: number;
-  loginWindowS: number;
-  /** SSE keep-alive comment interval, seconds. */
-  sseKeepAliveS: number;
-  /** Create the first admin when there is no staff account (password from LINLI_GW_ADMIN_PASSWORD or generated). */
-  bootstrapAdmin: boolean;
-  adminPassword?: string;
-  trustProxy: boolean;
-  logger: boolean;
-}
+const count = (env: string, def: number, description: string) =>
+  Type.Integer({ exclusiveMinimum: 0, default: def, env, description, expect: 'a positive integer' });
+const flag = (env: string | undefined, def: boolean, description: string) =>
+  Type.Boolean({ default: def, env, description });
 
-export const DEFAULT_API_CONFIG: ApiConfig = {
-  secureCookies: false,
-  sessionTtlS: 12 * 3600,
-  bodyLimitBytes: 64 * 1024,
-  csvLimitBytes: 5 * 1024 * 1024,
-  loginMaxFailures: 5,
-  loginIpMaxFailures: 50,
-  loginWindowS: 15 * 60,
-  sseKeepAliveS: 15,
-  bootstrapAdmin: true,
-  trustProxy: false,
-  logger: false,
+export const ApiSchema = Type.Object({
+  secureCookies: flag(
+    'LINLI_GW_SECURE_COOKIES',
+    false,
+    'Mark the session cookie Secure (HTTPS or behind a TLS proxy).',
+  ),
+  sessionTtlS: count('LINLI_GW_SESSION_TTL_S', 12 * 3600, 'Absolute session lifetime, seconds.'),
+  bodyLimitBytes: count('LINLI_GW_BODY_LIMIT', 64 * 1024, 'Largest JSON body, bytes.'),
+  csvLimitBytes: count('LINLI_GW_CSV_LIMIT', 5 * 1024 * 1024, 'Largest CSV import, bytes.'),
+  loginMaxFailures: count(
+    'LINLI_GW_LOGIN_MAX_FAILURES',
+    5,
+    'Failed logins allowed per (username, client address) within the window (never per username alone).',
+  ),
+  loginIpMaxFailures: count(
+    'LINLI_GW_LOGIN_IP_MAX_FAILURES',
+    50,
+    'Failed logins allowed per client address within the window.',
+  ),
+  loginWindowS: count('LINLI_GW_LOGIN_WINDOW_S', 15 * 60, 'Login failure window, seconds.'),
+  sseKeepAliveS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 15,
+    description: 'SSE keep-alive comment interval, seconds.',
+  }),
+  bootstrapAdmin: flag(undefined, true, 'Create the first admin when there is no staff account.'),
+  adminPassword: Type.Optional(
+    Type.String({
+      env: 'LINLI_GW_ADMIN_PASSWORD',
+      description: "The first admin's password (unset: generated and printed once).",
+    }),
+  ),
+  trustProxy: flag(
+    'LINLI_GW_TRUST_PROXY',
+    false,
+    'Take the client address from X-Forwarded-For (behind a reverse proxy).',
+  ),
+  logger: flag('LINLI_GW_HTTP_LOG', false, 'Fastify request log.'),
+});
+
+export type ApiConfig = Static<typeof ApiSchema>;
+
+export const API_CONFIG_SPEC: ServiceConfigSpec<typeof ApiSchema> = {
+  schema: ApiSchema,
+  prefix: 'LINLI_GW_',
+  emptyIsUnset: true,
 };
 
-const ENV: Record<string, [keyof ApiConfig, 'bool' | 'int' | 'string']> = {
-  LINLI_GW_SECURE_COOKIES: ['secureCookies', 'bool'],
-  LINLI_GW_SESSION_TTL_S: ['sessionTtlS', 'int'],
-  LINLI_GW_BODY_LIMIT: ['bodyLimitBytes', 'int'],
-  LINLI_GW_CSV_LIMIT: ['csvLimitBytes', 'int'],
-  LINLI_GW_LOGIN_MAX_FAILURES: ['loginMaxFailures', 'int'],
-  LINLI_GW_LOGIN_IP_MAX_FAILURES: ['loginIpMaxFailures', 'int'],
-  LINLI_GW_LOGIN_WINDOW_S: ['loginWindowS', 'int'],
-  LINLI_GW_ADMIN_PASSWORD: ['adminPassword', 'string'],
-  LINLI_GW_TRUST_PROXY: ['trustProxy', 'bool'],
-  LINLI_GW_HTTP_LOG: ['logger', 'bool'],
-};
+export const DEFAULT_API_CONFIG: ApiConfig = loadServiceConfig(API_CONFIG_SPEC, {
+  env: {},
+  allowUnknown: true,
+});
 
 export function resolveApiConfig(config: unknown, env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const section =
-    config && typeof config === 'object' && 'api' in config
-      ? (config as { api?: Partial<ApiConfig> }).api
-      : undefined;
-  const out: ApiConfig = { ...DEFAULT_API_CONFIG, ...(section ?? {}) };
-  const o = out as unknown as Record<string, unknown>;
-  for (const [name, [key, kind]] of Object.entries(ENV)) {
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    if (kind === 'bool') {
-      if (!/^(true|false|1|0)$/.test(raw))
-        throw new LinliError('CONFIG', `config ${name}: must be true or false`);
-      o[key] = raw === 'true' || raw === '1';
-    } else if (kind === 'int') {
-      if (!/^\d+$/.test(raw) || Number(raw) <= 0) {
-        throw new LinliError('CONFIG', `config ${name}: must be a positive integer, got "${raw}"`);
-      }
-      o[key] = Number(raw);
-    } else o[key] = raw;
-  }
-  return out;
+    config && typeof config === 'object' && 'api' in config ? (config as { api?: unknown }).api : undefined;
+  // The gateway's loader checks the whole LINLI_GW_ prefix; this section reads its own keys only.
+  return loadServiceConfig(API_CONFIG_SPEC, { overrides: section, env, allowUnknown: true });
 }

@@ -31,7 +31,7 @@ describe('config', () => {
         LINLI_GW_ROLE: 'center',
         LINLI_GW_ESCALATION_CRITICAL: '30,90',
         LINLI_GW_ZIGBEE_BRIDGE: 'z2m:longenoughpw',
-        LINLI_GW_SESSION_SECRET: 'owned by the API: ignored here',
+        LINLI_GW_SECURE_COOKIES: 'true', // owned by the API: accepted, not read here
       },
     );
     expect(c).toMatchObject({
@@ -73,9 +73,20 @@ describe('config', () => {
     });
   });
 
+  it('refuses an unknown LINLI_GW_* variable, naming the nearest known one', () => {
+    expect(() => loadConfig({}, { LINLI_GW_ESCALATON_CRITICAL: '30' })).toThrow(
+      'config LINLI_GW_ESCALATON_CRITICAL: unknown setting; did you mean LINLI_GW_ESCALATION_CRITICAL?',
+    );
+    expect(() => loadConfig({}, { LINLI_GW_SESSION_SECRET: 'read by nobody' })).toThrow(/unknown setting/);
+    // other prefixes belong to other processes sharing the environment
+    expect(
+      loadConfig({}, { LINLI_KIOSK_PORT: '1', LINLI_SIM_STATE_DIR: '/tmp', LINLI_DATA_DIR: '/x' }).site,
+    ).toBe('site1');
+  });
+
   it('names the bad key', () => {
     expect(() => loadConfig({}, { LINLI_GW_MQTT_PORT: 'abc' })).toThrow(
-      /LINLI_GW_MQTT_PORT: must be an integer/,
+      /config mqtt.port: must be a port .*, got "abc" \(env LINLI_GW_MQTT_PORT\)/,
     );
     expect(() => loadConfig({}, { LINLI_GW_ROLE: 'boss' })).toThrow(
       /config role: must be "edge" or "center"/,
@@ -96,7 +107,7 @@ describe('config', () => {
     try {
       loadConfig({}, { LINLI_GW_HTTP_PORT: 'x' });
     } catch (err) {
-      expect(err).toMatchObject({ code: 'CONFIG', key: 'LINLI_GW_HTTP_PORT' });
+      expect(err).toMatchObject({ code: 'CONFIG', key: 'http.port', variable: 'LINLI_GW_HTTP_PORT' });
     }
   });
 });

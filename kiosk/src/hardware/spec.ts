@@ -8,6 +8,9 @@
 //   /dev/usb/lp0         USB printer device file (printer only)
 //   hid:<path>           HID device (idcard: framed SAM reports; scanner: HID POS;
 //                        'hid:' or 'hid:auto' picks the first device on usage page 0x8C)
+import { loadServiceConfig } from '@linli/shared/service';
+import { KIOSK_CONFIG_SPEC } from '../config.ts';
+import { KioskSchema } from '../config-schema.ts';
 import type { DeviceName } from '../events.ts';
 import { HardwareError } from './errors.ts';
 import type { HardwareConfig } from './types.ts';
@@ -20,10 +23,11 @@ export type DeviceSpec =
   | { kind: 'file'; path: string }
   | { kind: 'hid'; path: string | 'auto' };
 
+const devices = KioskSchema.properties.devices.properties;
 export const ENV_NAMES: Readonly<Record<DeviceName, string>> = {
-  idcard: 'LINLI_KIOSK_IDCARD',
-  printer: 'LINLI_KIOSK_PRINTER',
-  scanner: 'LINLI_KIOSK_SCANNER',
+  idcard: devices.idcard.env as string,
+  printer: devices.printer.env as string,
+  scanner: devices.scanner.env as string,
 };
 
 const DEFAULT_BAUD: Readonly<Record<DeviceName, number>> = { idcard: 115200, printer: 9600, scanner: 9600 };
@@ -57,25 +61,11 @@ export function parseDeviceSpec(device: DeviceName, raw: string | undefined): De
   return { kind: 'serial', path, baudRate };
 }
 
-/** The hardware part of the kiosk config from the environment (the kiosk config may use it). */
+/** The hardware part of the kiosk config, read from the environment by the kiosk's config loader
+ *  (so the same checks and the same unknown-variable refusal apply). */
 export function hardwareConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): HardwareConfig {
-  const poll = env.LINLI_KIOSK_POLL_INTERVAL_MS;
-  const config: HardwareConfig = {
-    idcard: env[ENV_NAMES.idcard] ?? '',
-    printer: env[ENV_NAMES.printer] ?? '',
-    scanner: env[ENV_NAMES.scanner] ?? '',
-    dataDir,
-  };
-  if (poll) {
-    const n = Number(poll);
-    if (!Number.isInteger(n) || n < 300) {
-      throw new HardwareError(
-        'HW_CONFIG',
-        `LINLI_KIOSK_POLL_INTERVAL_MS=${JSON.stringify(poll)}: an integer ≥ 300 (ms)`,
-      );
-    }
-    config.pollIntervalMs = n;
-  }
+  const kiosk = loadServiceConfig(KIOSK_CONFIG_SPEC, { env });
+  const config: HardwareConfig = { ...kiosk.devices, pollIntervalMs: kiosk.pollIntervalMs, dataDir };
   // Fail early on a bad spec, naming the variable.
   for (const d of ['idcard', 'printer', 'scanner'] as const) parseDeviceSpec(d, config[d]);
   return config;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,27 @@ describe('kiosk config', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).key).toBe(key);
     expect((err as ConfigError).message).toContain(`config ${key}:`);
+  });
+
+  it('refuses an unknown LINLI_KIOSK_* variable, naming the nearest known one', () => {
+    const err = errorOf(() => loadConfig({}, { LINLI_KIOSK_PRINTR: '/dev/usb/lp0' }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      'config LINLI_KIOSK_PRINTR: unknown setting; did you mean LINLI_KIOSK_PRINTER?',
+    );
+    // the gateway's, the simulators' and start.ts's variables share the environment under npm start
+    expect(
+      loadConfig({}, { LINLI_GW_SITE: 's', LINLI_SIM_STATE_DIR: '/tmp/x', LINLI_DATA_DIR: '/tmp/y' }).port,
+    ).toBe(8090);
+  });
+
+  it('reads a JSON settings file named by LINLI_KIOSK_CONFIG_FILE, under the environment', () => {
+    dir = mkdtempSync(join(tmpdir(), 'linli-cfg-'));
+    const file = join(dir, 'kiosk.json');
+    writeFileSync(file, JSON.stringify({ port: 9100, queue: { policy: 'strict' } }));
+    const c = loadConfig({}, { LINLI_KIOSK_CONFIG_FILE: file, LINLI_KIOSK_POLICY: 'weighted' });
+    expect(c.port).toBe(9100);
+    expect(c.queue.policy).toBe('weighted');
   });
 
   it('refuses unknown keys in code overrides', () => {

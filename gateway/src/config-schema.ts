@@ -1,0 +1,223 @@
+// The gateway's settings: one TypeBox schema, each key with its type, default, description and
+// LINLI_GW_* variable. docs/configuration.md is generated from it (npm run docs:config).
+import { type Static, Type } from '@sinclair/typebox';
+
+const port = (env: string, def: number, description: string) =>
+  Type.Integer({
+    minimum: -1,
+    maximum: 65535,
+    default: def,
+    env,
+    description,
+    expect: 'a port 0..65535 or -1 (off)',
+  });
+const positive = (env: string, def: number, description: string) =>
+  Type.Number({ exclusiveMinimum: 0, default: def, env, description });
+const optionalText = (env: string, description: string) => Type.Optional(Type.String({ env, description }));
+
+/** "user:password,user2:password2" → accounts. */
+function parseAccounts(raw: string): { username: string; password: string }[] {
+  return raw
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((pair) => {
+      const colon = pair.indexOf(':');
+      if (colon <= 0 || colon === pair.length - 1)
+        throw new Error('must be a comma-separated list of username:password');
+      return { username: pair.slice(0, colon).trim(), password: pair.slice(colon + 1) };
+    });
+}
+
+const seconds = (env: string | undefined, def: number[], description: string) =>
+  Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
+    default: def,
+    env,
+    description,
+    expect: 'a comma-separated list of positive seconds',
+  });
+
+export const GatewaySchema = Type.Object({
+  site: Type.String({
+    pattern: '^[A-Za-z0-9_-]{1,64}$',
+    default: 'site1',
+    env: 'LINLI_GW_SITE',
+    description: 'Site name, used in MQTT topics.',
+    expect: 'a name matching [A-Za-z0-9_-]{1,64}',
+  }),
+  role: Type.Union([Type.Literal('edge'), Type.Literal('center')], {
+    default: 'edge',
+    env: 'LINLI_GW_ROLE',
+    description: 'edge: a station gateway; center: the district center.',
+    expect: '"edge" or "center"',
+  }),
+  dataDir: Type.String({
+    minLength: 1,
+    default: './data/gateway',
+    env: 'LINLI_GW_DATA_DIR',
+    description: 'Data folder.',
+  }),
+  dbFile: Type.String({
+    minLength: 1,
+    default: 'gateway.db',
+    env: 'LINLI_GW_DB_FILE',
+    description: "':memory:' or a file name inside the data folder.",
+  }),
+  http: Type.Object({
+    host: Type.String({
+      default: '0.0.0.0',
+      env: 'LINLI_GW_HTTP_HOST',
+      description: 'HTTP API listen address.',
+    }),
+    port: port('LINLI_GW_HTTP_PORT', 8080, 'HTTP API port (0 = ephemeral, -1 = off).'),
+  }),
+  mqtt: Type.Object({
+    port: port('LINLI_GW_MQTT_PORT', 1883, 'Embedded broker TCP port (0 = ephemeral, -1 = off).'),
+    host: Type.String({
+      default: '0.0.0.0',
+      env: 'LINLI_GW_MQTT_HOST',
+      description: 'Embedded broker listen address.',
+    }),
+    wsPort: port(
+      'LINLI_GW_WS_PORT',
+      9001,
+      'Embedded broker MQTT-over-WebSocket port (0 = ephemeral, -1 = off).',
+    ),
+    brokerUrl: Type.Optional(
+      Type.String({
+        pattern: '^(mqtts?|wss?)://[^\\s]+$',
+        env: 'LINLI_GW_BROKER_URL',
+        description: 'External broker URL (mqtt://, mqtts://, ws://, wss://): when set, no embedded broker.',
+        expect: 'an mqtt://, mqtts://, ws:// or wss:// URL',
+      }),
+    ),
+    username: optionalText(
+      'LINLI_GW_BROKER_USERNAME',
+      "The gateway client's username at an external broker.",
+    ),
+    password: optionalText(
+      'LINLI_GW_BROKER_PASSWORD',
+      "The gateway client's password at an external broker.",
+    ),
+    rateLimitPerS: positive('LINLI_GW_RATE_LIMIT', 20, 'Per-device publish budget, messages per second.'),
+    rateBurst: Type.Integer({
+      exclusiveMinimum: 0,
+      default: 40,
+      env: 'LINLI_GW_RATE_BURST',
+      description: 'Per-device publish burst.',
+    }),
+    maxPacketBytes: Type.Integer({
+      minimum: 5120,
+      default: 16 * 1024,
+      env: 'LINLI_GW_MAX_PACKET_BYTES',
+      description:
+        'Largest MQTT packet a client may send to the embedded broker; a larger one closes the connection.',
+      expect: 'an integer of at least 5120 (a 4 KiB payload and its headers)',
+    }),
+    zigbeeBridges: Type.Array(Type.Object({ username: Type.String(), password: Type.String() }), {
+      default: [],
+      env: 'LINLI_GW_ZIGBEE_BRIDGE',
+      parse: parseAccounts,
+      description:
+        'Zigbee2MQTT bridge accounts on the embedded broker ("user:password,…"); they may publish zigbee2mqtt/#.',
+      expect: 'a comma-separated list of username:password',
+    }),
+    tlsPort: port(
+      'LINLI_GW_MQTTS_PORT',
+      -1,
+      'Embedded broker MQTT over TLS port; -1 off. Needs mqtt.tlsCert and mqtt.tlsKey.',
+    ),
+    tlsCert: optionalText('LINLI_GW_TLS_CERT', "PEM file: the embedded broker's certificate."),
+    tlsKey: optionalText('LINLI_GW_TLS_KEY', "PEM file: the embedded broker's private key."),
+    tlsCa: optionalText('LINLI_GW_TLS_CA', 'PEM file: CA to verify an external mqtts:// broker.'),
+    authFailLimit: Type.Integer({
+      minimum: 1,
+      default: 10,
+      env: 'LINLI_GW_AUTH_FAIL_LIMIT',
+      description:
+        'Failed MQTT logins from one address within mqtt.authFailWindowS that block the address for mqtt.authBlockS (refused at CONNECT).',
+    }),
+    authFailWindowS: positive('LINLI_GW_AUTH_FAIL_WINDOW_S', 60, 'Window of mqtt.authFailLimit, seconds.'),
+    authBlockS: positive('LINLI_GW_AUTH_BLOCK_S', 120, 'How long a blocked address stays blocked, seconds.'),
+    brokerSupervisionS: positive(
+      'LINLI_GW_BROKER_SUPERVISION_S',
+      30,
+      'External broker: a link down longer than this raises a technical alert, seconds.',
+    ),
+    queueOutageS: positive(
+      'LINLI_GW_QUEUE_OUTAGE_S',
+      600,
+      'External Mosquitto: the gateway outage its queue must ride through, seconds (max_queued_messages = outage × rate, +25 %).',
+    ),
+    queueEventsPerS: positive(
+      'LINLI_GW_QUEUE_EVENTS_PER_S',
+      150,
+      "External Mosquitto: the station's peak event rate, all devices together, events per second.",
+    ),
+  }),
+  ingest: Type.Object({
+    groupCommitMs: Type.Number({
+      minimum: 0,
+      default: 0,
+      env: 'LINLI_GW_GROUP_COMMIT_MS',
+      description:
+        'Group commit window, ms: events arriving within it share one transaction. 0: everything that arrived in the same event-loop turn.',
+    }),
+    asyncFsync: Type.Boolean({
+      default: false,
+      env: 'LINLI_GW_ASYNC_FSYNC',
+      description:
+        'false: commit with synchronous=FULL (fsync on the event loop). true: synchronous=NORMAL and acknowledge after an fdatasync of the WAL in the thread pool.',
+    }),
+  }),
+  alerts: Type.Object({
+    escalation: Type.Object({
+      critical: seconds(
+        'LINLI_GW_ESCALATION_CRITICAL',
+        [60, 180, 600],
+        'Escalation chain of critical alerts, seconds after raise.',
+      ),
+      major: seconds(
+        'LINLI_GW_ESCALATION_MAJOR',
+        [300, 900],
+        'Escalation chain of major alerts, seconds after raise.',
+      ),
+      minor: seconds(
+        'LINLI_GW_ESCALATION_MINOR',
+        [1800],
+        'Escalation chain of minor alerts, seconds after raise.',
+      ),
+      warning: seconds(undefined, [], 'Escalation chain of warnings, seconds after raise.'),
+    }),
+    sosCancel: Type.Union([Type.Literal('keep-open'), Type.Literal('cancel')], {
+      default: 'keep-open',
+      env: 'LINLI_GW_SOS_CANCEL',
+      description: "sos.cancel policy: 'keep-open' (staff check, marked cancelled by resident) or 'cancel'.",
+      expect: '"keep-open" or "cancel"',
+    }),
+  }),
+  supervision: Type.Object({
+    checkIntervalS: positive('LINLI_GW_CHECK_INTERVAL_S', 10, 'How often timeouts are checked, seconds.'),
+    welfareCheckHours: positive('LINLI_GW_WELFARE_CHECK_HOURS', 24, 'Welfare check interval, hours.'),
+    batteryLowPercent: Type.Number({
+      minimum: 0,
+      default: 15,
+      env: 'LINLI_GW_BATTERY_LOW_PERCENT',
+      description: 'Battery percentage at or below which a heartbeat raises battery.low.',
+    }),
+  }),
+  hmacKey: Type.String({
+    default: '',
+    env: 'LINLI_GW_HMAC_KEY',
+    description:
+      'Key of the keyed hash of card numbers; empty: a key file, else a random key kept in <dataDir>/hmac.key.',
+  }),
+  hmacKeyFile: Type.String({
+    default: '',
+    env: 'LINLI_GW_HMAC_KEY_FILE',
+    description:
+      'A key file outside the data folder; must exist, mode 0600. Empty: the key is given or kept in the data folder.',
+  }),
+});
+
+export type GatewayConfig = Static<typeof GatewaySchema>;
+export type GatewayRole = GatewayConfig['role'];

@@ -59,14 +59,22 @@ export const hardwareRoutes: FastifyPluginAsync<HardwareRoutesOptions> = async (
     async () => ({ devices: hardware.health(), ...(hardware.stats ? { stats: hardware.stats() } : {}) }),
   );
 
-  app.get(
+  app.get<{ Querystring: { limit?: string } }>(
     '/api/hardware/print-jobs',
     {
       schema: {
+        querystring: {
+          type: 'object',
+          // query values are strings here (no type coercion): 1..1000
+          properties: { limit: { type: 'string', pattern: '^([1-9][0-9]{0,2}|1000)$' } },
+          additionalProperties: false,
+        },
         response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: printJob } } } },
       },
     },
-    async () => ({ jobs: hardware.printJobs() }),
+    async (req) => ({
+      jobs: hardware.printJobs(req.query.limit === undefined ? undefined : Number(req.query.limit)),
+    }),
   );
 
   app.post<{ Params: { id: string } }>(

@@ -38,7 +38,8 @@ export interface Hardware {
    */
   printAll?(jobs: PrintJobRequest[]): PrintJobInfo[];
   /** Newest first (the last 100). */
-  printJobs(): PrintJobInfo[];
+  /** The newest print jobs first, at most `limit` (default 100). */
+  printJobs(limit?: number): PrintJobInfo[];
   /**
    * Staff retry: a 'failed' job goes back into the queue, a 'held' one is re-checked at once.
    * Throws HardwareError PRINT_JOB_NOT_FOUND / PRINT_JOB_STATE. (Optional so fakes stay small.)

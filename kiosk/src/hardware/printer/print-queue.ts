@@ -163,8 +163,8 @@ export class PrintQueue {
     return queued;
   }
 
-  list(): PrintJobInfo[] {
-    return this.store.list();
+  list(limit?: number): PrintJobInfo[] {
+    return this.store.list(limit);
   }
 
   private async run(): Promise<void> {

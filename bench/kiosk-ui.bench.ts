@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { buildScreen } from '../scripts/build-ui.ts';
+import { launch } from '../test/e2e/ui-helpers.ts';
 import type { BenchResult } from './types.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -69,18 +69,7 @@ async function cardToGreeting(): Promise<BenchResult[]> {
   const { main } = await import('../kiosk/src/server.ts');
   const running = await main();
   const base = `http://127.0.0.1:${(running.app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launch();
   const ui: number[] = [];
   const bus: number[] = [];
   try {

@@ -60,6 +60,9 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): GatewayConfig {
   const file = env[CONFIG_FILE_VARIABLE] || undefined;
-  const config = loadServiceConfig(GATEWAY_CONFIG_SPEC, { file, overrides, env });
-  return validateConfig(config);
+  // The HTTP API's section (`api`) is the API's own settings: kept as given and checked key by key
+  // by the API's loader (resolveApiConfig), which refuses an unknown key there the same way.
+  const { api, ...engine } = overrides as DeepPartial<GatewayConfig> & { api?: unknown };
+  const config = validateConfig(loadServiceConfig(GATEWAY_CONFIG_SPEC, { file, overrides: engine, env }));
+  return api === undefined ? config : Object.assign(config, { api });
 }

@@ -3,10 +3,11 @@
 // Chromium driven by playwright-core, and the console built first when missing or stale.
 import { type SimDevice, startDevice } from '@linli/firmware-sim';
 import { type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { strings as zh } from '../../gateway/ui/i18n/zh-CN.ts';
 import { buildScreen } from '../../scripts/build-ui.ts';
 import { HMAC_KEY, provision, secretOf } from './gateway-helpers.ts';
+import { launch } from './ui-helpers.ts';
 
 export { zh };
 export const ADMIN_PASSWORD = 'e2e-console-admin-1';
@@ -89,18 +90,7 @@ export async function simDevice(
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launch({ autoplay: false });
 }
 
 /** A new browser context (its own cookies) at the desk size; axe needs bypassCSP. */

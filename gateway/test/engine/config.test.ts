@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveApiConfig } from '../../src/api/config.ts';
 import { DEFAULT_CONFIG, loadConfig } from '../../src/config.ts';
 import { migrate, readMigrations, schemaVersion } from '../../src/db/migrate.ts';
 import { openDb } from '../../src/db/open.ts';
@@ -82,6 +83,13 @@ describe('config', () => {
     expect(
       loadConfig({}, { LINLI_KIOSK_PORT: '1', LINLI_SIM_STATE_DIR: '/tmp', LINLI_DATA_DIR: '/x' }).site,
     ).toBe('site1');
+  });
+
+  it("keeps the HTTP API's section from code for the API's own loader, which checks it key by key", () => {
+    const c = loadConfig({ api: { sseKeepAliveS: 1 } } as Parameters<typeof loadConfig>[0], {});
+    expect(resolveApiConfig(c, {}).sseKeepAliveS).toBe(1);
+    const typo = loadConfig({ api: { sseKeepAlive: 1 } } as Parameters<typeof loadConfig>[0], {});
+    expect(() => resolveApiConfig(typo, {})).toThrow(/sseKeepAlive.*unknown key; did you mean sseKeepAliveS/);
   });
 
   it('names the bad key', () => {

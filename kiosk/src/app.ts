@@ -18,7 +18,7 @@ import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { kioskAddressGuard } from './api/kiosk-address.ts';
-import { publicRoutes } from './api/public.ts';
+import { issuedBody, publicRoutes } from './api/public.ts';
 import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
 import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
@@ -138,15 +138,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     if (followTokenOf(ev.code)) return;
     try {
       const r = appointments.checkIn(ev.code, cards.peek() ?? undefined);
-      bus.emit('queue.checkin', {
-        ok: true,
-        ticket: r.publicTicket,
-        peopleAhead: r.peopleAhead,
-        estimatedWaitMin: r.estimatedWaitMin,
-        reused: r.reused,
-        late: r.late,
-        at: clock.now(),
-      });
+      // The whole issue answer (with the follow link and the print job) so the resident screen can
+      // show the QR code for the phone page when the ticket cannot be printed.
+      bus.emit('queue.checkin', { ok: true, ...issuedBody(r), late: r.late, at: clock.now() });
     } catch (err) {
       const e =
         err instanceof QueueError

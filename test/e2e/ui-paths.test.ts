@@ -139,6 +139,25 @@ describe('without a card', () => {
     expect(await page.getByTestId('ticket-number').textContent()).toMatch(/^E\d{3}$/);
   });
 
+  it('appointment check-in with the printer out of paper: the ticket stays on screen with the QR code', async () => {
+    sim().printer!.setStatus({ paperOut: true });
+    await printerState('error');
+    const staff = await new Staff(kiosk.base).login();
+    const { day, time } = stationNow(10);
+    const { appointment } = await staff.call<{ appointment: { code: string } }>('POST', '/api/appointments', {
+      serviceId: 'employment',
+      day,
+      time: time < '00:10' ? '23:59' : time,
+    });
+    await page.getByTestId('appointment').click();
+    await page.getByTestId('scan-appointment').waitFor();
+    sim().scanner!.scan(`LINLI-APPT:${appointment.code}`);
+    await page.getByTestId('print-photo').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('ticket').textContent()).toContain('预约已签到');
+    const qr = page.getByRole('img', { name: '查看排队进度的二维码' });
+    expect(await qr.count()).toBe(1);
+  });
+
   it('an unknown appointment code is refused in words', async () => {
     await page.getByTestId('appointment').click();
     await page.getByTestId('scan-appointment').waitFor();

@@ -5,19 +5,13 @@ import { connectLive, type LiveEvent } from '@linli/shared/ui/live.ts';
 import { stopSpeech } from '@linli/shared/ui/speech.ts';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type DeviceHealth, type Issued, type PublicTicket, type Service } from '../api.ts';
+import { printStateOf, RecentJobs } from './print-state.ts';
 import { problemOfCardError, problemOfCheckin, problemOfIssue } from './problems.ts';
-import { DEFAULT_PREFS, type Prefs, type PrintState, type Screen } from './types.ts';
+import { DEFAULT_PREFS, type Prefs, type Screen } from './types.ts';
 
 const STREAM = '/api/stream?types=card.,device.,print.,queue.,ticket.,scan';
 /** A ticket not printed by then is shown to photograph (a job may wait behind a held one). */
 const PRINT_WAIT_MS = 8000;
-
-function printStateOf(issued: Issued): PrintState {
-  const s = issued.print?.state;
-  if (s === 'printed') return 'printed';
-  if (!s || s === 'held' || s === 'failed') return 'photo';
-  return 'printing';
-}
 
 export function useKiosk() {
   const [screen, setScreenState] = useState<Screen>({ name: 'home' });
@@ -26,6 +20,7 @@ export function useKiosk() {
   const [prefs, setPrefsState] = useState<Prefs>(DEFAULT_PREFS);
   const [stale, setStale] = useState(false);
   const screenRef = useRef(screen);
+  const recentJobs = useRef(new RecentJobs()).current;
   const devicesRef = useRef(devices);
   devicesRef.current = devices;
   const setScreen = useCallback((s: Screen) => {
@@ -43,9 +38,10 @@ export function useKiosk() {
     setScreen({ name: 'home' });
     setPrefsState(DEFAULT_PREFS);
     stopSpeech();
+    recentJobs.clear();
     performance.clearResourceTimings();
     void api.clearCard().catch(() => {});
-  }, [setScreen]);
+  }, [setScreen, recentJobs]);
 
   const issue = useCallback(
     async (service: Service, identity: 'card' | 'anonymous') => {
@@ -61,7 +57,7 @@ export function useKiosk() {
         setScreen({
           name: 'ticket',
           issued,
-          print: broken ? 'photo' : printStateOf(issued),
+          print: broken ? 'photo' : printStateOf(issued, recentJobs.of(issued.ticket.id)),
           appointment: false,
         });
       } catch (err) {
@@ -70,7 +66,7 @@ export function useKiosk() {
         else setScreen({ name: 'problem', kind, service, hours: service.hoursToday.join(' ') });
       }
     },
-    [setScreen],
+    [setScreen, recentJobs],
   );
 
   const pick = useCallback(
@@ -117,6 +113,8 @@ export function useKiosk() {
           return;
         }
         case 'print.job': {
+          if (typeof d.ticketId === 'string' && typeof d.state === 'string')
+            recentJobs.note(d.ticketId, d.state);
           if (s.name !== 'ticket') return;
           const mine =
             (d.jobId !== undefined && d.jobId === s.issued.print?.jobId) || d.ticketId === s.issued.ticket.id;
@@ -139,8 +137,14 @@ export function useKiosk() {
               estimatedWaitMin: Number(d.estimatedWaitMin ?? 0),
               reused: Boolean(d.reused),
               late: Boolean(d.late),
+              print: (d.print as Issued['print']) ?? null,
             };
-            setScreen({ name: 'ticket', issued, print: 'printing', appointment: true });
+            if (typeof d.followUrl === 'string') issued.followUrl = d.followUrl;
+            const printer = devicesRef.current.printer;
+            const broken =
+              printer !== undefined && (printer.state === 'error' || printer.state === 'disconnected');
+            const print = broken ? 'photo' : printStateOf(issued, recentJobs.of(issued.ticket.id));
+            setScreen({ name: 'ticket', issued, print, appointment: true });
           } else setScreen({ name: 'problem', kind: problemOfCheckin(String(d.code)) });
           return;
         }
@@ -163,7 +167,7 @@ export function useKiosk() {
           if (ev.type === 'queue.changed' || ev.type === 'queue.rollover') void refresh().catch(() => {});
       }
     },
-    [issue, refresh, setScreen],
+    [issue, refresh, setScreen, recentJobs],
   );
 
   // Never a dead end: a ticket still "printing" after a while is shown to photograph.

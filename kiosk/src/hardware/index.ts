@@ -175,6 +175,7 @@ export async function startHardware(
     simulated,
     print: (job) => queue.enqueue(job),
     printAll: (jobs) => queue.enqueueAll(jobs),
+    syncPrints: () => queue.flush(),
     printJobs: (limit) => queue.list(limit),
     retryPrintJob: (jobId: string): PrintJobInfo => queue.retry(jobId),
     health: () => health.all(),

@@ -33,11 +33,15 @@ export interface Hardware {
    */
   print(job: PrintJobRequest): PrintJobInfo;
   /**
-   * Queue several jobs in one durable write (one fsync for all); the same rules as print().
+   * Queue several jobs in one write; the same rules as print().
    * Optional: callers fall back to print() one by one.
    */
   printAll?(jobs: PrintJobRequest[]): PrintJobInfo[];
-  /** Newest first (the last 100). */
+  /**
+   * Resolves once every job queued so far survives a power cut (an fdatasync off the event loop;
+   * a process crash never loses a queued job even before it). Optional: fakes keep jobs in memory.
+   */
+  syncPrints?(): Promise<void>;
   /** The newest print jobs first, at most `limit` (default 100). */
   printJobs(limit?: number): PrintJobInfo[];
   /**

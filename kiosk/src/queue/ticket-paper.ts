@@ -106,6 +106,13 @@ export class TicketPaper {
       ctx.log?.error({ err, tickets: pending.length }, 'ticket print failed');
       return 0;
     }
+    try {
+      // The print queue's copy must survive a power cut before the ticket store's copy goes.
+      await hardware.syncPrints?.();
+    } catch (err) {
+      ctx.log?.error({ err, tickets: pending.length }, 'print queue sync failed; ticket paper kept');
+      return 0;
+    }
     ctx.store.removePrints(pending.map((paper) => paper.jobId));
     return pending.length;
   }

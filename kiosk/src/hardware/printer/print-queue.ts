@@ -114,7 +114,12 @@ export class PrintQueue {
     return this.enqueueAll([req])[0] as PrintJobInfo;
   }
 
-  /** Queues several jobs in one transaction of the print store (one fsync for all). */
+  /** Makes every job queued so far survive a power cut (one fdatasync, off the event loop). */
+  flush(): Promise<void> {
+    return this.store.sync();
+  }
+
+  /** Queues several jobs in one transaction of the print store (durable at the next flush()). */
   enqueueAll(reqs: PrintJobRequest[]): PrintJobInfo[] {
     for (const req of reqs) this.check(req);
     const stored = this.store.transaction(() =>
@@ -226,6 +231,13 @@ export class PrintQueue {
 
   private async printOne(printer: EscPosPrinter, job: StoredJob): Promise<void> {
     if (!this.store.transition(job.jobId, ['queued', 'held'], 'printing')) return;
+    try {
+      // 'printing' must survive a power cut before any byte goes out (never printed twice).
+      await this.store.sync();
+    } catch (err) {
+      this.fail(job, `存储失败，未打印 / not printed: storage failed (${errMessage(err)})`);
+      return;
+    }
     this.emit(job, 'printing');
     let sent: Awaited<ReturnType<EscPosPrinter['printConfirmed']>>;
     try {

@@ -111,6 +111,16 @@ describe('card problems in words a resident understands', () => {
       await page.getByTestId('card-cue').waitFor();
     }
   });
+
+  it('a card swapped for another within one poll is read again (the simulated reader reports serials)', async () => {
+    sim().idcard!.place('wang-86');
+    await page.getByTestId('greeting').waitFor({ timeout: 15_000 });
+    const first = (await page.getByTestId('greeting').textContent()) ?? '';
+    sim().idcard!.place('hk-permit'); // no lift in between
+    await expect
+      .poll(async () => (await page.getByTestId('greeting').textContent()) ?? '', { timeout: 15_000 })
+      .not.toBe(first);
+  });
 });
 
 describe('without a card', () => {

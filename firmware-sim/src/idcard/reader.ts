@@ -66,6 +66,8 @@ export interface ReaderOptions {
   readDelayMs?: number;
   /** After a successful read, does find-card succeed again without lifting the card? (default false, as real readers) */
   refindAfterRead?: boolean;
+  /** Does select answer the card's serial (per card key) rather than 8 zero bytes? (default false) */
+  serialInSelect?: boolean;
   /** SAM id, 16 bytes of data after SW3 of read-SAM-id. */
   samId?: Buffer;
   log?: Logger;
@@ -259,7 +261,10 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
         if (!card || (card.state !== 'found' && card.state !== 'selected'))
           return this.reply(name, SW.SELECT_FAILED);
         card.state = 'selected';
-        return this.reply(name, SW.SUCCESS, Buffer.alloc(8));
+        // 8 bytes after the status: zeros as in the published frames, or the card's serial on
+        // readers that report one (serialInSelect).
+        const serial = this.opts.serialInSelect ? pseudoBytes(`serial:${card.key}`, 8) : Buffer.alloc(8);
+        return this.reply(name, SW.SUCCESS, serial);
       }
       case 'readText':
       case 'readTextFingerprint': {

@@ -64,7 +64,14 @@ export function firmwareSimStarter(opts: SimulatorOptions = {}, record = false):
   return {
     // A re-finding reader shows 'card.removed' when the card is lifted (see idcard/reader.ts).
     idcard: async () =>
-      recorded('idcard', await (await load()).startIdCardReader({ refindAfterRead: true, ...opts.idcard })),
+      recorded(
+        'idcard',
+        await (await load()).startIdCardReader({
+          refindAfterRead: true,
+          serialInSelect: true,
+          ...opts.idcard,
+        }),
+      ),
     printer: async () => recorded('printer', await (await load()).startPrinter({ ...opts.printer })),
     scanner: async () => recorded('scanner', await (await load()).startSerialScanner({ ...opts.scanner })),
   };

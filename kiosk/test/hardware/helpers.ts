@@ -113,8 +113,12 @@ export class ScriptedReader {
     this.parser.write(bytes);
   }
 
-  place(card: CardRecord): void {
+  /** The 8 bytes select answers: the card's serial, or zeros (readers that report none). */
+  serial: Buffer = Buffer.alloc(8);
+
+  place(card: CardRecord, serial: Buffer = Buffer.alloc(8)): void {
     this.card = card;
+    this.serial = serial;
     this.state = 'present';
   }
   remove(): void {
@@ -160,7 +164,7 @@ export class ScriptedReader {
       case 'selectCard':
         if (!c) return encodeReply(0x81);
         this.state = 'selected';
-        return encodeReply(0x90, Buffer.alloc(8));
+        return encodeReply(0x90, this.serial);
       case 'readText':
         if (!c || this.state !== 'selected') return encodeReply(0x41);
         this.state = 'halted';

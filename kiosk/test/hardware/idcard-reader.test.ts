@@ -90,6 +90,28 @@ describe('ID-card reader driver (MockBinding)', () => {
     expect(second.maskedName).toBe('李*');
   });
 
+  it('on a re-finding reader, a card swapped within one poll is read when select reports its serial', async () => {
+    const { events, sam } = await rig(fast);
+    sam.place(residentCard(), Buffer.from('0000000000000001', 'hex'));
+    await events.next('card.read');
+    await until(() => sam.count('findCard') >= 3, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1); // the same card lying there is not read again
+    sam.place(residentCard({ name: '李四' } as never), Buffer.from('0000000000000002', 'hex'));
+    const second = await events.next('card.read');
+    expect(second.maskedName).toBe('李*');
+    expect(events.of('card.removed')).toHaveLength(1);
+    expect(events.of('card.placed')).toHaveLength(2);
+  });
+
+  it('on a re-finding reader without serials, a swap within one poll looks like the same card (documented)', async () => {
+    const { events, sam } = await rig(fast);
+    sam.place(residentCard());
+    await events.next('card.read');
+    sam.place(residentCard({ name: '李四' } as never));
+    await until(() => sam.count('findCard') >= 5, 'more polls');
+    expect(events.of('card.read')).toHaveLength(1);
+  });
+
   it('polls no faster than every 300 ms', async () => {
     const bus = new KioskBus();
     const health = new HealthRegistry(bus);

@@ -17,7 +17,10 @@
 // handles both; `refindsAfterRead` (default false: halting, like most modules) says which:
 //   9F, no placement               → a new placement: select, read, one 'card.read'
 //   9F after the read              → re-finding reader: the same card, still there, no
-//                                    re-read; halting reader: a new placement
+//                                    re-read — unless select now answers another card's
+//                                    serial (a card swapped within one poll: 'card.removed',
+//                                    then a new placement; readers answering zeros cannot
+//                                    tell); halting reader: a new placement
 //   80 after the read              → re-finding reader: 'card.removed'; halting reader: the
 //                                    card is halted or gone (it cannot say which), no event
 //   9F after a failed read         → read again, no sooner than `failedRetryMs` after the failure
@@ -77,9 +80,14 @@ export const DEFAULT_READER_OPTIONS: IdCardReaderOptions = {
 const PLACE_AGAIN = { zh: '请重新放置身份证', en: 'please place the card again' } as const;
 
 type Placement =
-  | { state: 'reading'; attempts: number }
+  // `serial`: the 8 bytes select answered (the card's serial on readers that report one)
+  | { state: 'reading'; attempts: number; serial?: Buffer }
   // one card.read (or card.error) emitted; `seenAgain`: find answered 9F since then
-  | { state: 'read' | 'failed'; seenAgain: boolean; at: number };
+  | { state: 'read' | 'failed'; seenAgain: boolean; at: number; serial?: Buffer };
+
+/** A serial worth comparing: readers that report none answer select with zeros. */
+const reported = (serial: Buffer | undefined): serial is Buffer =>
+  serial !== undefined && serial.length > 0 && serial.some((b) => b !== 0);
 
 export type ReaderStats = {
   polls: number;
@@ -200,7 +208,20 @@ export class IdCardReader {
         return;
       }
       if (p?.state === 'read' && this.o.refindsAfterRead) {
-        p.seenAgain = true; // the same card, still there
+        // The same card still there — unless select reports another card's serial: a card
+        // swapped within one poll on a re-finding reader (a halting reader sees the swap anyway).
+        if (reported(p.serial)) {
+          const again = await ch.request('selectCard', t.select);
+          if (gen !== this.generation) return;
+          if (again.sw3 === 0x90 && reported(again.data) && !again.data.equals(p.serial)) {
+            this.removed();
+            this.bus.emit('card.placed', { at: Date.now() });
+            this.placement = { state: 'reading', attempts: 0, serial: again.data };
+            await this.readPlaced(ch, gen, this.placement);
+            return;
+          }
+        }
+        p.seenAgain = true;
         return;
       }
       if (p?.state === 'failed') {
@@ -212,29 +233,40 @@ export class IdCardReader {
       // A retry after a failed read is the same placement (its failure already said so).
       if (p === undefined || p.state === 'read') this.bus.emit('card.placed', { at: Date.now() });
       this.placement = placement;
-
-      const select = await ch.request('selectCard', t.select);
-      if (gen !== this.generation) return;
-      if (select.sw3 !== 0x90) {
-        this.retryOrFail(
-          placement,
-          `select answered ${samStatus(select.sw3).name}`,
-          'SELECT_FAILED',
-          select.sw3,
-        );
-        return;
-      }
-      const read = await ch.request('readText', t.read);
-      if (gen !== this.generation) return;
-      if (read.sw3 !== 0x90) {
-        this.fail('READ_FAILED', `read answered ${samStatus(read.sw3).name}`, read.sw3);
-        return;
-      }
-      this.decodeAndEmit(read.data);
+      await this.readPlaced(ch, gen, placement);
     } catch (err) {
       if (gen !== this.generation) return;
       this.lineTrouble(err);
     }
+  }
+
+  /** Select and read the placed card. */
+  private async readPlaced(
+    ch: SamChannel,
+    gen: number,
+    placement: Placement & { state: 'reading' },
+  ): Promise<void> {
+    const t = this.o.timeouts;
+    const select = await ch.request('selectCard', t.select);
+    if (gen !== this.generation) return;
+    if (select.sw3 !== 0x90) {
+      this.retryOrFail(
+        placement,
+        `select answered ${samStatus(select.sw3).name}`,
+        'SELECT_FAILED',
+        select.sw3,
+      );
+      return;
+    }
+    placement.serial = select.data;
+    const read = await ch.request('readText', t.read);
+    if (gen !== this.generation) return;
+    if (read.sw3 !== 0x90) {
+      this.fail('READ_FAILED', `read answered ${samStatus(read.sw3).name}`, read.sw3);
+      return;
+    }
+    this.decodeAndEmit(read.data);
+    if (this.placement?.state === 'read') this.placement.serial = select.data;
   }
 
   private decodeAndEmit(data: Buffer): void {

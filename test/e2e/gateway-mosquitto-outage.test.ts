@@ -3,80 +3,42 @@
 // outage while devices send 150 events/s loses nothing: every event Mosquitto PUBACKed to a
 // device is stored once after the gateway is back. (With Mosquitto's default queue of 1000
 // messages, 8,000 of these 9,000 would be dropped.)
-import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RunningGateway } from '@linli/gateway';
 import { loadConfig } from '@linli/gateway/config.ts';
-import { aclFile, gatewayAccount, mosquittoConf, passwordFile } from '@linli/gateway/registry/index.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  killed,
-  provision,
-  removeDir,
-  secretOf,
-  startTestGateway,
-  tempDir,
-} from './gateway-helpers.ts';
-import { startMosquitto } from './mosquitto-helpers.ts';
+import { secretOf, startTestGateway } from './gateway-helpers.ts';
+import { MosquittoRig } from './mosquitto-helpers.ts';
 
-const GW_USER = 'linli-gateway';
-const GW_PASS = 'gateway-broker-password-1';
 const DEVICES = 10;
 const RATE = 150; // events per second, all devices together
 const OUTAGE_S = 60;
 
-let mosq: ChildProcess | undefined;
+const rig = new MosquittoRig();
 let gw: RunningGateway | undefined;
-let dir: string | undefined;
-const clients: MqttClient[] = [];
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
-  await gw?.stop();
+  rig.gw = gw;
   gw = undefined;
-  if (mosq) {
-    mosq.kill('SIGTERM');
-    await killed(mosq);
-  }
-  mosq = undefined;
-  removeDir(dir);
-  dir = undefined;
+  await rig.stop();
 });
 
 describe('external Mosquitto queue while the gateway is down', () => {
   it(`a ${OUTAGE_S} s gateway outage at ${RATE} events/s: every PUBACKed event stored once`, {
     timeout: 600_000,
   }, async () => {
-    dir = tempDir();
-    const d = dir;
     const ids = Array.from({ length: DEVICES }, (_, i) => `q${i}`);
-    provision(d, (r) => {
-      for (const id of ids) r.provision({ id, site: 'site1', kind: 'door-contact', secret: secretOf(id) });
-      const accounts = [gatewayAccount(GW_USER, GW_PASS)];
-      writeFileSync(join(d, 'passwd'), passwordFile(r.mosquittoDevices(), accounts), { mode: 0o600 });
-      writeFileSync(join(d, 'acl'), aclFile(r.mosquittoDevices(), accounts), { mode: 0o600 });
-    });
+    const d = rig.provision(ids.map((id) => ({ id, kind: 'door-contact' as const })));
     const defaults = loadConfig({}, {}).mqtt;
-    const port = await freePort();
     let dropped = '';
-    mosq = await startMosquitto(
-      d,
-      mosquittoConf({
-        passwordPath: join(d, 'passwd'),
-        aclPath: join(d, 'acl'),
-        persistenceDir: d,
-        listener: { port, host: '127.0.0.1' },
-        queue: { eventsPerS: defaults.queueEventsPerS, outageS: defaults.queueOutageS },
-      }),
-      (chunk) => {
-        if (/dropped/i.test(chunk)) dropped += chunk;
-      },
-    );
-    const url = `mqtt://127.0.0.1:${port}`;
-    const config = { mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS } };
+    const conf = await rig.generatedConf({
+      eventsPerS: defaults.queueEventsPerS,
+      outageS: defaults.queueOutageS,
+    });
+    const url = await rig.startBroker(conf, (chunk) => {
+      if (/dropped/i.test(chunk)) dropped += chunk;
+    });
+    const config = rig.gatewayConfig;
     // the gateway's persistent session exists, then the gateway goes away
     gw = await startTestGateway(d, config);
     await gw.stop();
@@ -93,7 +55,7 @@ describe('external Mosquitto queue while the gateway is down', () => {
               clean: false,
               reconnectPeriod: 1000,
             });
-            clients.push(c);
+            rig.onStop(() => c.endAsync(true));
             c.once('connect', () => resolve(c));
             c.once('error', reject);
           }),

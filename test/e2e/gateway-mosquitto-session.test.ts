@@ -2,68 +2,31 @@
 // client ids to accounts, so a device looping on the gateway's client id cannot take its
 // session; the gateway notices a session taken over (metric, technical alert) where the broker
 // does not bind ids; and the broker link is supervised (health, metric, technical alert).
-import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type RunningGateway, silentLogger, startGateway } from '@linli/gateway';
-import { aclFile, gatewayAccount, mosquittoConf, passwordFile } from '@linli/gateway/registry/index.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  HMAC_KEY,
-  killed,
-  provision,
-  removeDir,
-  secretOf,
-  startTestGateway,
-  tempDir,
-} from './gateway-helpers.ts';
-import { startMosquitto } from './mosquitto-helpers.ts';
+import { HMAC_KEY, secretOf, startTestGateway } from './gateway-helpers.ts';
+import { GW_PASS, GW_USER, MosquittoRig } from './mosquitto-helpers.ts';
 
-const GW_USER = 'linli-gateway';
-const GW_PASS = 'gateway-broker-password-1';
-
-let mosq: ChildProcess | undefined;
+const rig = new MosquittoRig();
 let gw: RunningGateway | undefined;
-let dir: string | undefined;
-const clients: MqttClient[] = [];
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
-  await gw?.stop();
+  rig.gw = gw;
   gw = undefined;
-  if (mosq) {
-    mosq.kill('SIGTERM');
-    await killed(mosq);
-  }
-  mosq = undefined;
-  removeDir(dir);
-  dir = undefined;
+  await rig.stop();
 });
 
-/** Registry with devices m1 (presses) and m2 (the hijacker), and Mosquitto's files from it. */
+/** Registry with devices m1 (presses) and m2 (the hijacker), and Mosquitto started from the generated conf. */
 async function setup(bindClientIds: boolean): Promise<{ url: string; conf: string[] }> {
-  dir = tempDir();
-  const d = dir;
-  provision(d, (r) => {
-    for (const id of ['m1', 'm2']) r.provision({ id, site: 'site1', kind: 'pendant', secret: secretOf(id) });
-    const accounts = [gatewayAccount(GW_USER, GW_PASS)];
-    writeFileSync(join(d, 'passwd'), passwordFile(r.mosquittoDevices(), accounts), { mode: 0o600 });
-    writeFileSync(join(d, 'acl'), aclFile(r.mosquittoDevices(), accounts), { mode: 0o600 });
-  });
-  const port = await freePort();
-  const generated = mosquittoConf({
-    passwordPath: join(d, 'passwd'),
-    aclPath: join(d, 'acl'),
-    persistenceDir: d,
-    listener: { port, host: '127.0.0.1' },
-    queue: { eventsPerS: 150, outageS: 60 },
-  }).split('\n');
+  rig.provision([
+    { id: 'm1', kind: 'pendant' },
+    { id: 'm2', kind: 'pendant' },
+  ]);
+  const generated = await rig.generatedConf({ eventsPerS: 150, outageS: 60 });
   // without the binding: the files as the gateway generated them before issue #10
   const conf = bindClientIds ? generated : generated.filter((l) => !l.startsWith('use_username_as_clientid'));
-  mosq = await startMosquitto(d, conf);
-  return { url: `mqtt://127.0.0.1:${port}`, conf };
+  return { url: await rig.startBroker(conf), conf };
 }
 
 function device(url: string, id: string, clientId = `linli-site1-${id}`, clean = false): Promise<MqttClient> {
@@ -75,7 +38,7 @@ function device(url: string, id: string, clientId = `linli-site1-${id}`, clean =
     reconnectPeriod: 0,
     connectTimeout: 5000,
   });
-  clients.push(c);
+  rig.onStop(() => c.endAsync(true));
   return new Promise((resolve, reject) => {
     c.once('connect', () => resolve(c));
     c.once('error', reject);
@@ -93,7 +56,7 @@ const evt = (id: string) => JSON.stringify({ id, seq: 1, ts: Date.UTC(2026, 0, 1
 describe('gateway session at an external Mosquitto', () => {
   it('with the generated config a device looping on the gateway client id takes nothing: 20 of 20 SOS stored', async () => {
     const { url } = await setup(true);
-    gw = await startTestGateway(dir!, { mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS } });
+    gw = await startTestGateway(rig.dir!, { mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS } });
     const presser = await device(url, 'm1');
     let hijacking = true;
     const hijacker = (async () => {
@@ -124,7 +87,7 @@ describe('gateway session at an external Mosquitto', () => {
 
   it('without the binding, a takeover of the gateway session is noticed: metric, technical alert', async () => {
     const { url } = await setup(false);
-    gw = await startTestGateway(dir!, { mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS } });
+    gw = await startTestGateway(rig.dir!, { mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS } });
     const lost = (reason: string) => gw!.engine.metrics.brokerSessionLost.get({ reason });
     // a persistent hijacker inherits the gateway's session; the gateway takes it back
     const persistent = await device(url, 'm2', 'linli-gateway-site1', false);
@@ -146,11 +109,10 @@ describe('gateway session at an external Mosquitto', () => {
   });
 
   it('a lost broker link shows in /healthz and the metric at once, and raises a technical alert past its supervision time', async () => {
-    const { conf } = await setup(true);
-    const url = `mqtt://127.0.0.1:${/^listener (\d+)/m.exec(conf.join('\n'))![1]}`;
+    const { url, conf } = await setup(true);
     gw = await startGateway({
       config: {
-        dataDir: dir!,
+        dataDir: rig.dir!,
         hmacKey: HMAC_KEY,
         mqtt: { brokerUrl: url, username: GW_USER, password: GW_PASS, brokerSupervisionS: 1 },
         http: { port: 0, host: '127.0.0.1' },
@@ -173,9 +135,7 @@ describe('gateway session at an external Mosquitto', () => {
       },
     });
     expect(gw.engine.metrics.brokerLinkUp.get()).toBe(1);
-    mosq!.kill('SIGTERM');
-    await killed(mosq!);
-    mosq = undefined;
+    await rig.stopBroker();
     await expect.poll(() => gw!.health.report().broker.status, { timeout: 10_000 }).toBe('error');
     expect(await healthz()).toMatchObject({
       code: 503,
@@ -188,7 +148,7 @@ describe('gateway session at an external Mosquitto', () => {
         timeout: 10_000,
       })
       .toBe('raised');
-    mosq = await startMosquitto(dir!, conf);
+    await rig.startBroker(conf);
     await expect.poll(async () => (await healthz()).code, { timeout: 15_000 }).toBe(200);
     expect(gw.engine.metrics.brokerLinkUp.get()).toBe(1);
     await expect

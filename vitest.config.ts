@@ -16,8 +16,24 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      { test: { name: 'gateway', root: 'gateway', include: ['test/**/*.test.ts'], testTimeout: 20_000 } },
-      { test: { name: 'kiosk', root: 'kiosk', include: ['test/**/*.test.ts'], testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'gateway',
+          root: 'gateway',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'kiosk',
+          root: 'kiosk',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'e2e',

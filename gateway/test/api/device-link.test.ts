@@ -1,46 +1,26 @@
-// What the device API says about a device's own link, on the running gateway with a real MQTT
-// client: its retained status and, when the link drops, its last will (issue #10, defect 9).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
+import type { RunningGateway } from '../../src/index.ts';
+import { type LocalGateway, startLocalGateway } from '../local-gateway.ts';
 
 const ADMIN_PASSWORD = 'device-link-admin-1';
 
 describe('device link state in the device API', () => {
-  let dir: string;
+  let local: LocalGateway;
   let gw: RunningGateway;
   let cookie = '';
   let secret = '';
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'linli-gw-link-'));
-    gw = await startGateway({
-      config: {
-        dataDir: dir,
-        hmacKey: 'device-link-test-key-0123456789',
-        mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-        http: { port: 0, host: '127.0.0.1' },
-      },
-      env: { LINLI_GW_ADMIN_PASSWORD: ADMIN_PASSWORD },
-      log: silentLogger,
-      print: () => {},
-    });
-    const login = await fetch(`http://127.0.0.1:${gw.ports.http}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    local = await startLocalGateway({ name: 'link', adminPassword: ADMIN_PASSWORD });
+    gw = local.gw;
+    cookie = await local.login();
     secret = gw.registry.provision({ id: 'pend1', site: 's1', kind: 'pendant' }).secret!;
   });
   afterAll(async () => {
     for (const c of clients) await c.endAsync(true);
-    await gw?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await local?.stop();
   });
 
   // biome-ignore lint/suspicious/noExplicitAny: JSON answer, checked by the assertions

@@ -1,13 +1,8 @@
-// The API on the real gateway: engine, embedded broker, SQLite registry and store. A device
-// presses over MQTT; an operator sees it on the live stream, acknowledges it over HTTP, and the
-// device hears `alert.acknowledged`.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
+import type { RunningGateway } from '../../src/index.ts';
+import { type LocalGateway, startLocalGateway } from '../local-gateway.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
 type Json = Record<string, any>;
@@ -15,7 +10,7 @@ type Json = Record<string, any>;
 const ADMIN_PASSWORD = 'gateway-test-admin-1';
 
 describe('API on the running gateway', () => {
-  let dir: string;
+  let local: LocalGateway;
   let gw: RunningGateway;
   let base: string;
   let cookie: string;
@@ -24,25 +19,18 @@ describe('API on the running gateway', () => {
   const printed: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'linli-gw-api-'));
-    gw = await startGateway({
-      config: {
-        dataDir: dir,
-        hmacKey: 'api-test-hmac-key-0123456789',
-        mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-        http: { port: 0, host: '127.0.0.1' },
-      },
-      env: { LINLI_GW_ADMIN_PASSWORD: ADMIN_PASSWORD },
-      log: silentLogger,
+    local = await startLocalGateway({
+      name: 'api',
+      adminPassword: ADMIN_PASSWORD,
       print: (l) => printed.push(l),
     });
-    base = `http://127.0.0.1:${gw.ports.http}`;
+    gw = local.gw;
+    base = local.base;
   });
 
   afterAll(async () => {
     await device?.endAsync(true);
-    await gw?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await local?.stop();
   });
 
   const api = async (method: string, path: string, body?: unknown) => {

@@ -1,43 +1,21 @@
-// Values that cannot be right, sent by a real MQTT client to the running gateway (issue #10,
-// defect 8): an event id with invalid UTF-8 or a NUL is refused with a counted reason and never
-// stored; a device time that cannot be right or is skewed does not cost the event — it is
-// stamped with the gateway's receive time and the device's clock is flagged where the device
-// API shows it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
+import type { RunningGateway } from '../../src/index.ts';
+import { type LocalGateway, startLocalGateway } from '../local-gateway.ts';
 
 const ADMIN_PASSWORD = 'bad-values-admin-1';
 const TOPIC = 'linli/v1/s1/dev/p1/evt';
 
 describe('bad values from a device', () => {
-  let dir: string;
+  let local: LocalGateway;
   let gw: RunningGateway;
   let device: MqttClient;
   let cookie = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'linli-gw-values-'));
-    gw = await startGateway({
-      config: {
-        dataDir: dir,
-        hmacKey: 'bad-values-test-key-0123456789',
-        mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-        http: { port: 0, host: '127.0.0.1' },
-      },
-      env: { LINLI_GW_ADMIN_PASSWORD: ADMIN_PASSWORD },
-      log: silentLogger,
-      print: () => {},
-    });
-    const login = await fetch(`http://127.0.0.1:${gw.ports.http}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    local = await startLocalGateway({ name: 'values', adminPassword: ADMIN_PASSWORD });
+    gw = local.gw;
+    cookie = await local.login();
     const secret = gw.registry.provision({ id: 'p1', site: 's1', kind: 'pendant' }).secret!;
     device = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.ports.mqtt}`, {
       username: 'p1',
@@ -48,8 +26,7 @@ describe('bad values from a device', () => {
   });
   afterAll(async () => {
     await device?.endAsync(true);
-    await gw?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await local?.stop();
   });
 
   const metrics = async () => (await fetch(`http://127.0.0.1:${gw.ports.http}/metrics`)).text();

@@ -123,6 +123,20 @@ describe('card problems in words a resident understands', () => {
   });
 });
 
+/** Staff book an employment appointment for about now; the resident scans its code at the kiosk. */
+async function scanNewAppointment(): Promise<void> {
+  const staff = await new Staff(kiosk.base).login();
+  const { day, time } = stationNow(10);
+  const { appointment } = await staff.call<{ appointment: { code: string } }>('POST', '/api/appointments', {
+    serviceId: 'employment',
+    day,
+    time: time < '00:10' ? '23:59' : time,
+  });
+  await page.getByTestId('appointment').click();
+  await page.getByTestId('scan-appointment').waitFor();
+  sim().scanner!.scan(`LINLI-APPT:${appointment.code}`);
+}
+
 describe('without a card', () => {
   it('anonymous ticket for a service that allows it; a service that needs a card asks for it', async () => {
     await page.getByTestId('service-social-security').click();
@@ -134,16 +148,7 @@ describe('without a card', () => {
   });
 
   it('appointment check-in by scanning the appointment code', async () => {
-    const staff = await new Staff(kiosk.base).login();
-    const { day, time } = stationNow(10);
-    const { appointment } = await staff.call<{ appointment: { code: string } }>('POST', '/api/appointments', {
-      serviceId: 'employment',
-      day,
-      time: time < '00:10' ? '23:59' : time,
-    });
-    await page.getByTestId('appointment').click();
-    await page.getByTestId('scan-appointment').waitFor();
-    sim().scanner!.scan(`LINLI-APPT:${appointment.code}`);
+    await scanNewAppointment();
     await page.getByTestId('ticket').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('ticket').textContent()).toContain('预约已签到');
     expect(await page.getByTestId('ticket-number').textContent()).toMatch(/^E\d{3}$/);
@@ -152,16 +157,7 @@ describe('without a card', () => {
   it('appointment check-in with the printer out of paper: the ticket stays on screen with the QR code', async () => {
     sim().printer!.setStatus({ paperOut: true });
     await printerState('error');
-    const staff = await new Staff(kiosk.base).login();
-    const { day, time } = stationNow(10);
-    const { appointment } = await staff.call<{ appointment: { code: string } }>('POST', '/api/appointments', {
-      serviceId: 'employment',
-      day,
-      time: time < '00:10' ? '23:59' : time,
-    });
-    await page.getByTestId('appointment').click();
-    await page.getByTestId('scan-appointment').waitFor();
-    sim().scanner!.scan(`LINLI-APPT:${appointment.code}`);
+    await scanNewAppointment();
     await page.getByTestId('print-photo').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('ticket').textContent()).toContain('预约已签到');
     const qr = page.getByRole('img', { name: '查看排队进度的二维码' });

@@ -5,6 +5,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   accessSync,
+  chmodSync,
   constants,
   copyFileSync,
   existsSync,
@@ -12,11 +13,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrate as migrateGateway, openDb as openGatewayDb } from '@linli/gateway';
 import { loadConfig as loadGatewayConfig } from '@linli/gateway/config.ts';
 import { loadConfig as loadKioskConfig } from '@linli/kiosk';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -304,5 +307,42 @@ describe('screen launcher', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('linli-admin', () => {
+  it('runs a service CLI with its env file as the service user, whose files stay its own', async () => {
+    const root = process.getuid?.() === 0;
+    const dir = mkdtempSync(join(tmpdir(), 'linli-admin-'));
+    dirs.push(dir);
+    chmodSync(dir, 0o755);
+    const data = join(dir, 'data');
+    mkdirSync(join(dir, 'env'));
+    writeFileSync(join(dir, 'env/gateway.env'), `# test\nLINLI_GW_DATA_DIR=${data}\n`);
+    const db = openGatewayDb(join(data, 'gateway.db'));
+    migrateGateway(db);
+    db.close();
+    // As root (CI) the CLI runs as nobody, who owns the data folder, as linli would.
+    if (root) execFileSync('chown', ['-R', 'nobody:', data]);
+    const env = {
+      PATH: process.env.PATH,
+      LINLI_ENV_DIR: join(dir, 'env'),
+      LINLI_ROOT: REPO,
+      LINLI_USER: 'nobody',
+    };
+    const run = (args: string[]) =>
+      spawnSync(join(DEPLOY, 'bin/linli-admin'), args, { env, encoding: 'utf8', cwd: dir });
+    const b = run(['gateway', 'backup', '--keep', '2', '--json']);
+    expect(b.status, b.stderr).toBe(0);
+    const file = (JSON.parse(b.stdout) as { file: string }).file;
+    expect(file.startsWith(join(data, 'backups', 'gateway-'))).toBe(true);
+    const r = run(['gateway', 'restore', file]);
+    expect(r.status, r.stderr).toBe(0);
+    if (root) {
+      const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
+      for (const f of readdirSync(data)) expect(statSync(join(data, f)).uid, f).toBe(nobody);
+      expect(statSync(file).uid).toBe(nobody);
+    }
+    expect(run(['nonsense']).status).toBe(2);
   });
 });

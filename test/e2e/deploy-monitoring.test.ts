@@ -1,5 +1,5 @@
-// The monitoring files (deploy/prometheus, deploy/grafana) against what the gateway really
-// exports: a gateway process is started and its /metrics read; every linli_* metric the alerting
+// The monitoring files (deploy/prometheus, deploy/grafana) against what the services really
+// export: a gateway process and a kiosk process are started and their /metrics read; every linli_* metric the alerting
 // rules and the dashboard use must be exported (or be one of the outbox metrics marked PENDING),
 // every exported family must be on the dashboard; promtool checks the rules, runs their unit
 // tests, checks the scrape config and parses every dashboard query.
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { freePort, HMAC_KEY, killed, REPO, removeDir, spawnGateway, tempDir } from './gateway-helpers.ts';
+import { startKioskProcess } from './kiosk-process.ts';
 
 const DEPLOY = join(REPO, 'deploy');
 const PROMTOOL = '/usr/bin/promtool'; // Debian's prometheus package (.ci/run installs it)
@@ -52,21 +53,44 @@ beforeAll(async () => {
     LINLI_GW_HTTP_HOST: '127.0.0.1',
     LINLI_GW_HTTP_PORT: String(port),
   });
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const kioskDir = tempDir();
+  dirs.push(kioskDir);
+  exported = new Set<string>();
+  families = [];
+  const read = async (url: string) => {
+    const res = await fetch(url);
     expect(res.status).toBe(200);
     const text = await res.text();
-    families = [...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].map((m) => m[1]!);
-    exported = new Set<string>();
     for (const m of text.matchAll(/^# TYPE (\S+) (\w+)$/gm)) {
+      families.push(m[1]!);
       exported.add(m[1]!);
       if (m[2] === 'histogram') for (const s of ['_bucket', '_sum', '_count']) exported.add(`${m[1]}${s}`);
     }
+  };
+  try {
+    await read(`http://127.0.0.1:${port}/metrics`);
   } finally {
     gw.proc.kill('SIGTERM');
     await killed(gw.proc);
   }
-}, 60_000);
+  const kiosk = await startKioskProcess(
+    {
+      LINLI_KIOSK_DATA_DIR: kioskDir,
+      LINLI_KIOSK_ADMIN_PASSWORD: 'monitoring-test-password-1',
+      LINLI_KIOSK_IDCARD: 'none',
+      LINLI_KIOSK_PRINTER: 'none',
+      LINLI_KIOSK_SCANNER: 'none',
+      LINLI_KIOSK_LOG_LEVEL: 'warn',
+    },
+    await freePort(),
+  );
+  try {
+    await read(`${kiosk.base}/metrics`);
+  } finally {
+    kiosk.proc.kill('SIGTERM');
+    await killed(kiosk.proc);
+  }
+}, 120_000);
 
 afterAll(() => {
   for (const d of dirs) removeDir(d);
@@ -87,6 +111,7 @@ describe('alerting rules', () => {
 
   it('use only metrics the gateway exports (or the pending outbox ones), each with a severity and a summary', () => {
     expect(exported.size).toBeGreaterThan(15);
+    expect(families.filter((f) => f.startsWith('linli_kiosk_')).length).toBeGreaterThanOrEqual(8);
     for (const r of rules) {
       const names = metricsIn(r.expr);
       expect(names.length, r.alert).toBeGreaterThan(0);
@@ -129,7 +154,9 @@ describe('alerting rules', () => {
       scrape_configs: { job_name: string; metrics_path?: string }[];
     };
     // The rules' job label is the scrape config's job.
-    expect(scrape.scrape_configs.map((s) => s.job_name)).toContain('linli-gateway');
+    expect(scrape.scrape_configs.map((s) => s.job_name)).toEqual(
+      expect.arrayContaining(['linli-gateway', 'linli-kiosk']),
+    );
   });
 });
 
@@ -143,10 +170,10 @@ describe('Grafana dashboard', () => {
   const targets = dash.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, ...t })));
 
   it('queries only exported metrics and shows every family the gateway exports', () => {
-    expect(dash.uid).toBe('linli-gateway');
+    expect(dash.uid).toBe('linli');
     const ids = dash.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(dash.templating.list.map((v) => v.name)).toEqual(['datasource', 'instance']);
+    expect(dash.templating.list.map((v) => v.name)).toEqual(['datasource', 'instance', 'kiosk']);
     const used = new Set<string>();
     for (const t of targets)
       for (const n of metricsIn(t.expr)) {
@@ -162,7 +189,10 @@ describe('Grafana dashboard', () => {
     dirs.push(dir);
     const rules = targets.map((t, i) => ({
       record: `linli_dashboard:query_${i}`,
-      expr: t.expr.replaceAll('$__rate_interval', '1m').replaceAll('$instance', '.*'),
+      expr: t.expr
+        .replaceAll('$__rate_interval', '1m')
+        .replaceAll('$instance', '.*')
+        .replaceAll('$kiosk', '.*'),
     }));
     writeFileSync(join(dir, 'queries.yml'), JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
     const out = execFileSync(PROMTOOL, ['check', 'rules', 'queries.yml'], { cwd: dir, encoding: 'utf8' });

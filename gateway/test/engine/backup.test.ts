@@ -1,7 +1,16 @@
 // The backup/restore core (@linli/shared/service/sqlite-backup.ts) on the gateway's database, in
 // this process: retention, the in-use check, a restore onto a machine without a database, and the
 // CLI's usage errors. The whole story against running services: test/e2e/backup-restore.test.ts.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDatabase, databaseInUse, listBackups, restoreDatabase, stamp } from '@linli/shared/service';
@@ -91,6 +100,26 @@ describe('restore', () => {
     const db = openDb(fresh);
     expect(db.prepare('SELECT username FROM staff').all()).toEqual([{ username: 'u1' }]);
     db.close();
+  });
+});
+
+describe('restore as root', () => {
+  it("gives the restored files to the data folder's owner (checked when the tests run as root)", async () => {
+    const root = process.getuid?.() === 0;
+    const owner = root ? 65534 : process.getuid!();
+    const dir = temp();
+    chmodSync(dir, 0o755);
+    const data = join(dir, 'data');
+    const live = join(data, 'gateway.db');
+    gatewayDb(live);
+    const b = await backupDatabase(GATEWAY_DB, live, join(dir, 'b'));
+    if (root) {
+      chownSync(data, owner, owner);
+      for (const f of readdirSync(data)) chownSync(join(data, f), owner, owner);
+    }
+    const r = await restoreDatabase(GATEWAY_DB, b.file, live);
+    expect(r.previous).toBeDefined();
+    for (const f of readdirSync(data)) expect(statSync(join(data, f)).uid, f).toBe(owner);
   });
 });
 

@@ -18,6 +18,7 @@ import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
 import { kioskAddressGuard } from './api/kiosk-address.ts';
+import { metricsRoutes } from './api/metrics.ts';
 import { issuedBody, publicRoutes } from './api/public.ts';
 import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
 import { SpeechCache, speechRoutes } from './api/speech.ts';
@@ -171,6 +172,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const scanned = new ScannedTickets(bus, () => clock.now());
   scannedTicketRoutes(app, scanned, config);
   speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config);
+  metricsRoutes(app, ctx);
   await uiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {

@@ -71,6 +71,7 @@ const KIOSK_POLICY: Policy = [
   [/^(GET|HEAD) \/api\/(health|services|queue|meta)$/, 'public'],
   [/^(GET|HEAD) \/(follow\/:token|assets\/\*)?$/, 'public'], // the screens' pages and files
   [/^(GET|HEAD) \/api\/speech$/, 'kiosk'], // synthesizes on this machine's CPU
+  [/^(GET|HEAD) \/metrics$/, 'public'], // Prometheus: device states and queue counts, as /api/hardware/health and /api/queue
 
   [/^POST \/api\/auth\/(login|logout)$/, 'public'],
   [/^\w+ \/api\/follow\/:token/, 'public'], // the token is the credential

@@ -3,12 +3,15 @@
 //   npx tsx gateway/src/cli/main.ts <command> [options]      (--help on any command)
 import { LinliError } from '@linli/shared';
 import { UsageError } from './args.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { type CliContext, openCli } from './context.ts';
 import { deviceAdd, deviceImport, deviceList, deviceRetire, deviceRotate } from './devices.ts';
 import { mosquittoFiles } from './mosquitto.ts';
 import { residentAdd, residentList } from './residents.ts';
 import { staffAdd } from './staff.ts';
 import { help, type Out, USAGE } from './usage.ts';
+
+const SINGLE = new Set(['mosquitto-files', 'backup', 'restore']);
 
 export async function run(
   argv: string[],
@@ -19,7 +22,7 @@ export async function run(
   const env = io.env ?? process.env;
   const [a, b] = argv;
   const two = `${a} ${b}`;
-  const cmd = USAGE[two] ? two : a === 'mosquitto-files' ? a : undefined;
+  const cmd = USAGE[two] ? two : a && SINGLE.has(a) ? a : undefined;
   if (!cmd || cmd === 'main') {
     if (!a || a === '--help' || a === '-h' || a === 'help') return help('main', out);
     err(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${USAGE.main}`);
@@ -29,6 +32,9 @@ export async function run(
   if (rest.includes('--help') || rest.includes('-h')) return help(cmd, out);
   let ctx: CliContext | undefined;
   try {
+    // backup and restore never open (or migrate) the live database through the CLI context.
+    if (cmd === 'backup') return await backupCommand(rest, out, env);
+    if (cmd === 'restore') return await restoreCommand(rest, out, env);
     ctx = openCli(env);
     switch (cmd) {
       case 'device add':

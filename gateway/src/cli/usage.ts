@@ -18,6 +18,8 @@ Commands:
   resident list     list residents
   staff add         add a staff account
   mosquitto-files   write password_file and acl_file for an external Mosquitto
+  backup            copy the database to a checked backup file (safe while the gateway runs)
+  restore           replace the database with a backup (the gateway must be stopped)
 
 Run "<command> --help" for its options.
 ${ENV_HELP}`,
@@ -54,6 +56,16 @@ ${ENV_HELP}`,
   sized LINLI_GW_QUEUE_EVENTS_PER_S x LINLI_GW_QUEUE_OUTAGE_S (default 150/s x 600 s).
   Account passwords come from LINLI_GW_BROKER_PASSWORD (gateway) and LINLI_GW_ZIGBEE_BRIDGE
   ("user:password,..."), else they are generated and printed once.`,
+  backup: `Usage: backup [--dir DIR] [--keep N] [--json]
+  Copies the database through SQLite's online backup API (safe while the gateway runs and
+  writes) to DIR/gateway-<UTC time>.sqlite (mode 0600), checked with PRAGMA integrity_check.
+  --dir    where backups go (default <data folder>/backups; created 0700)
+  --keep   keep only the newest N backups in DIR (older ones are deleted)`,
+  restore: `Usage: restore FILE [--json]
+  Checks FILE (integrity, a gateway database, schema not newer than this program), refuses while
+  the gateway has the database open (stop it: systemctl stop linli-gateway), saves the current
+  database as <db>.before-restore-<time>, then copies FILE in. Run it as the service user, or as
+  root (the files are given back to the data folder's owner).`,
 };
 
 export type Out = (s: string) => void;

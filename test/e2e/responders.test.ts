@@ -14,7 +14,7 @@ import { type RunningGateway, startGateway } from '@linli/gateway';
 import { signLink } from '@linli/gateway/responders/link.ts';
 import { deriveSubkey } from '@linli/shared/service';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { strings as zh } from '../../gateway/responder-ui/i18n/zh-CN.ts';
 import { buildScreen } from '../../scripts/build-ui.ts';
 import {
@@ -54,13 +54,15 @@ const log = {
   error: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f ?? {})}`),
 };
 
+let httpPort = 0; // kept across a restart: the links already sent must still reach the page
+
 async function start(): Promise<void> {
   gw = await startGateway({
     config: {
       dataDir: dir,
       hmacKey: HMAC_KEY,
       mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-      http: { port: 0, host: '127.0.0.1' },
+      http: { port: httpPort, host: '127.0.0.1' },
       responders: {
         afterS: AFTER_S,
         acceptS: ACCEPT_S,
@@ -74,7 +76,8 @@ async function start(): Promise<void> {
     log,
     print: () => {},
   });
-  base = `http://127.0.0.1:${gw.ports.http}`;
+  httpPort = gw.ports.http!;
+  base = `http://127.0.0.1:${httpPort}`;
   admin = await apiSession(base, 'admin', ADMIN_PASSWORD);
 }
 
@@ -126,6 +129,16 @@ beforeAll(async () => {
   sup = await apiSession(base, 'sup1', 'supervisor-password-1');
   pendant = await simDevice(gw, 'p-1');
   browser = await launchChromium();
+});
+
+// a test that failed half-way leaves no open alert behind for the next one
+afterEach(async () => {
+  for (const state of ['raised', 'acknowledged']) {
+    const r = (await (await op('GET', `/api/alerts?state=${state}&device=p-1`)).json()) as {
+      alerts: { id: string }[];
+    };
+    for (const a of r.alerts) await op('POST', `/api/alerts/${a.id}/resolve`, { outcome: 'test-cleanup' });
+  }
 });
 
 afterAll(async () => {

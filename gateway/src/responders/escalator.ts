@@ -18,7 +18,7 @@ import { isAvailable } from './availability.ts';
 import { recordHours } from './hours.ts';
 import { signLink } from './link.ts';
 import { messageText } from './message.ts';
-import { backoffMs, type HttpNotifier, type OutgoingMessage } from './notifier.ts';
+import { backoffMs, type Notifier, type OutgoingMessage } from './notifier.ts';
 import { ResponderStore } from './store.ts';
 
 export const ESCALATED_TYPES = ['sos', 'fall'];
@@ -33,7 +33,7 @@ export interface EscalatorDeps {
   linkKey: Buffer;
   clock: Clock;
   log: Logger;
-  notifier: HttpNotifier | undefined;
+  notifier: Notifier | undefined;
 }
 
 interface EscalationRow {

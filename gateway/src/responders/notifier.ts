@@ -24,7 +24,12 @@ export interface NotifierOptions {
   now?: () => number;
 }
 
-export class HttpNotifier {
+/** What the escalator sends through (the HTTP notifier; a test's own). */
+export interface Notifier {
+  send(m: OutgoingMessage): Promise<void>;
+}
+
+export class HttpNotifier implements Notifier {
   constructor(private readonly o: NotifierOptions) {}
 
   /** Resolves when the SMS gateway answered 2xx; rejects with the reason otherwise. */

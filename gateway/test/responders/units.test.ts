@@ -95,7 +95,7 @@ describe('volunteer hours rule', () => {
 });
 
 describe('notifier', () => {
-  it('signs `${timestamp}.${body}` with HMAC-SHA256', () => {
+  it('signs the timestamp, a dot and the body with HMAC-SHA256', () => {
     const want = createHmac('sha256', 'secret-0123456789').update('17.{"a":1}').digest('hex');
     expect(signature('secret-0123456789', '17', '{"a":1}')).toBe(`sha256=${want}`);
   });

@@ -31,8 +31,10 @@ export function verifyLink(key: Buffer, token: string, now: number): LinkClaims 
   const payload = token.slice(0, dot);
   const sig = token.slice(dot + 1);
   if (dot <= 0 || !PART.test(payload) || !PART.test(sig)) throw invalid();
-  const want = mac(key, payload);
-  const got = Buffer.from(sig, 'base64url');
+  // compared as text: a base64url string with other unused low bits decodes to the same bytes,
+  // and a changed link must not pass
+  const want = Buffer.from(mac(key, payload).toString('base64url'));
+  const got = Buffer.from(sig);
   if (got.length !== want.length || !timingSafeEqual(got, want)) throw invalid();
   let parsed: unknown;
   try {

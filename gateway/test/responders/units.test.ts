@@ -31,6 +31,13 @@ describe('responder links', () => {
     expect(code(() => verifyLink(key, `${other}.${s}`, 0))).toBe('LINK_INVALID');
     expect(code(() => verifyLink(key, `${p}.${s.slice(0, -2)}AA`, 0))).toBe('LINK_INVALID');
     expect(code(() => verifyLink(Buffer.alloc(32, 8), t, 0))).toBe('LINK_INVALID');
+    // every one-character change of the signature, including the last character's unused bits
+    for (let i = 0; i < s.length; i++)
+      for (const c of ['A', 'B', 'g', '_'])
+        if (s[i] !== c)
+          expect(code(() => verifyLink(key, `${p}.${s.slice(0, i)}${c}${s.slice(i + 1)}`, 0))).toBe(
+            'LINK_INVALID',
+          );
     for (const bad of ['', '.', 'abc', `${p}.`, `.${s}`, `${p}.${s}.x`, 'x'.repeat(600)])
       expect(code(() => verifyLink(key, bad, 0))).toBe('LINK_INVALID');
   });

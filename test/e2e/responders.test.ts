@@ -309,6 +309,12 @@ describe('responders: escalation, the page, volunteer hours', () => {
     const page = await context.newPage();
     await page.goto(`${base}/responder/#${bad}`);
     await expect.poll(() => page.getByRole('alert').textContent()).toBe(zh['err.LINK_INVALID']);
+    // the first responder's own link, opened late: someone is already going
+    await page.goto(first.link);
+    await page.reload(); // same document, new fragment: load it afresh
+    await expect
+      .poll(() => page.getByTestId('others-going').textContent())
+      .toBe(zh['others.going'].replace('{n}', '1'));
     await context.close();
     expect((await op('POST', `/api/alerts/${alertId}/resolve`, { outcome: 'assisted' })).status).toBe(200);
   }, 150_000);

@@ -110,3 +110,23 @@ describe('notifier', () => {
     expect([1, 2, 3, 4, 7, 20].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 60_000, 60_000]);
   });
 });
+
+describe('responders config', () => {
+  it('a notifier URL needs a signing secret of 16+ bytes; URLs must be http(s)', async () => {
+    const { loadConfig } = await import('../../src/config.ts');
+    const keyOf = (over: object) => {
+      try {
+        loadConfig({ responders: over }, {});
+        return 'ok';
+      } catch (e) {
+        return (e as { key?: string; message: string }).key ?? (e as Error).message;
+      }
+    };
+    expect(keyOf({ notifierUrl: 'http://127.0.0.1:8025/messages' })).toContain('responders.notifierSecret');
+    expect(keyOf({ notifierUrl: 'ftp://x', notifierSecret: 's'.repeat(16) })).toContain(
+      'responders.notifierUrl',
+    );
+    expect(keyOf({ notifierUrl: 'http://x/m', notifierSecret: 's'.repeat(16) })).toBe('ok');
+    expect(keyOf({ publicUrl: 'javascript:alert(1)' })).toContain('responders.publicUrl');
+  });
+});

@@ -65,6 +65,7 @@ const strings: Catalogue<Key> = {
   'type.test': 'Test',
   'type.device.offline': 'Device offline',
   'type.welfare.check': 'Welfare check (no activity)',
+  'type.gateway.notifier': 'SMS gateway failing (responders cannot be texted)',
   'detail.title': 'Alert detail',
   'detail.back': 'Back to the queue',
   'detail.loading': 'Loading…',

@@ -64,6 +64,7 @@ export const strings = {
   'type.test': '测试',
   'type.device.offline': '设备离线',
   'type.welfare.check': '独居老人久未活动',
+  'type.gateway.notifier': '短信网关故障（邻里结对通知发不出）',
   'detail.title': '报警详情',
   'detail.back': '返回队列',
   'detail.loading': '正在载入…',

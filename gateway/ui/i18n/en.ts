@@ -119,6 +119,7 @@ const strings: Catalogue<Key> = {
   'action.note': 'Note',
   'action.resident-cancel': 'Cancelled by the resident',
   'by.system': 'system',
+  'by.responder': 'neighbour responder {id}',
   'feedback.alert.received': 'Device told: alert received',
   'feedback.alert.acknowledged': 'Device told: help is coming',
   'feedback.alert.resolved': 'Device told: alert over',

@@ -118,6 +118,7 @@ export const strings = {
   'action.note': '记录',
   'action.resident-cancel': '老人自行取消',
   'by.system': '系统',
+  'by.responder': '邻里结对人 {id}',
   'feedback.alert.received': '通知设备：报警已收到',
   'feedback.alert.acknowledged': '通知设备：救助马上到',
   'feedback.alert.resolved': '通知设备：报警已结束',

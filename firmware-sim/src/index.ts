@@ -17,4 +17,5 @@ export * from './scanner/hid-pos.ts';
 export * from './scanner/serial-scanner.ts';
 export * from './serial/pacer.ts';
 export * from './serial/pty.ts';
+export * from './sms/gateway.ts';
 export * from './state.ts';

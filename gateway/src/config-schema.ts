@@ -205,6 +205,69 @@ export const GatewaySchema = Type.Object({
       description: 'Battery percentage at or below which a heartbeat raises battery.low.',
     }),
   }),
+  responders: Type.Object({
+    afterS: Type.Number({
+      minimum: 0,
+      default: 60,
+      env: 'LINLI_GW_RESPONDERS_AFTER_S',
+      description:
+        "An SOS or fall not acknowledged by an operator within this many seconds notifies the resident's first available responder (residents marked 'immediate': at once).",
+    }),
+    acceptS: positive(
+      'LINLI_GW_RESPONDERS_ACCEPT_S',
+      120,
+      'A notified responder who has not answered "I\'m going" within this many seconds: the next one is notified.',
+    ),
+    notifierUrl: Type.String({
+      default: '',
+      env: 'LINLI_GW_RESPONDERS_NOTIFIER_URL',
+      description:
+        'The SMS/voice gateway: messages are POSTed here as signed JSON. Empty: escalation to responders is off (said at start).',
+    }),
+    notifierSecret: Type.String({
+      default: '',
+      env: 'LINLI_GW_RESPONDERS_NOTIFIER_SECRET',
+      description:
+        'Shared secret of the HMAC-SHA256 signature of each request (x-linli-signature over timestamp + body); at least 16 bytes when a notifier URL is set.',
+    }),
+    notifierRetries: Type.Integer({
+      minimum: 0,
+      maximum: 20,
+      default: 5,
+      env: 'LINLI_GW_RESPONDERS_NOTIFIER_RETRIES',
+      description:
+        'Retries of a failed request (backoff 1, 2, 4 … s, at most 60 s); then the message is failed, the gateway.notifier alert raised and the next responder notified.',
+    }),
+    notifierTimeoutS: positive(
+      'LINLI_GW_RESPONDERS_NOTIFIER_TIMEOUT_S',
+      5,
+      'Timeout of one request, seconds.',
+    ),
+    publicUrl: Type.String({
+      default: '',
+      env: 'LINLI_GW_RESPONDERS_PUBLIC_URL',
+      description:
+        "Base of the responder page's links, as a phone reaches the gateway (https://…). Empty: the HTTP API's own address (a warning at start).",
+    }),
+    linkTtlS: positive(
+      'LINLI_GW_RESPONDERS_LINK_TTL_S',
+      7200,
+      "A responder's link expires this many seconds after it was sent (or when the alert is resolved).",
+    ),
+    checkIntervalS: positive(
+      'LINLI_GW_RESPONDERS_CHECK_INTERVAL_S',
+      1,
+      'How often due escalation steps and message retries are checked, seconds (a new alert is looked at immediately).',
+    ),
+    tzMinutes: Type.Integer({
+      minimum: -720,
+      maximum: 840,
+      default: 480,
+      env: 'LINLI_GW_RESPONDERS_TZ_MINUTES',
+      description:
+        "The station's time zone (minutes east of UTC) for responders' availability hours and the monthly export.",
+    }),
+  }),
   hmacKey: Type.String({
     default: '',
     env: 'LINLI_GW_HMAC_KEY',

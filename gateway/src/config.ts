@@ -49,6 +49,17 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
       if (chain[i]! <= chain[i - 1]!)
         throw new ConfigError(`alerts.escalation.${sev}`, 'levels must be in increasing order');
   }
+  if (c.responders.notifierUrl !== '') {
+    if (!/^https?:\/\/[^\s]+$/.test(c.responders.notifierUrl))
+      throw new ConfigError('responders.notifierUrl', 'must be an http:// or https:// URL');
+    if (Buffer.byteLength(c.responders.notifierSecret) < 16)
+      throw new ConfigError(
+        'responders.notifierSecret',
+        'a notifier URL needs a signing secret of at least 16 bytes (LINLI_GW_RESPONDERS_NOTIFIER_SECRET)',
+      );
+  }
+  if (c.responders.publicUrl !== '' && !/^https?:\/\/[^\s]+$/.test(c.responders.publicUrl))
+    throw new ConfigError('responders.publicUrl', 'must be an http:// or https:// URL');
   if (c.hmacKey !== '' && Buffer.byteLength(c.hmacKey) < 16)
     throw new ConfigError('hmacKey', 'must be a string of at least 16 bytes (or empty for the key file)');
   return c;

@@ -28,6 +28,7 @@ import { StoreHealth } from './ingest/store-health.ts';
 import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
+import { HttpNotifier, ResponderEscalator } from './responders/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
 import { DeviceClocks } from './supervision/device-clock.ts';
 import { DeviceStates } from './supervision/device-state.ts';
@@ -227,6 +228,8 @@ export interface RunningGateway {
   transport: Transport;
   directory: DeviceDirectory;
   registry: Registry;
+  /** Escalation to residents' responders (issue #15) */
+  responders: ResponderEscalator;
   http?: FastifyInstance;
   /** What /healthz reports */
   health: GatewayHealth;
@@ -311,6 +314,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       engine,
       health,
       deviceClocks: engine.clocks,
+      responderLinkKey: gatewayKeys(config.hmacKey).responderLink,
+      tzMinutes: config.responders.tzMinutes,
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });
@@ -318,6 +323,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     const addr = http.server.address();
     if (addr && typeof addr === 'object') ports.http = addr.port;
   }
+  const responders = startResponders(config, engine, directory, ports.http);
   let stopped = false;
   const running: RunningGateway = {
     config,
@@ -325,12 +331,14 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     transport,
     directory,
     registry,
+    responders,
     health,
     ports,
     gatewaySecret,
     async stop() {
       if (stopped) return;
       stopped = true;
+      responders.stop();
       await http?.close();
       offRegistry?.();
       stopExternal?.();
@@ -354,4 +362,42 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   };
   if (http) running.http = http;
   return running;
+}
+
+/** The escalator to responders: off (said loudly) without a notifier URL. */
+function startResponders(
+  config: GatewayConfig,
+  engine: Engine,
+  directory: DeviceDirectory,
+  httpPort: number | undefined,
+): ResponderEscalator {
+  const r = config.responders;
+  const escalator = new ResponderEscalator({
+    db: engine.db,
+    alerts: engine.alerts,
+    bus: engine.bus,
+    directory,
+    config: r,
+    site: config.site,
+    linkKey: gatewayKeys(config.hmacKey).responderLink,
+    clock: engine.clock,
+    log: engine.log,
+    notifier:
+      r.notifierUrl === ''
+        ? undefined
+        : new HttpNotifier({
+            url: r.notifierUrl,
+            secret: r.notifierSecret,
+            timeoutMs: r.notifierTimeoutS * 1000,
+          }),
+  });
+  if (r.notifierUrl !== '' && r.publicUrl === '') {
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    escalator.setFallbackBaseUrl(`http://${host}:${httpPort ?? config.http.port}`);
+    engine.log.warn('responders: no responders.publicUrl; links use the API address', {
+      base: `http://${host}:${httpPort ?? config.http.port}`,
+    });
+  }
+  escalator.start();
+  return escalator;
 }

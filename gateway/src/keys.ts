@@ -8,6 +8,8 @@ export interface GatewayKeys {
   card: Buffer;
   idNumber: Buffer;
   deviceAuthCache: Buffer;
+  /** Signs responders' links (responders/link.ts) */
+  responderLink: Buffer;
   legacy: Buffer;
 }
 
@@ -16,6 +18,7 @@ export function gatewayKeys(master: string | Buffer): GatewayKeys {
     card: deriveSubkey(master, 'card'),
     idNumber: deriveSubkey(master, 'id-number'),
     deviceAuthCache: deriveSubkey(master, 'device-auth-cache'),
+    responderLink: deriveSubkey(master, 'responder-link'),
     legacy: Buffer.isBuffer(master) ? master : Buffer.from(master, 'utf8'),
   };
 }

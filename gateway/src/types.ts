@@ -39,7 +39,7 @@ export interface DeviceDirectory {
  *  (`gateway.broker-link`: broker link down past its supervision time; `gateway.session-lost`:
  *  its session at the external broker taken over or gone). Technical alerts have no device. */
 export type SystemAlertType = 'device.offline' | 'welfare.check' | TechnicalAlertType;
-export type TechnicalAlertType = 'gateway.broker-link' | 'gateway.session-lost';
+export type TechnicalAlertType = 'gateway.broker-link' | 'gateway.session-lost' | 'gateway.notifier';
 
 export interface AlertRecord {
   id: string;

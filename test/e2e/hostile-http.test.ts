@@ -60,6 +60,13 @@ const GATEWAY_POLICY: Policy = [
   [/^POST \/api\/(login|logout)$/, 'public'],
   [/^\w+ \/api\/me(\/password)?$/, 'window'],
   [/^\w+ \/api\/alerts/, 'operator'],
+  // neighbour responders (issue #15): the list and plan for supervisors, changes for admins; the
+  // responder's page and its API take the signed link's token as the credential
+  [/^(GET|HEAD) \/api\/residents\/:id\/responders$/, 'supervisor'],
+  [/^\w+ \/api\/residents\/:id\/responders/, 'admin'],
+  [/^(GET|HEAD) \/api\/volunteer-hours$/, 'supervisor'],
+  [/^\w+ \/api\/responder\/(alert|action)$/, 'public'],
+  [/^(GET|HEAD) \/responder\/(assets\/\*)?$/, 'public'],
   [/^(GET|HEAD) \/api\/(devices|residents|events|stream)/, 'operator'],
   [/^(GET|HEAD) \/api\/audit$/, 'supervisor'],
   [/^(POST|PATCH|DELETE) \/api\/(devices|residents)/, 'admin'],

@@ -9,6 +9,7 @@ const HELP = `linli-sim <device> [options]      (npm run sim -- <device> --help)
   zigbee              Zigbee2MQTT bridge only
   scenario <file>     run a scenario (JSON/YAML)
   load                load mode: thousands of devices, PUBACK latency report
+  sms                 SMS/voice gateway for the responders' notifier (records, answers)
   all                 idcard + printer + scanner + fleet together
   ctl <device> ...    control a running idcard/printer/scanner simulator`;
 
@@ -34,6 +35,9 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./mqtt.ts')).runScenarioCli(rest);
     case 'load':
       await (await import('./mqtt.ts')).runLoadCli(rest);
+      return 0;
+    case 'sms':
+      await (await import('./sms.ts')).runSmsCli(rest);
       return 0;
     case 'all':
       await (await import('./all.ts')).runAll(rest);

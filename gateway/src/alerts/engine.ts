@@ -30,6 +30,7 @@ const SYSTEM_SEVERITY: Record<SystemAlertType, AlertSeverity> = {
   'welfare.check': 'major',
   'gateway.broker-link': 'major',
   'gateway.session-lost': 'major',
+  'gateway.notifier': 'major',
 };
 
 /** Event types whose alert the pressing device hears about. */
@@ -207,7 +208,7 @@ export class AlertEngine implements AlertService {
     this.repo.update(a);
     this.changed(tx, a, 'acknowledged', by);
     if (a.deviceId && FEEDBACK_TYPES.has(a.type))
-      this.feedback.queue(tx, a.site, a.deviceId, 'alert.acknowledged', a.id);
+      this.feedback.queue(tx, a.site, a.deviceId, 'alert.acknowledged', a.id, by);
     return publicAlert(a);
   }
 

@@ -49,12 +49,14 @@ export class Feedback {
     this.sender = sender;
   }
 
-  /** Queue a command inside the caller's transaction; it is published after commit. */
-  queue(tx: TxScope, site: string, deviceId: string, type: CommandType, alertId?: string): void {
+  /** Queue a command inside the caller's transaction; it is published after commit. `by`: who
+   *  acknowledged (a staff username or responder:<id>), for alert.acknowledged. */
+  queue(tx: TxScope, site: string, deviceId: string, type: CommandType, alertId?: string, by?: string): void {
     const now = this.clock.now();
     const topic = topics.cmd(site, deviceId);
-    const body: { type: CommandType; alertId?: string; ts: number } = { type, ts: now };
+    const body: { type: CommandType; alertId?: string; by?: string; ts: number } = { type, ts: now };
     if (alertId !== undefined) body.alertId = alertId;
+    if (by !== undefined) body.by = by.slice(0, 64);
     const payload = JSON.stringify(body);
     const id = Number(this.s.insert.run(deviceId, topic, payload, now).lastInsertRowid);
     tx.after(() => this.publish({ id, deviceId, topic, payload, createdAt: now }, type));

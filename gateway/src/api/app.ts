@@ -1,6 +1,8 @@
 // The gateway's HTTP API for the consoles. app.ts builds, it never listens: the gateway (or a
 // test with inject()) decides where it runs. Order: content parsers and validation, error
 // handling, stores, sessions, then routes.
+
+import { randomBytes } from 'node:crypto';
 import { LoginLimiter, type ScryptCost, urlErrors } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,6 +11,7 @@ import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
+import { responderApi } from '../responders/index.ts';
 import type { AlertService } from '../types.ts';
 import { type ApiConfig, resolveApiConfig } from './config.ts';
 import { consoleRoutes } from './console.ts';
@@ -50,6 +53,10 @@ export interface ApiDeps {
   log?: ErrorLog;
   /** Where the one-time bootstrap admin message goes (default: console.log). */
   print?: (line: string) => void;
+  /** Key of responders' links (gatewayKeys().responderLink); absent: a random one (no link verifies). */
+  responderLinkKey?: Buffer;
+  /** Station time zone of volunteer hours (responders.tzMinutes); default +480. */
+  tzMinutes?: number;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -121,5 +128,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   staffRoutes(app, ctx);
   streamRoutes(app, ctx);
   await consoleRoutes(app, ctx);
+  await responderApi(app, ctx, {
+    linkKey: deps.responderLinkKey ?? randomBytes(32),
+    tzMinutes: deps.tzMinutes ?? 480,
+  });
   return app;
 }

@@ -85,11 +85,12 @@ export const DeviceStatusSchema = Type.Object({ online: Type.Boolean() }, strict
 export interface DeviceStatus {
   online: boolean;
 }
-// cmd (never retained): {type, alertId?, ts}
+// cmd (never retained): {type, alertId?, by?, ts}; by: who acknowledged (alert.acknowledged)
 export const DeviceCommandSchema = Type.Object(
   {
     type: Type.Union(COMMAND_TYPES.map((t) => Type.Literal(t))),
     alertId: Type.Optional(Text(64)),
+    by: Type.Optional(Text(64)),
     ts: Ts,
   },
   strict,
@@ -97,6 +98,8 @@ export const DeviceCommandSchema = Type.Object(
 export interface DeviceCommand {
   type: CommandType;
   alertId?: string;
+  /** alert.acknowledged: who acknowledged (a staff username, or responder:<id>) */
+  by?: string;
   ts: number;
 }
 // gateway/status: {online, version}

@@ -176,7 +176,12 @@ export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }
                 at: h.at,
                 key: `h-${h.rev}-${h.at}-${h.action}`,
                 what: named(t, 'action', h.action),
-                who: h.by === 'system' ? t.t('by.system') : h.by,
+                who:
+                  h.by === 'system'
+                    ? t.t('by.system')
+                    : h.by.startsWith('responder:')
+                      ? t.t('by.responder', { id: h.by.slice('responder:'.length) })
+                      : h.by,
                 note: h.note,
               })),
               ...feedback.map((f, i) => ({

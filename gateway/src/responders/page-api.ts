@@ -1,0 +1,138 @@
+// The responder's page API (issue #15). The credential is the signed link's token, sent as
+// `Authorization: Bearer <token>` (the page reads it from the URL fragment, so it is in no
+// request line, log or Referer). One alert only, nothing to list: the routes take no id. Every
+// use is audited (actor responder:<id>), and every refusal too (without the token). A link of an
+// alert that has ended, past its expiry, or never issued is refused.
+import { LinliError } from '@linli/shared';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteContext } from '../api/context.ts';
+import { writeAudit } from '../auth/audit.ts';
+import { bearer, type LinkClaims, verifyLink } from './link.ts';
+import { ResponderStore } from './store.ts';
+
+export const RESPONDER_ACTIONS = ['going', 'there', 'ambulance', 'false-alarm'] as const;
+export type ResponderAction = (typeof RESPONDER_ACTIONS)[number];
+
+const ActionBody = Type.Object(
+  { action: Type.Union(RESPONDER_ACTIONS.map((a) => Type.Literal(a))) },
+  { additionalProperties: false },
+);
+
+/** What the timeline says for each action. */
+const NOTE: Record<ResponderAction, string> = {
+  going: "I'm going / 我这就去",
+  there: "I'm there / 我已到达",
+  ambulance: 'needs an ambulance / 需要救护车',
+  'false-alarm': 'false alarm / 误报',
+};
+
+interface Attendance {
+  going_at: number | null;
+  there_at: number | null;
+}
+
+export function responderPageApi(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  linkKey: Buffer,
+  now: () => number = Date.now,
+): void {
+  const store = new ResponderStore(ctx.db);
+  const s = {
+    mine: ctx.db.prepare(
+      'SELECT going_at, there_at FROM responder_notifications WHERE alert_id = ? AND responder_id = ?',
+    ),
+    others: ctx.db.prepare(
+      'SELECT COUNT(*) AS n FROM responder_notifications WHERE alert_id = ? AND responder_id != ? AND (going_at IS NOT NULL OR there_at IS NOT NULL)',
+    ),
+    going: ctx.db.prepare(
+      'UPDATE responder_notifications SET going_at = COALESCE(going_at, ?) WHERE alert_id = ? AND responder_id = ?',
+    ),
+    there: ctx.db.prepare(
+      'UPDATE responder_notifications SET there_at = COALESCE(there_at, ?), going_at = COALESCE(going_at, ?) WHERE alert_id = ? AND responder_id = ?',
+    ),
+  };
+
+  /** The link's claims, its alert and responder; refused (and audited) otherwise. */
+  const open = (req: FastifyRequest) => {
+    try {
+      const token = bearer(req.headers.authorization);
+      if (!token) throw new LinliError('LINK_INVALID', 'this link is not valid');
+      const c: LinkClaims = verifyLink(linkKey, token, now());
+      const found = ctx.alerts.get(c.alertId);
+      const responder = store.get(c.responderId);
+      const mine = s.mine.get(c.alertId, c.responderId) as Attendance | undefined;
+      if (!found || !responder || !mine) throw new LinliError('LINK_INVALID', 'this link is not valid');
+      if (found.alert.state === 'resolved' || found.alert.state === 'cancelled')
+        throw new LinliError('LINK_EXPIRED', 'this call is over; thank you');
+      return { c, alert: found.alert, responder, mine };
+    } catch (err) {
+      writeAudit(ctx.db, {
+        actor: 'anonymous',
+        action: 'responder.refused',
+        ip: req.ip,
+        detail: { code: (err as LinliError).code ?? 'INTERNAL' },
+      });
+      throw err;
+    }
+  };
+
+  const view = (o: ReturnType<typeof open>) => {
+    const device = o.alert.deviceId ? ctx.registry.get(o.alert.deviceId) : undefined;
+    const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
+    const plan = resident ? store.plan(resident.id) : undefined;
+    const mine = s.mine.get(o.c.alertId, o.c.responderId) as Attendance;
+    const alert = ctx.alerts.get(o.c.alertId)?.alert ?? o.alert;
+    const loc = device?.location ?? {};
+    return {
+      alert: { type: alert.type, state: alert.state, raisedAt: alert.raisedAt },
+      resident: {
+        name: resident?.name ?? '',
+        building: loc.building ?? null,
+        unit: loc.unit ?? null,
+        room: loc.room ?? null,
+      },
+      notes: plan?.notes ?? null,
+      you: { name: o.responder.name, going: mine.going_at !== null, there: mine.there_at !== null },
+      othersGoing: (s.others.get(o.c.alertId, o.c.responderId) as { n: number }).n,
+      now: now(),
+    };
+  };
+
+  app.get('/api/responder/alert', async (req) => {
+    const o = open(req);
+    writeAudit(ctx.db, {
+      actor: `responder:${o.responder.id}`,
+      action: 'responder.view',
+      target: `alert:${o.alert.id}`,
+      ip: req.ip,
+    });
+    return view(o);
+  });
+
+  app.post('/api/responder/action', { schema: { body: ActionBody } }, async (req) => {
+    const o = open(req);
+    const { action } = req.body as { action: ResponderAction };
+    const by = `responder:${o.responder.id}`;
+    const t = now();
+    if (action === 'going') s.going.run(t, o.alert.id, o.responder.id);
+    if (action === 'there') s.there.run(t, t, o.alert.id, o.responder.id);
+    if ((action === 'going' || action === 'there') && o.alert.state === 'raised') {
+      try {
+        ctx.alerts.acknowledge(o.alert.id, by);
+      } catch (err) {
+        // acknowledged meanwhile by an operator or another responder: the note still goes on
+        if ((err as LinliError).code !== 'ALERT_STATE') throw err;
+      }
+    }
+    ctx.alerts.addNote(o.alert.id, by, `${o.responder.name} (${o.responder.kind}): ${NOTE[action]}`);
+    writeAudit(ctx.db, {
+      actor: by,
+      action: `responder.${action}`,
+      target: `alert:${o.alert.id}`,
+      ip: req.ip,
+    });
+    return view(o);
+  });
+}

@@ -28,7 +28,7 @@ export interface NewRow {
 export class OutboxStore {
   private readonly s;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = {
       insert: db.prepare(
         'INSERT INTO outbox (dest, kind, order_key, alert_id, rev, action_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -3,12 +3,8 @@
 // linli/v1/center/{site}/alert and listens on linli/v1/center/{site}/ack.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { topics } from '../ingest/protocol.ts';
 import type { Logger } from '../ingest/refusals.ts';
-
-export const centerTopics = {
-  alert: (site: string) => `linli/v1/center/${site}/alert`,
-  ack: (site: string) => `linli/v1/center/${site}/ack`,
-};
 
 export interface MqttPathOptions {
   url: string;
@@ -49,7 +45,7 @@ export class MqttPath {
     const c = mqtt.connect(o.url, opts);
     this.client = c;
     c.on('connect', () => {
-      c.subscribe(centerTopics.ack(o.site), { qos: 1 }, (err, granted) => {
+      c.subscribe(topics.centerAck(o.site), { qos: 1 }, (err, granted) => {
         if (err || !granted?.length || granted[0]!.qos > 2) {
           o.log.warn('uplink subscribe refused', { error: err?.message ?? 'not granted' });
           return;
@@ -63,7 +59,7 @@ export class MqttPath {
     });
     c.on('error', (err) => o.log.warn('uplink mqtt error', { error: err.message }));
     c.on('message', (topic, payload) => {
-      if (topic === centerTopics.ack(o.site)) o.onMessage(payload);
+      if (topic === topics.centerAck(o.site)) o.onMessage(payload);
     });
   }
 
@@ -71,7 +67,7 @@ export class MqttPath {
     const c = this.client;
     if (!c || !this.connected) return Promise.reject(new Error('mqtt path not connected'));
     return new Promise((resolve, reject) => {
-      c.publish(centerTopics.alert(this.o.site), body, { qos: 1, retain: false }, (err) =>
+      c.publish(topics.centerAlert(this.o.site), body, { qos: 1, retain: false }, (err) =>
         err ? reject(err) : resolve(),
       );
     });

@@ -15,6 +15,7 @@ export interface MqttPathOptions {
   log: Logger;
   onMessage(payload: Buffer): void;
   onUp(): void;
+  onDown(): void;
 }
 
 export class MqttPath {
@@ -55,7 +56,9 @@ export class MqttPath {
       });
     });
     c.on('close', () => {
+      const was = this.subscribed;
       this.subscribed = false;
+      if (was) o.onDown();
     });
     c.on('error', (err) => o.log.warn('uplink mqtt error', { error: err.message }));
     c.on('message', (topic, payload) => {

@@ -46,6 +46,16 @@ export class PathMonitor {
     }
   }
 
+  /** The path is known to be down now (connection closed); the alert still waits for the
+   *  supervision time since it was last heard. */
+  lost(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.since = this.o.clock.now();
+    this.o.metrics.uplinkPathUp.set(0, { path: this.o.path });
+    this.o.log.warn('uplink path down', { path: this.o.path });
+  }
+
   /** Heard within its supervision time. */
   healthy(): boolean {
     return this.o.clock.now() - this.lastOk <= this.o.timeoutMs;

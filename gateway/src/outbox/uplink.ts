@@ -104,6 +104,7 @@ export class Uplink implements AlertOutbox {
           this.sendSupervision();
           this.kickAll();
         },
+        onDown: () => m.lost(),
       });
       this.mqtt = { path, monitor: m };
     }

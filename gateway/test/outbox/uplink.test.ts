@@ -260,6 +260,49 @@ describe('uplink to the center', () => {
     });
   });
 
+  it('MQTT up, then cut: the webhook carries the traffic until MQTT is back', async () => {
+    center = new TestCenter(SITE, PASSWORD, KEY);
+    await center.startMqtt();
+    await center.startHttp();
+    const port = center.mqttPort;
+    const g = await station(directory(2), {
+      mqttUrl: `mqtt://127.0.0.1:${port}`,
+      password: PASSWORD,
+      webhookUrl: center.webhookUrl,
+      webhookKey: KEY,
+    });
+    const a = await pendant(g, 'p0');
+    const b = await pendant(g, 'p1');
+    await until(() => g.health.report().forwarding.paths?.mqtt?.up === true, 'mqtt path up');
+    await press(a.c, 'p0');
+    await until(() => center!.ledger.length === 1, 'first press');
+    expect(center.ledger[0]!.via).toBe('mqtt');
+    await center.stopMqtt();
+    await until(() => g.health.report().forwarding.paths?.mqtt?.up === false, 'mqtt path seen down');
+    await press(b.c, 'p1');
+    await press(a.c, 'p0');
+    await until(() => center!.ledger.length >= 3, 'presses while MQTT is down');
+    expect(center.ledger.slice(1, 3).map((e) => e.via)).toEqual(['webhook', 'webhook']);
+    await until(() => depth(g) === 0, 'drained through the webhook');
+    await center.startMqtt(port);
+    await until(() => g.health.report().forwarding.paths?.mqtt?.up === true, 'mqtt path back');
+    await press(b.c, 'p1');
+    await until(
+      () =>
+        center!.ledger.some(
+          (e) =>
+            e.via === 'mqtt' &&
+            e.rev === 2 &&
+            e.context.device !== undefined &&
+            (e.context.device as { id: string }).id === 'p1',
+        ),
+      'mqtt carrying again',
+    );
+    await until(() => depth(g) === 0, 'drained');
+    expectAllInOrder(g, center);
+    expect(center.webhookRefused).toEqual([]);
+  }, 60_000);
+
   it('a further destination gets every revision with its own delivery, signed with its key', async () => {
     center = new TestCenter(SITE, PASSWORD, KEY);
     await center.startMqtt();

@@ -16,6 +16,8 @@ export interface PathMonitorOptions {
   metrics: Metrics;
   alerts: TechnicalAlerts;
   log: Logger;
+  /** Its technical alert is open from before a restart (resolved when the path is heard). */
+  alertOpen?: boolean;
 }
 
 export class PathMonitor {
@@ -27,6 +29,7 @@ export class PathMonitor {
   constructor(private readonly o: PathMonitorOptions) {
     this.lastOk = o.clock.now(); // a grace of one supervision time at start
     this.since = this.lastOk;
+    this.alerted = o.alertOpen === true;
     o.metrics.uplinkPathUp.set(0, { path: o.path });
   }
 

@@ -153,6 +153,8 @@ export class Uplink implements AlertOutbox {
         }),
       );
     }
+    // a pressure alert left open by a previous process is resolved once the outbox is back under
+    this.pressure = engine.alerts.repo.openTechnical('gateway.outbox-pressure') !== undefined;
     this.actions = new CenterActions(
       o.db,
       engine.alerts,

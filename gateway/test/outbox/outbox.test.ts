@@ -7,6 +7,7 @@ import { runTx } from '../../src/db/tx.ts';
 import { silentLogger } from '../../src/ingest/refusals.ts';
 import { backoffMs } from '../../src/outbox/backoff.ts';
 import { type Carrier, Delivery } from '../../src/outbox/delivery.ts';
+import { PathMonitor } from '../../src/outbox/path-monitor.ts';
 import type { OutboxRow } from '../../src/outbox/store.ts';
 import { CENTER, Uplink } from '../../src/outbox/uplink.ts';
 import { count, MemoryDirectory, makeEngine, type TestEngine } from '../engine/helpers.ts';
@@ -315,5 +316,42 @@ describe('center actions', () => {
     expect(e.metrics.uplinkRefused.get({ reason: 'not-json' })).toBe(1);
     expect(e.metrics.uplinkRefused.get({ reason: 'action-kind' })).toBe(1);
     expect(e.metrics.uplinkRefused.get({ reason: 'kind' })).toBe(1);
+  });
+});
+
+describe('path supervision', () => {
+  it('a path silent past its supervision time raises its technical alert once; heard again, system resolves it', () => {
+    const { e } = engineWithUplink();
+    const opts = {
+      path: 'mqtt',
+      alertType: 'gateway.uplink-mqtt' as const,
+      timeoutMs: 60_000,
+      site: 'site1',
+      clock: e.clock,
+      metrics: e.metrics,
+      alerts: e.alerts,
+      log: silentLogger,
+    };
+    const m = new PathMonitor(opts);
+    m.ok();
+    expect(e.metrics.uplinkPathUp.get({ path: 'mqtt' })).toBe(1);
+    e.clock.advance(60_000);
+    m.check();
+    expect(e.alerts.list({}).filter((a) => a.type === 'gateway.uplink-mqtt')).toHaveLength(0);
+    e.clock.advance(1);
+    m.check();
+    m.check();
+    const open = e.alerts.list({}).filter((a) => a.type === 'gateway.uplink-mqtt');
+    expect(open).toMatchObject([{ state: 'raised', count: 1, severity: 'minor' }]);
+    expect(e.metrics.uplinkPathUp.get({ path: 'mqtt' })).toBe(0);
+    m.ok();
+    expect(e.alerts.get(open[0]!.id)!.alert).toMatchObject({ state: 'resolved', resolvedBy: 'system' });
+    // an alert left open by a previous process is resolved when the path is heard
+    e.alerts.raiseTechnical('gateway.uplink-mqtt', 'site1', 'from before');
+    const again = new PathMonitor({ ...opts, alertOpen: true });
+    again.ok();
+    expect(e.alerts.list({}).filter((a) => a.type === 'gateway.uplink-mqtt' && a.state === 'raised')).toEqual(
+      [],
+    );
   });
 });

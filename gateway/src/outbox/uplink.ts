@@ -349,6 +349,11 @@ export class Uplink implements AlertOutbox {
 
   health(): ForwardingHealth {
     const now = this.o.engine.clock.now();
+    try {
+      this.stats = this.store.stats(); // fresh: a reader of /healthz sees the backlog as it is
+    } catch {
+      // the last counted one (the database check of /healthz says why)
+    }
     const paths: NonNullable<ForwardingHealth['paths']> = {};
     if (this.mqtt) paths.mqtt = this.mqtt.monitor.health();
     if (this.webhook) paths.webhook = this.webhook.monitor.health();

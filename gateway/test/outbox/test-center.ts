@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 
 export interface LedgerEntry {
@@ -80,7 +81,8 @@ export class TestCenter {
     return `linli/v1/center/${this.site}/ack`;
   }
 
-  async startMqtt(port = 0): Promise<void> {
+  /** The center's broker; with `tls` (PEM cert and key) it listens for mqtts:// only. */
+  async startMqtt(port = 0, tls?: { cert: Buffer; key: Buffer }): Promise<void> {
     const alertTopic = `linli/v1/center/${this.site}/alert`;
     const aedes = new Aedes({
       authenticate: (client, username, password, done) => {
@@ -120,11 +122,12 @@ export class TestCenter {
           () => {},
         );
     });
-    const server = createServer((s) => {
+    const onConnection = (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
       aedes.handle(s);
-    });
+    };
+    const server: Server = tls ? createTlsServer(tls, onConnection) : createServer(onConnection);
     this.server = server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
     this.mqttPort = (server.address() as AddressInfo).port;

@@ -1,6 +1,9 @@
 // The station's uplink against a contract-following test center (test-center.ts): real aedes
 // brokers, a real HTTP receiver checking the HMAC, a real SQLite station database, pendants as
 // raw MQTT clients on the station's embedded broker.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RunningGateway, startGateway } from '../../src/gateway.ts';
@@ -86,6 +89,9 @@ function press(c: MqttClient, id: string): Promise<unknown> {
   );
 }
 
+/** The center's entries about device alerts (technical alerts of the station left out). */
+const deviceEntries = (c: TestCenter) => c.ledger.filter((e) => e.context.device !== undefined);
+
 const depth = (g: RunningGateway) =>
   (g.engine.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
 
@@ -116,8 +122,8 @@ describe('uplink to the center', () => {
     });
     const { c, cmds } = await pendant(g, 'p0');
     await press(c, 'p0');
-    await until(() => center!.ledger.length === 1, 'the press at the center');
-    const first = center.ledger[0]!;
+    await until(() => deviceEntries(center!).length === 1, 'the press at the center');
+    const first = deviceEntries(center)[0]!;
     expect(first).toMatchObject({ rev: 1, state: 'raised', via: 'mqtt' });
     expect(first.context).toMatchObject({
       resident: {
@@ -147,7 +153,11 @@ describe('uplink to the center', () => {
       alertId: first.alertId,
     });
     await until(() => center!.revs(first.alertId).length === 2, 'rev 2 at the center');
-    expect(center.ledger[1]).toMatchObject({ rev: 2, state: 'acknowledged', acknowledgedBy: 'center:wang' });
+    expect(deviceEntries(center)[1]).toMatchObject({
+      rev: 2,
+      state: 'acknowledged',
+      acknowledgedBy: 'center:wang',
+    });
     // the same request again: applied once, answered again
     center.sendAction({
       actionId: 'act-1',
@@ -169,7 +179,7 @@ describe('uplink to the center', () => {
       rev: 3,
       resolvedBy: 'center:wang',
     });
-    expect(center.ledger[2]).toMatchObject({ rev: 3, state: 'resolved' });
+    expect(deviceEntries(center)[2]).toMatchObject({ rev: 3, state: 'resolved' });
     await until(() => cmds.some((m) => m.type === 'alert.resolved'), 'alert.resolved at the pendant');
     expect(g.engine.metrics.centerActions.get({ result: 'duplicate' })).toBe(1);
     await until(() => depth(g) === 0, 'every receipt in');
@@ -190,7 +200,7 @@ describe('uplink to the center', () => {
     const g = await station(directory(3), { mqttUrl: `mqtt://127.0.0.1:${port}`, password: PASSWORD });
     const ps = await Promise.all(['p0', 'p1', 'p2'].map((id) => pendant(g, id)));
     await press(ps[0]!.c, 'p0');
-    await until(() => center!.ledger.length === 1, 'first press at the center');
+    await until(() => deviceEntries(center!).length === 1, 'first press at the center');
     await until(() => g.health.report().forwarding.paths?.mqtt?.up === true, 'mqtt path up');
 
     await center.stopMqtt();
@@ -234,12 +244,13 @@ describe('uplink to the center', () => {
     });
     const { c, cmds } = await pendant(g, 'p0');
     await press(c, 'p0');
-    await until(() => center!.ledger.length === 1, 'the press over the webhook');
-    expect(center.ledger[0]!.via).toBe('webhook');
+    await until(() => deviceEntries(center!).length === 1, 'the press over the webhook');
+    const pressed = deviceEntries(center)[0]!;
+    expect(pressed.via).toBe('webhook');
     await until(() => depth(g) === 0, 'row deleted on the 200 answer');
     center.sendAction({
       actionId: 'act-w',
-      alertId: center.ledger[0]!.alertId,
+      alertId: pressed.alertId,
       action: 'acknowledge',
       by: 'center:zhao',
     });
@@ -248,7 +259,7 @@ describe('uplink to the center', () => {
       'alert.acknowledged via the webhook path',
     );
     await until(
-      () => center!.actionResults.has('act-w') && center!.revs(center!.ledger[0]!.alertId).length === 2,
+      () => center!.actionResults.has('act-w') && center!.revs(pressed.alertId).length === 2,
       'result and rev 2',
     );
     expect(center.webhookRefused).toEqual([]);
@@ -279,14 +290,18 @@ describe('uplink to the center', () => {
     const b = await pendant(g, 'p1');
     await until(() => g.health.report().forwarding.paths?.mqtt?.up === true, 'mqtt path up');
     await press(a.c, 'p0');
-    await until(() => center!.ledger.length === 1, 'first press');
-    expect(center.ledger[0]!.via).toBe('mqtt');
+    await until(() => deviceEntries(center!).length === 1, 'first press');
+    expect(deviceEntries(center)[0]!.via).toBe('mqtt');
     await center.stopMqtt();
     await until(() => g.health.report().forwarding.paths?.mqtt?.up === false, 'mqtt path seen down');
     await press(b.c, 'p1');
     await press(a.c, 'p0');
-    await until(() => center!.ledger.length >= 3, 'presses while MQTT is down');
-    expect(center.ledger.slice(1, 3).map((e) => e.via)).toEqual(['webhook', 'webhook']);
+    await until(() => deviceEntries(center!).length >= 3, 'presses while MQTT is down');
+    expect(
+      deviceEntries(center)
+        .slice(1, 3)
+        .map((e) => e.via),
+    ).toEqual(['webhook', 'webhook']);
     await until(() => depth(g) === 0, 'drained through the webhook');
     await center.startMqtt(port);
     await until(() => g.health.report().forwarding.paths?.mqtt?.up === true, 'mqtt path back');
@@ -305,6 +320,55 @@ describe('uplink to the center', () => {
     await until(() => depth(g) === 0, 'drained');
     expectAllInOrder(g, center);
     expect(center.webhookRefused).toEqual([]);
+  });
+
+  it('mqtts:// with uplink.caFile: delivered to a center whose certificate the CA signs, refused otherwise', async () => {
+    const certs = tempDir();
+    const selfSigned = (name: string) => {
+      const cert = join(certs, `${name}.pem`);
+      const key = join(certs, `${name}.key`);
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'].concat([
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        ]),
+        { stdio: 'ignore' },
+      );
+      return { cert, key };
+    };
+    const good = selfSigned('center');
+    const other = selfSigned('other');
+    center = new TestCenter(SITE, PASSWORD, KEY);
+    await center.startMqtt(0, { cert: readFileSync(good.cert), key: readFileSync(good.key) });
+    const g = await station(directory(1), {
+      mqttUrl: `mqtts://127.0.0.1:${center.mqttPort}`,
+      password: PASSWORD,
+      caFile: good.cert,
+    });
+    const { c } = await pendant(g, 'p0');
+    await press(c, 'p0');
+    const presses = () => deviceEntries(center!).length;
+    await until(() => presses() === 1 && depth(g) === 0, 'the press over mqtts');
+    const atCenter = center.ledger.length;
+    await g.stop();
+    gw = undefined;
+    // a station trusting another CA does not talk to this center
+    const g2 = await station(directory(1), {
+      mqttUrl: `mqtts://127.0.0.1:${center.mqttPort}`,
+      password: PASSWORD,
+      caFile: other.cert,
+    });
+    const p2 = await pendant(g2, 'p0');
+    await press(p2.c, 'p0');
+    await until(
+      () => g2.engine.alerts.list({}).some((a) => a.type === 'gateway.uplink-mqtt' && a.state === 'raised'),
+      'the mqtt path reported down',
+    );
+    expect(center.ledger).toHaveLength(atCenter);
+    expect(depth(g2)).toBeGreaterThanOrEqual(1);
   });
 
   it('a further destination gets every revision with its own delivery, signed with its key', async () => {

@@ -2,10 +2,15 @@
 // they live, emergency contacts) and the device, from the station's registry. Never an ID
 // number: the registry's masked ID number is not copied.
 import type { StoredAlert } from '../alerts/repo.ts';
+import type { DeviceState } from '../supervision/device-state.ts';
 import type { DeviceDirectory } from '../types.ts';
 import type { AlertContext } from './messages.ts';
 
-export function alertContext(directory: DeviceDirectory, a: StoredAlert): AlertContext {
+export function alertContext(
+  directory: DeviceDirectory,
+  a: StoredAlert,
+  state?: (id: string) => DeviceState | undefined,
+): AlertContext {
   const ctx: AlertContext = {};
   const device = a.deviceId !== undefined ? directory.get(a.deviceId) : undefined;
   const loc = device?.location ?? {};
@@ -17,7 +22,15 @@ export function alertContext(directory: DeviceDirectory, a: StoredAlert): AlertC
   };
   if (device) {
     const location = [loc.building, loc.unit, loc.room].filter((s) => s !== undefined).join('-');
-    ctx.device = { id: device.id, kind: device.kind, ...(location ? { location } : {}), ...where };
+    const st = state?.(device.id);
+    ctx.device = {
+      id: device.id,
+      kind: device.kind,
+      ...(location ? { location } : {}),
+      ...where,
+      ...(st?.battery !== undefined ? { battery: st.battery } : {}),
+      ...(st ? { online: st.online } : {}),
+    };
   }
   const residentId = a.residentId ?? device?.residentId;
   const r = residentId !== undefined ? directory.resident(residentId) : undefined;

@@ -23,6 +23,8 @@ export interface AlertContext {
     unit?: string;
     room?: string;
     gridCell?: string;
+    battery?: number;
+    online?: boolean;
   };
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../ingest/refusals.ts';
 import { ThrottledLog } from '../log-throttle.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Clock } from '../supervision/clock.ts';
+import type { DeviceState } from '../supervision/device-state.ts';
 import type { AlertHistoryEntry, DeviceDirectory } from '../types.ts';
 import { CenterActions } from './actions.ts';
 import { CenterCarrier, WebhookCarrier } from './center-carrier.ts';
@@ -50,7 +51,13 @@ export interface ForwardingHealth {
 
 export interface UplinkOptions {
   db: Db;
-  engine: { config: GatewayConfig; clock: Clock; metrics: Metrics; alerts: AlertEngine };
+  engine: {
+    config: GatewayConfig;
+    clock: Clock;
+    metrics: Metrics;
+    alerts: AlertEngine;
+    states?: { peek(id: string): DeviceState | undefined };
+  };
   directory: DeviceDirectory;
   version: string;
   log: Logger;
@@ -185,7 +192,7 @@ export class Uplink implements AlertOutbox {
       rev: a.rev,
       alert: publicAlert({ ...a }),
       history: [entry],
-      context: alertContext(this.o.directory, a),
+      context: alertContext(this.o.directory, a, (id) => this.o.engine.states?.peek(id)),
     };
     const body = JSON.stringify(m);
     const row = { kind: 'alert' as const, orderKey: a.id, alertId: a.id, rev: a.rev, body };

@@ -63,6 +63,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 describe('outbox rows', () => {
   it('every alert change writes one row in its transaction, with the context and no ID number', () => {
     const { e } = engineWithUplink();
+    e.states.get('p1').battery = 80; // as a heartbeat leaves it
     const a = runTx(e.db, (tx) =>
       e.alerts.raise(tx, { type: 'sos', site: 'site1', deviceId: 'p1', at: e.clock.now() }),
     ).alert;
@@ -99,7 +100,14 @@ describe('outbox rows', () => {
           livesAlone: true,
           emergencyContacts: [{ name: '李强', phone: '13900000000', relation: 'son' }],
         },
-        device: { id: 'p1', kind: 'pendant', location: '3-2-401', gridCell: 'G-07' },
+        device: {
+          id: 'p1',
+          kind: 'pendant',
+          location: '3-2-401',
+          gridCell: 'G-07',
+          battery: 80,
+          online: true,
+        },
       },
     });
     expect(r[0]!.body).not.toMatch(/idNumber/i);

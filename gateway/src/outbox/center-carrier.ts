@@ -30,6 +30,10 @@ export class CenterCarrier implements Carrier {
     return this.choose() !== undefined;
   }
 
+  path(): string {
+    return this.choose() ?? 'none';
+  }
+
   async send(row: OutboxRow, body: string): Promise<{ stored: boolean; path: string }> {
     const path = this.choose();
     if (path === 'mqtt') {
@@ -59,15 +63,19 @@ export class CenterCarrier implements Carrier {
 export class WebhookCarrier implements Carrier {
   constructor(
     private readonly site: string,
-    private readonly path: WebhookPath,
+    private readonly webhook: WebhookPath,
   ) {}
 
   ready(): boolean {
     return true;
   }
 
+  path(): string {
+    return 'webhook';
+  }
+
   async send(row: OutboxRow, body: string): Promise<{ stored: boolean; path: string }> {
-    const a = await this.path.post(
+    const a = await this.webhook.post(
       body,
       idempotencyKey(this.site, {
         kind: row.kind,

@@ -14,6 +14,8 @@ import type { OutboxRow, OutboxStore } from './store.ts';
 export interface Carrier {
   /** Whether a message can be handed over now. */
   ready(): boolean;
+  /** The path the next message takes (a metrics label). */
+  path(): string;
   /** Hand the message over. `stored`: the destination answered it is stored (webhook);
    *  otherwise a receipt is awaited. Rejects when the hand-over failed. */
   send(row: OutboxRow, body: string): Promise<{ stored: boolean; path: string }>;
@@ -98,7 +100,11 @@ export class Delivery {
   }
 
   private send(row: OutboxRow, now: number): void {
-    const f: InFlight = { key: row.order_key, deadline: now + this.o.ackTimeoutMs, path: '' };
+    const f: InFlight = {
+      key: row.order_key,
+      deadline: now + this.o.ackTimeoutMs,
+      path: this.o.carrier.path(),
+    };
     this.inFlight.set(row.seq, f);
     this.keys.add(row.order_key);
     const body = `${row.body.slice(0, -1)},"sentAt":${now}}`;
@@ -110,7 +116,6 @@ export class Delivery {
     }
     p.then(
       (r) => {
-        f.path = r.path;
         if (r.stored) this.done(row.seq, true);
       },
       (err: Error) => this.failed(row.seq, err.message),
@@ -133,7 +138,7 @@ export class Delivery {
       this.keys.delete(f.key);
     }
     this.delivered++;
-    this.o.metrics.outboxDelivered.inc({ dest: this.o.dest, path: f?.path || 'unknown' });
+    this.o.metrics.outboxDelivered.inc({ dest: this.o.dest, path: f?.path ?? 'unknown' });
     this.kick();
   }
 

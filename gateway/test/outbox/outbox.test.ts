@@ -50,6 +50,9 @@ class ScriptedCarrier implements Carrier {
   ready(): boolean {
     return this.up;
   }
+  path(): string {
+    return 'test';
+  }
   send(row: OutboxRow, body: string): Promise<{ stored: boolean; path: string }> {
     this.sent.push({ seq: row.seq, key: row.order_key, body });
     return this.fail
@@ -199,6 +202,7 @@ describe('delivery', () => {
     ]);
     expect(count(e, 'SELECT COUNT(*) AS n FROM outbox')).toBe(0);
     expect(d.delivered).toBe(5);
+    expect(e.metrics.outboxDelivered.get({ dest: CENTER, path: 'test' })).toBe(5);
   });
 
   it('the window bounds the rows in flight', async () => {

@@ -25,6 +25,7 @@ import {
 } from './messages.ts';
 import { MqttPath } from './mqtt-path.ts';
 import { PathMonitor } from './path-monitor.ts';
+import { OutboxPressure } from './pressure.ts';
 import { OutboxStore } from './store.ts';
 import { idempotencyKey, type WebhookAnswer, WebhookPath } from './webhook-path.ts';
 
@@ -74,8 +75,7 @@ export class Uplink implements AlertOutbox {
   private readonly site: string;
   private readonly quietLog: ThrottledLog;
   private timers: NodeJS.Timeout[] = [];
-  private pressure = false;
-  private stats = new Map<string, { depth: number; oldest: number }>();
+  private readonly pressure: OutboxPressure;
 
   constructor(private readonly o: UplinkOptions) {
     const { engine } = o;
@@ -160,8 +160,18 @@ export class Uplink implements AlertOutbox {
         }),
       );
     }
-    // a pressure alert left open by a previous process is resolved once the outbox is back under
-    this.pressure = engine.alerts.repo.openTechnical('gateway.outbox-pressure') !== undefined;
+    this.pressure = new OutboxPressure({
+      store: this.store,
+      metrics,
+      alerts: engine.alerts,
+      clock,
+      log: o.log,
+      site: this.site,
+      maxDepth: this.c.maxDepth,
+      maxAgeS: this.c.maxAgeS,
+      // a pressure alert left open by a previous process is resolved once the outbox is back under
+      alertOpen: engine.alerts.repo.openTechnical('gateway.outbox-pressure') !== undefined,
+    });
     this.actions = new CenterActions(
       o.db,
       engine.alerts,
@@ -254,7 +264,7 @@ export class Uplink implements AlertOutbox {
 
   private supervisionMessage(path: 'mqtt' | 'webhook'): SupervisionMessage {
     const now = this.o.engine.clock.now();
-    const c = this.stats.get(CENTER);
+    const c = this.pressure.stats.get(CENTER);
     return {
       v: 1,
       kind: 'supervision',
@@ -297,40 +307,10 @@ export class Uplink implements AlertOutbox {
   }
 
   private checkPressure(): void {
-    const { metrics, clock, alerts } = this.o.engine;
     try {
-      this.stats = this.store.stats();
+      this.pressure.check(this.all().map((d) => d.dest));
     } catch (err) {
-      this.quietLog.warn('stats', 'outbox stats failed', { error: (err as Error).message });
-      return;
-    }
-    const now = clock.now();
-    let depth = 0;
-    let oldestAgeS = 0;
-    for (const d of this.all()) {
-      const s = this.stats.get(d.dest);
-      const age = s ? Math.max(0, (now - s.oldest) / 1000) : 0;
-      metrics.outboxDepth.set(s?.depth ?? 0, { dest: d.dest });
-      metrics.outboxOldestAge.set(Math.round(age), { dest: d.dest });
-      depth += s?.depth ?? 0;
-      oldestAgeS = Math.max(oldestAgeS, age);
-    }
-    const over = depth > this.c.maxDepth || oldestAgeS > this.c.maxAgeS;
-    try {
-      if (over && !this.pressure) {
-        alerts.raiseTechnical(
-          'gateway.outbox-pressure',
-          this.site,
-          `outbox ${depth} rows (limit ${this.c.maxDepth}), oldest ${Math.round(oldestAgeS)} s (limit ${this.c.maxAgeS} s); nothing dropped`,
-        );
-        this.pressure = true;
-        this.o.log.warn('outbox pressure', { depth, oldestAgeS: Math.round(oldestAgeS) });
-      } else if (!over && this.pressure) {
-        alerts.restoreTechnical('gateway.outbox-pressure', `outbox back to ${depth} rows`);
-        this.pressure = false;
-      }
-    } catch (err) {
-      this.quietLog.warn('pressure', 'technical alert not stored', { error: (err as Error).message });
+      this.quietLog.warn('pressure', 'outbox pressure not checked', { error: (err as Error).message });
     }
   }
 
@@ -356,8 +336,9 @@ export class Uplink implements AlertOutbox {
 
   health(): ForwardingHealth {
     const now = this.o.engine.clock.now();
+    let stats = this.pressure.stats;
     try {
-      this.stats = this.store.stats(); // fresh: a reader of /healthz sees the backlog as it is
+      stats = this.pressure.refresh(); // fresh: a reader of /healthz sees the backlog as it is
     } catch {
       // the last counted one (the database check of /healthz says why)
     }
@@ -368,7 +349,7 @@ export class Uplink implements AlertOutbox {
     let backlog = 0;
     let oldest = now;
     for (const d of this.all()) {
-      const s = this.stats.get(d.dest);
+      const s = stats.get(d.dest);
       backlog += s?.depth ?? 0;
       if (s) oldest = Math.min(oldest, s.oldest);
       destinations[d.dest] = {
@@ -378,10 +359,11 @@ export class Uplink implements AlertOutbox {
       };
     }
     const centerUp = !this.center || Object.values(paths).some((p) => p.up);
-    const status = centerUp && !this.pressure ? 'ok' : 'error';
+    const pressure = this.pressure.active;
+    const status = centerUp && !pressure ? 'ok' : 'error';
     const detail = !centerUp
       ? 'no path to the center: alerts queue in the outbox'
-      : this.pressure
+      : pressure
         ? 'outbox over its depth or age limit (nothing dropped)'
         : 'forwarding';
     return {
@@ -391,7 +373,7 @@ export class Uplink implements AlertOutbox {
       detail,
       paths,
       destinations,
-      pressure: this.pressure,
+      pressure,
     };
   }
 }

@@ -146,6 +146,14 @@ export class Metrics {
     'linli_gateway_device_clock_total',
     'Device times not believed (kept, stamped with the receive time), by state: skewed, invalid',
   );
+  readonly centerRevisions = new Counter(
+    'linli_gateway_center_revisions_total',
+    'Role center: alert revisions received from stations, by path and duplicate',
+  );
+  readonly centerRefused = new Counter(
+    'linli_gateway_center_refused_total',
+    'Role center: station messages and webhook requests refused, by path and reason',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -169,6 +177,8 @@ export class Metrics {
       this.brokerSessionLost.render(),
       this.storeFailures.render(),
       this.deviceClock.render(),
+      this.centerRevisions.render(),
+      this.centerRefused.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

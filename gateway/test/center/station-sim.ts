@@ -153,8 +153,13 @@ export class MqttStation {
       const earlier = this.received.slice(seen).find(match);
       if (earlier) return resolve(earlier);
       this.waiters.push(w);
-      setTimeout(() => reject(new Error(`no stored receipt for ${m.alertId}:${m.rev}`)), timeoutMs).unref();
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error(`no stored receipt for ${m.alertId}:${m.rev}`));
+      }, timeoutMs).unref();
     });
+    receipt.catch(() => {}); // awaited below; a failed publish must not leave it unhandled
     await this.publish(m);
     return receipt;
   }

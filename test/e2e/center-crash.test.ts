@@ -11,8 +11,14 @@ import { freePort, HMAC_KEY, killed, removeDir, spawnGateway, tempDir } from './
 const ALERTS = 6;
 const REVS = 5;
 const KILL_AFTER = 20;
-const MQTT_SECRETS = { password: 'crash-mqtt-password-0123456789', webhookSecret: 'crash-mqtt-webhook-0123456789' };
-const WEB_SECRETS = { password: 'crash-web-password-0123456789', webhookSecret: 'crash-web-webhook-0123456789' };
+const MQTT_SECRETS = {
+  password: 'crash-mqtt-password-0123456789',
+  webhookSecret: 'crash-mqtt-webhook-0123456789',
+};
+const WEB_SECRETS = {
+  password: 'crash-web-password-0123456789',
+  webhookSecret: 'crash-web-webhook-0123456789',
+};
 
 let proc: ChildProcess | undefined;
 let dir: string | undefined;

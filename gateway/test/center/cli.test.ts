@@ -41,7 +41,9 @@ describe('center station CLI', () => {
     expect(await store.authenticate('s1', s.password)).toBe(false);
     expect(store.webhookSecret('s1')!.toString()).toBe(rotated.webhookSecret);
     // another key cannot open the secret
-    expect(() => new StationStore(h, 'another-key-0123456789abcdef').webhookSecret('s1')).toThrow(/does not open/);
+    expect(() => new StationStore(h, 'another-key-0123456789abcdef').webhookSecret('s1')).toThrow(
+      /does not open/,
+    );
     h.close();
     expect((await cli('center', 'station', 'remove', 's1')).code).toBe(0);
     expect((await cli('center', 'station', 'remove', 's1')).code).toBe(1);
@@ -52,12 +54,15 @@ describe('center station CLI', () => {
   it('provisionStation is idempotent', async () => {
     const db = openDb(join(dir, 'prov.db'));
     migrate(db);
-    const secrets = { password: 'station-password-0123456789', webhookSecret: 'webhook-secret-0123456789abc' };
+    const secrets = {
+      password: 'station-password-0123456789',
+      webhookSecret: 'webhook-secret-0123456789abc',
+    };
     expect(await provisionStation(db, KEY, 'demo', secrets)).toBe('created');
     expect(await provisionStation(db, KEY, 'demo', secrets)).toBe('unchanged');
-    expect(await provisionStation(db, KEY, 'demo', { ...secrets, webhookSecret: 'another-secret-0123456789' })).toBe(
-      'updated',
-    );
+    expect(
+      await provisionStation(db, KEY, 'demo', { ...secrets, webhookSecret: 'another-secret-0123456789' }),
+    ).toBe('updated');
     const store = new StationStore(db, KEY);
     expect(store.webhookSecret('demo')!.toString()).toBe('another-secret-0123456789');
     expect(store.list().map((s) => s.site)).toEqual(['demo']);

@@ -45,7 +45,10 @@ describe('center: station supervision', () => {
   const open = (site: string) =>
     gw.engine.alerts
       .list({ site, limit: 100 })
-      .filter((a) => a.type === 'center.station-unreachable' && (a.state === 'raised' || a.state === 'acknowledged'));
+      .filter(
+        (a) =>
+          a.type === 'center.station-unreachable' && (a.state === 'raised' || a.state === 'acknowledged'),
+      );
   const check = () => gw.center!.center.watch.check();
 
   it('raises station-unreachable within the timeout on every path, and resolves it on return', async () => {
@@ -72,7 +75,11 @@ describe('center: station supervision', () => {
     check();
     expect(open('s1')).toHaveLength(1);
     check(); // not raised twice
-    expect(gw.engine.alerts.list({ site: 's1', limit: 100 }).filter((a) => a.type === 'center.station-unreachable')).toHaveLength(1);
+    expect(
+      gw.engine.alerts
+        .list({ site: 's1', limit: 100 })
+        .filter((a) => a.type === 'center.station-unreachable'),
+    ).toHaveLength(1);
     const stations = gw.center!.center.stationsView() as { site: string; reachable: boolean }[];
     expect(stations.map((s) => [s.site, s.reachable])).toEqual([
       ['s1', false],

@@ -62,6 +62,8 @@ export interface CenterApi {
   ): CenterActionRecord;
   /** Device and resident from the station's context, in the registry's shape; action requests. */
   detail(alertId: string): { device: unknown; resident: unknown; actions: CenterActionRecord[] };
+  /** Action requests still waiting for their station (all, or one site's). */
+  pendingActions(site?: string): CenterActionRecord[];
 }
 
 /** A device's clock as judged from the times it sends. */

@@ -20,6 +20,11 @@ export function stationHooks(
   return {
     authenticate: (site, password) => center.stations.authenticate(site, password),
     async receive(site, payload) {
+      // removed (by the CLI, perhaps in another process) while connected: cut off
+      if (!center.stations.has(site)) {
+        center.refuseWebhook('unknown-site', 'station account removed', site, 'mqtt');
+        throw new Error(`station ${site} is no longer registered`);
+      }
       let r: Awaited<ReturnType<Center['receive']>>;
       try {
         r = await center.receive(site, 'mqtt', payload);

@@ -97,13 +97,18 @@ export class Center {
   }
 
   /** A webhook request refused before it reached a station's account (signature, window, key). */
-  refuseWebhook(reason: string, detail: string, site?: string): void {
-    this.engine.metrics.centerRefused.inc({ path: 'webhook', reason });
+  refuseWebhook(reason: string, detail: string, site?: string, path: LinkPath = 'webhook'): void {
+    this.engine.metrics.centerRefused.inc({ path, reason });
     this.engine.refusals.refuse({
       reason: reason === 'idempotency-key' ? 'schema' : 'auth',
       ...(site ? { username: `station:${site}` } : {}),
-      detail: `webhook ${reason}: ${detail}`,
+      detail: `${path} ${reason}: ${detail}`,
     });
+  }
+
+  /** Pending action requests (all, or one site's), for the alert list. */
+  pendingActions(site?: string): ActionRecord[] {
+    return this.store.pendingActions(site);
   }
 
   /** Parse a station's message and check it is for its own site; throws CenterInputError (counted). */

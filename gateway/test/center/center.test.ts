@@ -254,6 +254,9 @@ describe('center: stations on both paths', () => {
     // pending, shown on the detail and in webhook answers of that station
     const d = await api('GET', `/api/alerts/${id}`);
     expect(d.body.actions).toMatchObject([{ id: actionId, state: 'pending', by: 'center:admin' }]);
+    const listed = await api('GET', '/api/alerts?site=s1');
+    expect(listed.body.pendingActions).toMatchObject([{ id: actionId, alertId: id, action: 'acknowledge' }]);
+    expect((await api('GET', '/api/alerts?site=w1')).body.pendingActions).toEqual([]);
     const sup = await postSigned(
       base,
       's1',

@@ -63,6 +63,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
       limit: q.limit ?? 100,
       ...(q.before !== undefined ? { before: q.before } : {}),
     });
+    // at the center: the operators' requests still waiting for their station
+    if (ctx.center) return { alerts, pendingActions: ctx.center.pendingActions(q.site) };
     return { alerts };
   });
 

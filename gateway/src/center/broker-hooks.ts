@@ -42,6 +42,9 @@ export function stationHooks(
           duplicate: r.duplicate,
           at: now(),
         });
+      else if (m.kind === 'action-result')
+        // the station keeps an action-result in its outbox until this receipt
+        void answer(site, { v: 1, kind: 'stored', actionId: m.actionId, duplicate: r.duplicate, at: now() });
       else if (m.kind === 'supervision') void answer(site, { v: 1, kind: 'supervision-ack', at: now() });
     },
     onSubscribe: (site) => center.resendPending(site),

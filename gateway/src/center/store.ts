@@ -116,7 +116,8 @@ export class CenterStore {
       ),
       actionsOf: db.prepare('SELECT * FROM center_action_requests WHERE alert_id = ? ORDER BY at, id'),
       allPending: db.prepare("SELECT * FROM center_action_requests WHERE state = 'pending' ORDER BY at, id"),
-      result: db.prepare(`UPDATE center_action_requests SET state = ?, result_at = ?, result_rev = ?, reason = ?
+      result:
+        db.prepare(`UPDATE center_action_requests SET state = ?, result_at = ?, result_rev = ?, reason = ?
         WHERE id = ? AND site = ? AND state = 'pending'`),
       sent: db.prepare('UPDATE center_action_requests SET sent_at = ? WHERE id = ?'),
       link: db.prepare(`INSERT INTO center_station_links (site, path, last_seen, outbox_depth, outbox_oldest_age_s, version)

@@ -277,6 +277,8 @@ describe('center: stations on both paths', () => {
       }),
     );
     await s1.publish(actionResult('s1', actionId, id, true, { rev: 2 }));
+    // the receipt that lets the station drop the result from its outbox
+    await s1.next((m) => m.kind === 'stored' && m.actionId === actionId);
     await until(() => gw.center!.center.store.action(actionId)?.state === 'applied', 'action applied');
     const after = await api('GET', `/api/alerts/${id}`);
     expect(after.body.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'center:admin', rev: 2 });

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
+import { type CenterRouteOptions, centerRoutes } from '../center/routes.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import { responderApi } from '../responders/index.ts';
@@ -57,6 +58,8 @@ export interface ApiDeps {
   responderLinkKey?: Buffer;
   /** Station time zone of volunteer hours (responders.tzMinutes); default +480. */
   tzMinutes?: number;
+  /** Role center: the stations' webhook and state, and action requests for their alerts. */
+  center?: CenterRouteOptions;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -117,6 +120,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
+    ...(deps.center ? { center: deps.center.center } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);
@@ -127,6 +131,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   logRoutes(app, ctx);
   staffRoutes(app, ctx);
   streamRoutes(app, ctx);
+  if (deps.center) centerRoutes(app, deps.center);
   await consoleRoutes(app, ctx);
   await responderApi(app, ctx, {
     linkKey: deps.responderLinkKey ?? randomBytes(32),

@@ -1,5 +1,5 @@
-// Builds the screens — the resident kiosk (kiosk/ui → kiosk/ui/dist) and the alarm console
-// (gateway/ui → gateway/ui/dist) — each when its build is missing or older than any source file
+// Builds the screens — the resident kiosk (kiosk/ui → kiosk/ui/dist), the window console and the
+// display board (kiosk/window-ui, kiosk/board-ui) and the alarm console (gateway/ui → gateway/ui/dist) — each when its build is missing or older than any source file
 // of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
 // build` always builds.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -18,6 +18,8 @@ interface Screen {
 export const SCREENS = {
   kiosk: { dir: 'kiosk/ui', outputs: ['index.html', 'follow.html'] },
   console: { dir: 'gateway/ui', outputs: ['index.html'] },
+  window: { dir: 'kiosk/window-ui', outputs: ['index.html'] },
+  board: { dir: 'kiosk/board-ui', outputs: ['index.html'] },
 } satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;

@@ -4,8 +4,8 @@
 // readable and testable whether or not sound plays. Never a resident's name: the public stream
 // and snapshot carry none.
 import { useEffect, useState } from 'preact/hooks';
-import { type BoardState, useBoard } from './board-state.ts';
 import css from './board.module.css';
+import { type BoardState, useBoard } from './board-state.ts';
 import { en, zh } from './i18n/index.ts';
 
 function useNow(offset: number): number {
@@ -58,7 +58,13 @@ function Current({ s }: { s: BoardState }) {
         {zh.t('board.now')} <span lang="en">{en.t('board.now')}</span>
       </h2>
       {c ? (
-        <div key={c.seq} class={css.flash} data-testid="current" data-number={c.number} data-window={c.windowId}>
+        <div
+          key={c.seq}
+          class={css.flash}
+          data-testid="current"
+          data-number={c.number}
+          data-window={c.windowId}
+        >
           <p class={css.number}>{c.number}</p>
           <p class={css.toWindow}>{zh.t('board.toWindow', { window: c.windowId })}</p>
           <p class={css.en} lang="en">
@@ -136,7 +142,11 @@ export function Board() {
   const s = useBoard();
   const now = useNow(s.offset);
   return (
-    <main class={css.board} data-stale={s.stale ? 'true' : 'false'} data-ready={s.snapshot ? 'true' : 'false'}>
+    <main
+      class={css.board}
+      data-stale={s.stale ? 'true' : 'false'}
+      data-ready={s.snapshot ? 'true' : 'false'}
+    >
       <header class={css.header}>
         <h1 class={css.title}>
           {zh.t('board.title')} <span lang="en">{en.t('board.title')}</span>

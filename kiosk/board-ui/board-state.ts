@@ -17,7 +17,12 @@ export interface Snapshot {
     open: boolean;
     waiting: number;
   }[];
-  windows: { id: number; name: string; staffed: boolean; current: { number: string; state: string } | null }[];
+  windows: {
+    id: number;
+    name: string;
+    staffed: boolean;
+    current: { number: string; state: string } | null;
+  }[];
   recentCalls: { number: string; windowId: number; serviceId: string; calledAt: number; text: string }[];
 }
 
@@ -135,7 +140,13 @@ export function useBoard(): BoardState {
         const snap = s.snapshot && {
           ...s.snapshot,
           recentCalls: [
-            { number: call.number, windowId: call.windowId, serviceId: '', calledAt: call.at, text: call.text },
+            {
+              number: call.number,
+              windowId: call.windowId,
+              serviceId: '',
+              calledAt: call.at,
+              text: call.text,
+            },
             ...s.snapshot.recentCalls.filter((r) => r.number !== call.number || r.windowId !== call.windowId),
           ].slice(0, 10),
         };

@@ -12,7 +12,10 @@ export const STAFF_SCREENS = {
   board: fileURLToPath(new URL('../../board-ui/dist/', import.meta.url)),
 } as const;
 
-export function staffScreenRoutes(app: FastifyInstance, screens: Record<string, string> = STAFF_SCREENS): void {
+export function staffScreenRoutes(
+  app: FastifyInstance,
+  screens: Record<string, string> = STAFF_SCREENS,
+): void {
   for (const [name, dist] of Object.entries(screens)) {
     const page = (reply: FastifyReply) => {
       if (!existsSync(`${dist}index.html`))

@@ -31,7 +31,8 @@ export interface WindowFigures {
   ratingMean: number | null;
 }
 
-const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length / 100) / 10 : null);
+const mean = (xs: number[]) =>
+  xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length / 100) / 10 : null;
 
 export function windowFigures(rows: Row[], windowId: number, day: string): WindowFigures {
   const done = rows.filter((r) => r.state === 'done');
@@ -51,7 +52,9 @@ export function windowFigures(rows: Row[], windowId: number, day: string): Windo
       done.map((r) => (r.finished_at as number) - ((r.started_at ?? r.called_at ?? r.finished_at) as number)),
     ),
     ratings,
-    ratingMean: rated.length ? Math.round((rated.reduce((a, b) => a + b, 0) / rated.length) * 100) / 100 : null,
+    ratingMean: rated.length
+      ? Math.round((rated.reduce((a, b) => a + b, 0) / rated.length) * 100) / 100
+      : null,
   };
 }
 

@@ -214,6 +214,7 @@ export function Console({ staff, win, onLang, onSignOut, onSessionEnded }: Props
         <div class={css.col}>
           <CurrentTicket
             ticket={cur}
+            origin={data.origin}
             services={services}
             outcomes={meta.outcomes}
             busy={busyView}

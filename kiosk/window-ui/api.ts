@@ -108,6 +108,7 @@ export const api = {
   signIn: (id: number) => post<{ window: WindowInfo }>(`/api/windows/${id}/sign-in`),
   signOut: (id: number) => post<{ ok: true }>(`/api/windows/${id}/sign-out`),
   queue: (id: number) => call<{ tickets: Ticket[] }>('GET', `/api/windows/${id}/queue`),
+  ticket: (id: string) => call<{ ticket: Ticket }>('GET', `/api/tickets/${id}`),
   current: (id: number) => call<{ ticket: Ticket | null }>('GET', `/api/windows/${id}/current`),
   figures: (id: number) => call<{ figures: Figures }>('GET', `/api/windows/${id}/today`),
   noShows: () => call<{ tickets: Ticket[] }>('GET', '/api/tickets?state=no-show'),

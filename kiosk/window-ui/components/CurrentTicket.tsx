@@ -8,6 +8,7 @@ import { useUi } from '../ui-context.ts';
 
 interface Props {
   ticket: Ticket | null;
+  origin: Ticket | null;
   services: ServiceInfo[];
   outcomes: string[];
   busy: boolean;
@@ -44,7 +45,12 @@ export function CurrentTicket(p: Props) {
               ? `${tk.nameMasked ?? ''} ${tk.idMasked ?? ''}`
               : t.t('current.cardNone', { source: t.t(sourceKey(tk)) })}
           </p>
-          {tk.transferredFrom && <p class={css.muted}>{t.t('current.transferredFrom')}</p>}
+          {tk.transferredFrom && (
+            <p class={css.muted} data-testid="transferred-from">
+              {t.t('current.transferredFrom', { service: p.origin ? serviceName(lang, p.origin) : '' })}
+              {p.origin?.note && ` ${t.t('current.note', { note: p.origin.note })}`}
+            </p>
+          )}
           {tk.note && <p class={css.muted}>{t.t('current.note', { note: tk.note })}</p>}
         </div>
       )}

@@ -9,6 +9,8 @@ import { ApiError, api, type Device, type Figures, type Ticket, type WindowInfo 
 export interface ConsoleData {
   queue: Ticket[];
   current: Ticket | null;
+  /** The ticket the current one was transferred from (its service and the transfer note). */
+  origin: Ticket | null;
   figures: Figures | null;
   noShows: Ticket[];
   devices: Device[] | null;
@@ -42,6 +44,7 @@ export function useConsole(win: WindowInfo): ConsoleData & { refresh(): Promise<
   const [data, setData] = useState<ConsoleData>({
     queue: [],
     current: null,
+    origin: null,
     figures: null,
     noShows: [],
     devices: null,
@@ -62,10 +65,13 @@ export function useConsole(win: WindowInfo): ConsoleData & { refresh(): Promise<
         api.noShows(),
         api.health(),
       ]);
+      const from = c.ticket?.transferredFrom;
+      const origin = from ? ((await api.ticket(from).catch(() => null))?.ticket ?? null) : null;
       setData((d) => ({
         ...d,
         queue: q.tickets,
         current: c.ticket,
+        origin,
         figures: f.figures,
         noShows: n.tickets.filter((t) => services.current.has(t.serviceId)),
         devices: h.devices ?? [],
@@ -85,6 +91,8 @@ export function useConsole(win: WindowInfo): ConsoleData & { refresh(): Promise<
         refresh().catch(() => setData((d) => ({ ...d, stale: true })));
       }, 100);
     };
+    // at once, not only when the stream opens (a proxy may hold the stream back)
+    refresh().catch(() => {});
     const client: LiveClient = connectLive({
       url: '/api/stream',
       types: TYPES,

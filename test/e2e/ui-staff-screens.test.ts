@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeSerious, type Kiosk, LANDSCAPE, launch, Staff, startKiosk } from './ui-helpers.ts';
+import { axeSerious, type Kiosk, LANDSCAPE, launch, measure, Staff, startKiosk } from './ui-helpers.ts';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screens');
 const update = process.env.UPDATE_SCREENS === '1';
@@ -91,6 +91,17 @@ const listed = (page: Page, number: string) =>
 const current = (page: Page) => page.getByTestId('current');
 const spoken = (board: Page) => board.getByTestId('spoken');
 
+/** Elements under 7:1 contrast (axe color-contrast-enhanced; axe already injected). */
+async function enhancedContrast(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { nodes: { target: string[] }[] }[] }> };
+    };
+    const r = await w.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
+    return r.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+  });
+}
+
 /** The length in seconds of a PCM WAV. */
 function wavSeconds(buf: Buffer): number {
   expect(buf.subarray(0, 4).toString()).toBe('RIFF');
@@ -165,6 +176,10 @@ describe('window console and display board', () => {
     await board.getByText('再次呼叫').waitFor();
     if (update) await board.screenshot({ path: join(SHOTS, 'display-board.png') });
     await noSerious(board, 'board');
+    // readable across a hall: every text ≥ 32 px, every text ≥ 7:1 (axe's enhanced contrast rule)
+    const small = (await measure(board)).texts.filter((x) => x.px < 32);
+    expect(small).toEqual([]);
+    expect(await enhancedContrast(board)).toEqual([]);
 
     // transfer from window 1 to a service of window 2, with a note
     await w1.locator('#transfer-service').selectOption('health');

@@ -124,6 +124,7 @@ export function useBoard(): BoardState {
     const onCall = (c: CallEvent, recall: boolean) => {
       const key = `${c.ticket.id}:${c.recalls ?? c.ticket.recalls ?? 0}:${recall}`;
       const fresh = !said.has(key);
+      if (said.size > 5000) said.clear(); // a board runs for days
       said.add(key);
       const sayIt = fresh && c.at >= Date.now() + offset - SAY_WITHIN_MS;
       if (sayIt) announce(c.text);

@@ -17,7 +17,6 @@ export const en: Language<Key> = {
     'board.windowIdle': '—',
     'board.queues': 'Waiting',
     'board.waiting': '{n}',
-    'board.closed': 'Closed for today',
     'board.stale': 'Connection lost, reconnecting… (this may not be up to date)',
     'board.failed': 'Display problem, recovering…',
     'board.date': '{y}-{m}-{d}',

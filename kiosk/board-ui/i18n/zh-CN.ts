@@ -12,7 +12,6 @@ export const strings = {
   'board.windowIdle': '—',
   'board.queues': '等候人数',
   'board.waiting': '{n} 人',
-  'board.closed': '今日已结束',
   'board.stale': '连接中断，正在重新连接…（显示的可能不是最新信息）',
   'board.failed': '显示出现问题，正在恢复…',
   'board.date': '{y}年{m}月{d}日 星期{w}',

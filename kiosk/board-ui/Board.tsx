@@ -56,6 +56,11 @@ function Current({ s }: { s: BoardState }) {
     <section class={css.current} aria-labelledby="now-title">
       <h2 id="now-title" class={css.label}>
         {zh.t('board.now')} <span lang="en">{en.t('board.now')}</span>
+        {c?.recall && (
+          <strong class={css.recall} data-testid="recall">
+            {zh.t('board.recall')} {en.t('board.recall')}
+          </strong>
+        )}
       </h2>
       {c ? (
         <div
@@ -70,11 +75,6 @@ function Current({ s }: { s: BoardState }) {
           <p class={css.en} lang="en">
             {en.t('board.toWindow', { window: c.windowId })}
           </p>
-          {c.recall && (
-            <p class={css.recall}>
-              {zh.t('board.recall')} <span lang="en">{en.t('board.recall')}</span>
-            </p>
-          )}
         </div>
       ) : (
         <p class={css.none}>

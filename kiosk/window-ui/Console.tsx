@@ -224,7 +224,6 @@ export function Console({ staff, win, onLang, onSignOut, onSessionEnded }: Props
             onFinish={(o) => void actions.finish(o)}
             onTransfer={(s, n) => void actions.transfer(s, n)}
           />
-          <Figures f={data.figures} />
         </div>
         <div class={css.col}>
           <WaitingList
@@ -244,6 +243,7 @@ export function Console({ staff, win, onLang, onSignOut, onSessionEnded }: Props
           />
         </div>
         <div class={css.col}>
+          <Figures f={data.figures} />
           <Devices devices={data.devices} lastCard={data.lastCard} />
           <Shortcuts />
         </div>

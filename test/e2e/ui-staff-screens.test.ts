@@ -78,10 +78,11 @@ async function openConsole(clerk: string, windowId: number, shots = false): Prom
   return page;
 }
 
-async function issue(serviceId: string): Promise<{ id: string; number: string }> {
+async function issue(serviceId: string, priorityClass?: string): Promise<{ id: string; number: string }> {
   const r = await admin.call<{ ticket: { id: string; number: string } }>('POST', '/api/staff/tickets', {
     serviceId,
     identityChecked: true,
+    ...(priorityClass ? { priorityClass } : {}),
   });
   return r.ticket;
 }
@@ -174,6 +175,7 @@ describe('window console and display board', () => {
     await w1.getByRole('button', { name: /^重呼/ }).click();
     await board.locator(`[data-testid=spoken][data-spoken="${text1}"][data-count="3"]`).waitFor();
     await board.getByText('再次呼叫').waitFor();
+    await board.waitForFunction(() => document.getAnimations().length === 0); // the call's flashes
     if (update) await board.screenshot({ path: join(SHOTS, 'display-board.png') });
     await noSerious(board, 'board');
     // readable across a hall: every text ≥ 32 px, every text ≥ 7:1 (axe's enhanced contrast rule)
@@ -201,7 +203,6 @@ describe('window console and display board', () => {
     await w2.getByTestId('transferred-from').getByText('需要医保咨询').waitFor();
     expect(await w2.getByTestId('transferred-from').textContent()).toContain('养老服务');
     await board.locator(`[data-testid=spoken][data-spoken="请${b1.number}号到2号窗口办理"]`).waitFor();
-    if (update) await w2.screenshot({ path: join(SHOTS, 'window-console.png') });
     await noSerious(w2, 'console');
   });
 
@@ -277,7 +278,7 @@ describe('window console and display board', () => {
     await page.keyboard.press('g');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('call-number');
     await page.keyboard.type('nrf');
-    await page.keyboard.press('Escape');
+    await page.locator('#call-number').fill('');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('f');
     await page.getByTestId('current-none').waitFor();
@@ -299,7 +300,18 @@ describe('window console and display board', () => {
     await page.locator(`[data-testid=no-shows] li[data-number="${h2.number}"]`).waitFor();
     await page.getByRole('button', { name: `恢复排队 ${h2.number}` }).click();
     await listed(page, h2.number).waitFor();
+    // a fuller picture for the screenshot: a card-less ticket at the window, priority marked
+    await issue('household', 'elderly');
+    await issue('disability');
+    await page.keyboard.press('n');
+    await current(page).waitFor();
+    await page
+      .locator('[data-testid=queue] tr[data-priority=true]')
+      .or(page.locator('[data-testid=queue] tr'))
+      .first()
+      .waitFor();
     await noSerious(page, 'console (keyboard)');
+    if (update) await page.screenshot({ path: join(SHOTS, 'window-console.png') });
     await page.close();
   });
 

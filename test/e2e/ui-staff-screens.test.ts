@@ -78,13 +78,20 @@ async function openConsole(clerk: string, windowId: number, shots = false): Prom
   return page;
 }
 
-async function issue(serviceId: string, priorityClass?: string): Promise<{ id: string; number: string }> {
-  const r = await admin.call<{ ticket: { id: string; number: string } }>('POST', '/api/staff/tickets', {
-    serviceId,
-    identityChecked: true,
-    ...(priorityClass ? { priorityClass } : {}),
-  });
-  return r.ticket;
+async function issue(
+  serviceId: string,
+  priorityClass?: string,
+): Promise<{ id: string; number: string; token: string }> {
+  const r = await admin.call<{ ticket: { id: string; number: string }; token: string }>(
+    'POST',
+    '/api/staff/tickets',
+    {
+      serviceId,
+      identityChecked: true,
+      ...(priorityClass ? { priorityClass } : {}),
+    },
+  );
+  return { ...r.ticket, token: r.token };
 }
 
 const listed = (page: Page, number: string) =>
@@ -195,6 +202,14 @@ describe('window console and display board', () => {
     await w2.locator('#finish-outcome').selectOption('resolved');
     await w2.getByRole('button', { name: /^办结/ }).click();
     await w2.locator('[data-testid=figures][data-served="1"]').waitFor();
+    // the resident rates it on the phone: the rating shows in today's figures
+    const rated = await fetch(`${kiosk.base}/api/follow/${e1.token}/rating`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: 5 }),
+    });
+    expect(rated.status).toBe(200);
+    await w2.getByTestId('fig-ratings').getByText('平均 5 分（1 条）', { exact: false }).waitFor();
     // then the transferred ticket is called there, with its note
     await w2.getByRole('button', { name: `呼叫 ${b1.number}` }).click();
     await current(w2)

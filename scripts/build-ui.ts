@@ -1,6 +1,7 @@
-// Builds the screens — the resident kiosk (kiosk/ui → kiosk/ui/dist), the alarm console
-// (gateway/ui → gateway/ui/dist) and the responder's phone page (gateway/responder-ui) — each
-// when its build is missing or older than any source file of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
+// Builds the screens — the resident kiosk (kiosk/ui), the window console and the display board
+// (kiosk/window-ui, kiosk/board-ui), the alarm console (gateway/ui) and the responder's phone page
+// (gateway/responder-ui), each into its dist/ — each when its build is missing or older than any
+// source file of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
 // build` always builds.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,8 @@ export const SCREENS = {
   kiosk: { dir: 'kiosk/ui', outputs: ['index.html', 'follow.html'] },
   console: { dir: 'gateway/ui', outputs: ['index.html'] },
   responder: { dir: 'gateway/responder-ui', outputs: ['index.html'] },
+  window: { dir: 'kiosk/window-ui', outputs: ['index.html'] },
+  board: { dir: 'kiosk/board-ui', outputs: ['index.html'] },
 } satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;

@@ -23,7 +23,9 @@ import { issuedBody, publicRoutes } from './api/public.ts';
 import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
 import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
+import { staffScreenRoutes } from './api/staff-screens.ts';
 import { uiRoutes } from './api/ui.ts';
+import { windowFigureRoutes } from './api/window-figures.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
 import { Checkpointer } from './db/checkpointer.ts';
@@ -157,6 +159,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   authRoutes(app, ctx);
   publicRoutes(app, ctx);
   staffRoutes(app, ctx);
+  windowFigureRoutes(app, ctx);
   adminRoutes(app, ctx);
   streamRoutes(app, {
     live,
@@ -174,6 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config);
   metricsRoutes(app, ctx);
   await uiRoutes(app);
+  staffScreenRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {

@@ -38,6 +38,7 @@ class FakeEventSource {
   onopen: (() => void) | null = null;
   onerror: (() => void) | null = null;
   closed = false;
+  readyState = 1;
   private readonly listeners = new Map<string, (m: { data: string; lastEventId: string }) => void>();
   constructor(readonly url: string) {
     FakeEventSource.last = this;
@@ -96,5 +97,38 @@ describe('live client', () => {
     expect(stale).toEqual([true, false]);
     live.close();
     expect(es.closed).toBe(true);
+  });
+
+  it('opens a new stream when the browser gave one up for good (HTTP error while the service restarts)', async () => {
+    vi.useFakeTimers();
+    const resync = vi.fn();
+    const stale: boolean[] = [];
+    const live = connectLive({
+      url: '/api/stream/public',
+      types: ['ticket.called'],
+      onEvent: () => {},
+      resync,
+      onStale: (s) => stale.push(s),
+      staleAfterMs: 1000,
+      reopenMs: 2000,
+      EventSourceImpl: FakeEventSource as unknown as typeof EventSource,
+    });
+    const first = FakeEventSource.last;
+    first.onopen?.();
+    first.readyState = 2; // CLOSED: EventSource will not retry by itself
+    first.onerror?.();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(live.stale).toBe(true);
+    expect(FakeEventSource.last).toBe(first);
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = FakeEventSource.last;
+    expect(second).not.toBe(first);
+    second.onopen?.();
+    await vi.runAllTimersAsync();
+    expect(live.stale).toBe(false);
+    expect(resync).toHaveBeenCalledTimes(2);
+    expect(stale).toEqual([true, false]);
+    live.close();
+    expect(second.closed).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
 // The live-stream client of every screen: an EventSource on the kiosk's SSE stream that resyncs
 // from a snapshot after any gap (first connect, reconnect, a missed event id) and says when the
-// view may be stale (the connection has been down longer than `staleAfterMs`).
+// view may be stale (the connection has been down longer than `staleAfterMs`). A browser's
+// EventSource retries by itself after a network drop, but gives up for good on an HTTP error (a
+// 502/503 while the service restarts): then a new one is opened every `reopenMs`.
 export interface LiveEvent {
   type: string;
   id: number | undefined;
@@ -18,6 +20,8 @@ export interface LiveOptions {
   staleAfterMs?: number;
   /** The stream carries every event (no type filter), so a jump in event ids means a loss. */
   gapCheck?: boolean;
+  /** How long after an EventSource closed for good a new one is opened (default 3000 ms). */
+  reopenMs?: number;
   /** For tests and old browsers: the EventSource constructor. */
   EventSourceImpl?: typeof EventSource;
 }
@@ -34,7 +38,8 @@ export function connectLive(opts: LiveOptions): LiveClient {
   let stale = false;
   let staleTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  const es = new ES(opts.url);
+  let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  let es: EventSource;
 
   const setStale = (s: boolean) => {
     if (s === stale) return;
@@ -47,37 +52,46 @@ export function connectLive(opts: LiveOptions): LiveClient {
       .catch(() => setStale(true));
   };
 
-  es.onopen = () => {
-    if (staleTimer) clearTimeout(staleTimer);
-    staleTimer = undefined;
-    setStale(false);
-    resync();
+  const open = () => {
+    reopenTimer = undefined;
+    lastId = undefined; // a restarted service numbers its events afresh
+    es = new ES(opts.url);
+    es.onopen = () => {
+      if (staleTimer) clearTimeout(staleTimer);
+      staleTimer = undefined;
+      setStale(false);
+      resync();
+    };
+    es.onerror = () => {
+      if (closed) return;
+      staleTimer ??= setTimeout(() => setStale(true), staleAfter);
+      // readyState 2 (CLOSED): this EventSource will not retry; open a new one later
+      if (es.readyState === 2 && !reopenTimer) reopenTimer = setTimeout(open, opts.reopenMs ?? 3000);
+    };
+    for (const type of opts.types) {
+      es.addEventListener(type, (ev: Event) => {
+        const msg = ev as Event & { data: string; lastEventId: string };
+        const id = msg.lastEventId ? Number(msg.lastEventId) : undefined;
+        // A jump in ids means events were lost (buffer overrun on the server): take a snapshot.
+        const gap = opts.gapCheck === true && id !== undefined && lastId !== undefined && id > lastId + 1;
+        if (id !== undefined) lastId = id;
+        let data: unknown;
+        try {
+          data = JSON.parse(msg.data);
+        } catch {
+          data = msg.data;
+        }
+        opts.onEvent({ type, id, data });
+        if (gap) resync();
+      });
+    }
   };
-  es.onerror = () => {
-    if (closed || staleTimer) return;
-    staleTimer = setTimeout(() => setStale(true), staleAfter);
-  };
-  for (const type of opts.types) {
-    es.addEventListener(type, (ev: Event) => {
-      const msg = ev as Event & { data: string; lastEventId: string };
-      const id = msg.lastEventId ? Number(msg.lastEventId) : undefined;
-      // A jump in ids means events were lost (buffer overrun on the server): take a snapshot.
-      const gap = opts.gapCheck === true && id !== undefined && lastId !== undefined && id > lastId + 1;
-      if (id !== undefined) lastId = id;
-      let data: unknown;
-      try {
-        data = JSON.parse(msg.data);
-      } catch {
-        data = msg.data;
-      }
-      opts.onEvent({ type, id, data });
-      if (gap) resync();
-    });
-  }
+  open();
   return {
     close() {
       closed = true;
       if (staleTimer) clearTimeout(staleTimer);
+      if (reopenTimer) clearTimeout(reopenTimer);
       es.close();
     },
     get stale() {

@@ -80,6 +80,7 @@ const GATEWAY_RANK: Access[] = ['window', 'operator', 'supervisor', 'admin'];
 const KIOSK_POLICY: Policy = [
   [/^(GET|HEAD) \/api\/(health|services|queue|meta)$/, 'public'],
   [/^(GET|HEAD) \/(follow\/:token|assets\/\*)?$/, 'public'], // the screens' pages and files
+  [/^(GET|HEAD) \/(window|board)(\/|\/assets\/\*)?$/, 'public'], // window console (asks sign-in), display board
   [/^(GET|HEAD) \/api\/speech$/, 'kiosk'], // synthesizes on this machine's CPU
   [/^(GET|HEAD) \/metrics$/, 'public'], // Prometheus: device states and queue counts, as /api/hardware/health and /api/queue
 

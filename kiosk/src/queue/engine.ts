@@ -28,6 +28,7 @@ import * as views from './views.ts';
 import { WaitEstimator } from './wait.ts';
 import { WindowRepository } from './window-repository.ts';
 import { WindowService } from './windows.ts';
+import { StationSettings } from './station-settings.ts';
 
 export { callText } from './announce.ts';
 export type { IssueRequest, IssueResult } from './issue.ts';
@@ -56,6 +57,8 @@ export class QueueEngine {
   readonly serving: ServingService;
   readonly windowService: WindowService;
   readonly ratings: RatingService;
+  /** Closed days and the calling policy saved in the admin screen (station-settings.ts). */
+  readonly settings: StationSettings;
   private readonly store: TicketStore;
   private readonly changes: ChangeFeed;
   private readonly day: DayKeeper;
@@ -74,6 +77,10 @@ export class QueueEngine {
     const windows = new WindowRepository(opts.db);
     const appointments = new AppointmentRepository(opts.db);
     this.store = store;
+    this.settings = new StationSettings(opts.db, this.config, () => this.clock.now(), (o, m) =>
+      this.log?.warn(o, m),
+    );
+    this.settings.applySaved();
     this.changes = new ChangeFeed(this.bus, () => this.snapshot(), this.log);
     this.day = new DayKeeper({
       store,
@@ -96,6 +103,7 @@ export class QueueEngine {
       bus: this.bus,
       hardware: this.hardware,
       log: this.log,
+      settings: this.settings,
       today: () => this.day.today(),
       changed: () => this.changes.emit(),
     };

@@ -1,6 +1,6 @@
-// Builds the screens — the resident kiosk (kiosk/ui → kiosk/ui/dist) and the alarm console
-// (gateway/ui → gateway/ui/dist) — each when its build is missing or older than any source file
-// of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
+// Builds the screens — the resident kiosk (kiosk/ui → kiosk/ui/dist), the alarm console
+// (gateway/ui → gateway/ui/dist), the kiosk's admin screen (kiosk/admin-ui → kiosk/admin-ui/dist)
+// — each when its build is missing or older than any source file of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
 // build` always builds.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ interface Screen {
 export const SCREENS = {
   kiosk: { dir: 'kiosk/ui', outputs: ['index.html', 'follow.html'] },
   console: { dir: 'gateway/ui', outputs: ['index.html'] },
+  admin: { dir: 'kiosk/admin-ui', outputs: ['index.html'] },
 } satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;

@@ -6,8 +6,8 @@ import { createService, type ServiceInput, saveWindow, updateService } from '../
 import { readAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import { shiftDay } from '../queue/rollover.ts';
-import { zonedToUtc } from '../queue/time.ts';
 import { type CsvGroup, computeStats, statsCsv } from '../queue/stats.ts';
+import { zonedToUtc } from '../queue/time.ts';
 import { actor, requireStaff } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { DAY, HOURS, NUM_PARAM, obj, params, SERVICE_ID, str } from './schemas.ts';

@@ -38,7 +38,7 @@ export interface AuditFilter {
   limit?: number;
   before?: number;
   action?: string;
-  /** An action family: 'service' matches service.create and service.update. */
+  /** An action family: 'service' matches service.create and service.update; 'login' login and login.failed. */
   actionPrefix?: string;
   username?: string;
   /** A target or its kind: 'service:legal', or 'service' for every service. */
@@ -57,9 +57,16 @@ export function readAudit(db: Db, opts: AuditFilter = {}): AuditEntry[] {
   };
   if (opts.before !== undefined) add('id < ?', opts.before);
   if (opts.action !== undefined) add('action = ?', opts.action);
-  if (opts.actionPrefix !== undefined) add("substr(action, 1, length(?) + 1) = ? || '.'", opts.actionPrefix, opts.actionPrefix);
+  if (opts.actionPrefix !== undefined)
+    add(
+      "(action = ? OR substr(action, 1, length(?) + 1) = ? || '.')",
+      opts.actionPrefix,
+      opts.actionPrefix,
+      opts.actionPrefix,
+    );
   if (opts.username !== undefined) add('username = ?', opts.username);
-  if (opts.target !== undefined) add("(target = ? OR substr(target, 1, length(?) + 1) = ? || ':')", opts.target, opts.target, opts.target);
+  if (opts.target !== undefined)
+    add("(target = ? OR substr(target, 1, length(?) + 1) = ? || ':')", opts.target, opts.target, opts.target);
   if (opts.from !== undefined) add('at >= ?', opts.from);
   if (opts.to !== undefined) add('at < ?', opts.to);
   const rows = db

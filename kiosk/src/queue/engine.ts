@@ -20,6 +20,7 @@ import { DayKeeper } from './rollover.ts';
 import { ServiceCatalogue } from './service-catalogue.ts';
 import { ServingService } from './serving.ts';
 import { buildSnapshot, type QueueSnapshot } from './snapshot.ts';
+import { StationSettings } from './station-settings.ts';
 import { TicketStore } from './ticket-store.ts';
 import { type Clock, systemClock } from './time.ts';
 import { refuseState } from './transition.ts';
@@ -28,7 +29,6 @@ import * as views from './views.ts';
 import { WaitEstimator } from './wait.ts';
 import { WindowRepository } from './window-repository.ts';
 import { WindowService } from './windows.ts';
-import { StationSettings } from './station-settings.ts';
 
 export { callText } from './announce.ts';
 export type { IssueRequest, IssueResult } from './issue.ts';
@@ -77,8 +77,11 @@ export class QueueEngine {
     const windows = new WindowRepository(opts.db);
     const appointments = new AppointmentRepository(opts.db);
     this.store = store;
-    this.settings = new StationSettings(opts.db, this.config, () => this.clock.now(), (o, m) =>
-      this.log?.warn(o, m),
+    this.settings = new StationSettings(
+      opts.db,
+      this.config,
+      () => this.clock.now(),
+      (o, m) => this.log?.warn(o, m),
     );
     this.settings.applySaved();
     this.changes = new ChangeFeed(this.bus, () => this.snapshot(), this.log);

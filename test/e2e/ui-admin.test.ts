@@ -228,8 +228,15 @@ describe('admin screen: the station head at work', () => {
     await admin.call('POST', `/api/tickets/${issued.ticket.id}/cancel`);
   });
 
-  it('the calling policy, staff, appointments pages load and pass axe', async () => {
+  it('saves the calling policy (in force at once: /api/meta); staff and appointments pages load and pass axe', async () => {
     await open(page, 'policy', 'policy-form');
+    await page.getByTestId('policy-weighted').check();
+    await page.getByTestId('policy-form').locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.getByTestId('policy-status').textContent(), { timeout: 10_000 })
+      .toBe('已保存');
+    const meta = (await (await fetch(`${kiosk.base}/api/meta`)).json()) as { policy: string };
+    expect(meta.policy).toBe('weighted');
     await check(page, 'policy');
     await open(page, 'staff', 'staff-wang');
     await check(page, 'staff');
@@ -252,7 +259,12 @@ describe('admin screen: the station head at work', () => {
       if (i < 2) {
         await admin.call('POST', `/api/tickets/${ticket.id}/finish`, { outcome: 'resolved' });
         done.push({ number: issued.ticket.number, token: issued.token });
-      } else await admin.call('POST', `/api/tickets/${ticket.id}/no-show`);
+      } else {
+        // a no-show needs the recalls first (noShowAfterRecalls, 2)
+        await admin.call('POST', `/api/tickets/${ticket.id}/recall`);
+        await admin.call('POST', `/api/tickets/${ticket.id}/recall`);
+        await admin.call('POST', `/api/tickets/${ticket.id}/no-show`);
+      }
     }
     const rate = (token: string, body: object) =>
       fetch(`${kiosk.base}/api/follow/${token}/rating`, {

@@ -9,16 +9,12 @@ export function Policy() {
   const data = useLoad(api.policy);
   return (
     <Page title={t.t('policy.title')}>
-      {data.data ? (
-        <PolicyForm key={JSON.stringify(data.data)} p={data.data} onSaved={data.reload} />
-      ) : (
-        <Loading error={data.error} text={t.t('common.loading')} />
-      )}
+      {data.data ? <PolicyForm p={data.data} /> : <Loading error={data.error} text={t.t('common.loading')} />}
     </Page>
   );
 }
 
-function PolicyForm({ p, onSaved }: { p: PolicyT; onSaved(): void }) {
+function PolicyForm({ p }: { p: PolicyT }) {
   const { t } = useUi();
   const [v, setV] = useState(p);
   const [classes, setClasses] = useState(p.priorityClasses.join(', '));
@@ -28,7 +24,7 @@ function PolicyForm({ p, onSaved }: { p: PolicyT; onSaved(): void }) {
   const save = async (e: Event) => {
     e.preventDefault();
     const priorityClasses = classes.split(/[,，\s]+/).filter(Boolean);
-    if (await run(() => api.setPolicy({ ...v, priorityClasses }))) onSaved();
+    await run(() => api.setPolicy({ ...v, priorityClasses }));
   };
   return (
     <form class="panel" onSubmit={save} data-testid="policy-form">
@@ -38,6 +34,7 @@ function PolicyForm({ p, onSaved }: { p: PolicyT; onSaved(): void }) {
         {(['strict', 'ratio', 'weighted'] as const).map((k) => (
           <label class="check" key={k}>
             <input
+              data-testid={`policy-${k}`}
               type="radio"
               name="policy"
               value={k}
@@ -72,7 +69,7 @@ function PolicyForm({ p, onSaved }: { p: PolicyT; onSaved(): void }) {
           <input value={classes} onInput={(e) => setClasses((e.target as HTMLInputElement).value)} />
         </label>
       </div>
-      <StatusLine status={status} />
+      <StatusLine status={status} id="policy-status" />
       <button type="submit" data-primary disabled={busy}>
         {t.t('common.save')}
       </button>

@@ -19,12 +19,7 @@ export function Windows() {
   return (
     <Page title={t.t('windows.title')}>
       {windows.map((w) => (
-        <WindowRow
-          key={`${w.id}-${w.serviceIds.join()}-${w.active}`}
-          w={w}
-          services={services}
-          onSaved={data.reload}
-        />
+        <WindowRow key={w.id} w={w} services={services} onSaved={data.reload} />
       ))}
       <form class="panel grid" onSubmit={add} aria-labelledby="new-window">
         <h2 id="new-window">{t.t('windows.new')}</h2>

@@ -70,6 +70,8 @@ const GATEWAY_RANK: Access[] = ['window', 'operator', 'supervisor', 'admin'];
 const KIOSK_POLICY: Policy = [
   [/^(GET|HEAD) \/api\/(health|services|queue|meta)$/, 'public'],
   [/^(GET|HEAD) \/(follow\/:token|assets\/\*)?$/, 'public'], // the screens' pages and files
+  // the admin screen's page and files: no data in them (it signs in itself; /api/admin/* is admin only)
+  [/^(GET|HEAD) \/admin(\/|\/assets\/\*)?$/, 'public'],
   [/^(GET|HEAD) \/api\/speech$/, 'kiosk'], // synthesizes on this machine's CPU
 
   [/^POST \/api\/auth\/(login|logout)$/, 'public'],

@@ -228,7 +228,7 @@ describe('admin screen: the station head at work', () => {
     await admin.call('POST', `/api/tickets/${issued.ticket.id}/cancel`);
   });
 
-  it('saves the calling policy (in force at once: /api/meta); staff and appointments pages load and pass axe', async () => {
+  it('saves the calling policy, in force at once (/api/meta)', async () => {
     await open(page, 'policy', 'policy-form');
     await page.getByTestId('policy-weighted').check();
     await page.getByTestId('policy-form').locator('button[type="submit"]').click();
@@ -238,9 +238,54 @@ describe('admin screen: the station head at work', () => {
     const meta = (await (await fetch(`${kiosk.base}/api/meta`)).json()) as { policy: string };
     expect(meta.policy).toBe('weighted');
     await check(page, 'policy');
-    await open(page, 'staff', 'staff-wang');
+  });
+
+  it('creates a staff account, resets its password and disables it (each seen at sign-in)', async () => {
+    const login = (password: string) =>
+      fetch(`${kiosk.base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'zhao', password }),
+      }).then((r) => r.status);
+    await open(page, 'staff', 'new-staff');
+    const form = page.getByTestId('new-staff');
+    await form.locator('input[name="username"]').fill('zhao');
+    await form.locator('input[name="displayName"]').fill('赵窗口');
+    await form.locator('input[name="password"]').fill('zhao-pass-1');
+    await form.locator('button[type="submit"]').click();
+    await page.getByTestId('staff-zhao').waitFor({ timeout: 10_000 });
+    expect(await login('zhao-pass-1')).toBe(200);
+
+    await page.getByTestId('reset-zhao').click();
+    await page.getByTestId('staff-zhao').locator('input[type="password"]').fill('zhao-new-pass-2');
+    await page.getByTestId('staff-zhao').locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.getByTestId('staff-status').textContent(), { timeout: 10_000 })
+      .toContain('密码已重置');
+    expect(await login('zhao-pass-1')).toBe(401);
+    expect(await login('zhao-new-pass-2')).toBe(200);
+
+    await page.getByTestId('toggle-zhao').click();
+    await expect.poll(() => page.getByTestId('toggle-zhao').textContent(), { timeout: 10_000 }).toBe('启用');
+    expect(await login('zhao-new-pass-2')).toBe(401);
     await check(page, 'staff');
+  });
+
+  it('books an appointment for today from the appointments page', async () => {
     await open(page, 'appointments', 'appointments');
+    const before = await page.getByTestId('appointments').locator('tbody tr').count();
+    const form = page.getByTestId('book-form');
+    await form.locator('select').selectOption('legal');
+    await form.locator('input[type="time"]').fill('16:30');
+    await form.locator('input[name="name"]').fill('张三丰');
+    await form.locator('button[type="submit"]').click();
+    await expect
+      .poll(() => page.getByTestId('appointments').locator('tbody tr').count(), { timeout: 10_000 })
+      .toBe(before + 1);
+    const row = await page.getByTestId('appointments').locator('tbody tr').last().textContent();
+    expect(row).toContain('16:30');
+    expect(row).toContain('法律服务');
+    expect(row).not.toContain('张三丰'); // only the masked name is kept
     await check(page, 'appointments');
   });
 

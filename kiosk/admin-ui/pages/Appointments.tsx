@@ -66,7 +66,7 @@ export function Appointments() {
         </tbody>
       </table>
       {list.length === 0 && <p>{t.t('common.none')}</p>}
-      <form class="panel grid" onSubmit={book} aria-labelledby="book-title">
+      <form class="panel grid" onSubmit={book} aria-labelledby="book-title" data-testid="book-form">
         <h2 id="book-title">{t.t('appointments.book')}</h2>
         <label>
           {t.t('appointments.service')}
@@ -93,6 +93,7 @@ export function Appointments() {
         <label>
           {t.t('appointments.name')}
           <input
+            name="name"
             maxLength={40}
             value={b.name}
             onInput={(e) => setB({ ...b, name: (e.target as HTMLInputElement).value })}

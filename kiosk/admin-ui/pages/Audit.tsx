@@ -107,7 +107,7 @@ export function Audit() {
           <tbody>
             {list.data.map((e) => (
               <tr key={e.id} data-action={e.action}>
-                <td>{dateTime(e.at)}</td>
+                <td class="nowrap">{dateTime(e.at)}</td>
                 <td>{e.username ?? ''}</td>
                 <td>{e.action}</td>
                 <td>{e.target ?? ''}</td>

@@ -6,6 +6,7 @@ import { BarChart } from '@linli/shared/ui/components/bar-chart/BarChart.tsx';
 import { useState } from 'preact/hooks';
 import { api, type Dist, type StatsGroup } from '../api.ts';
 import { Loading, Page } from '../components.tsx';
+import { HBarChart } from '../HBarChart.tsx';
 import type { Key } from '../i18n/index.ts';
 import { useLoad, useUi } from '../ui-context.ts';
 
@@ -91,13 +92,12 @@ export function Stats() {
                 .filter((h) => h.hour >= 7 && h.hour <= 20)
                 .map((h) => ({ label: String(h.hour), value: h.issued }))}
             />
-            <BarChart
+            <HBarChart
               title={t.t('stats.waitChart')}
               bars={s.byService.map((g) => ({
                 label: g.label,
                 value: Math.round((g.wait.median ?? 0) / 6) / 10,
               }))}
-              short={(l) => l.slice(0, 4)}
             />
           </div>
           <p class="help">{t.t('stats.csvHelp')}</p>

@@ -205,6 +205,27 @@ describe('admin screen: the station head at work', () => {
       .toContain('13:30-19:00');
   });
 
+  it('sets a closed day for one service and removes it; /api/services follows', async () => {
+    const today = ((await (await fetch(`${kiosk.base}/api/health`)).json()) as { day: string }).day;
+    const health = async () =>
+      (
+        (await (await fetch(`${kiosk.base}/api/services`)).json()) as {
+          services: { id: string; closedToday: boolean }[];
+        }
+      ).services.find((s) => s.id === 'health')?.closedToday;
+    expect(await health()).toBe(false);
+    await page.getByTestId('closed-all').uncheck();
+    await page.getByTestId('closed-service-health').check();
+    await page.getByTestId('closed-form').locator('input:not([type])').fill('设备检修');
+    await page.getByTestId('closed-form').locator('button[type="submit"]').click();
+    await page.getByTestId(`closed-${today}`).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId(`closed-${today}`).textContent()).toContain('医疗卫生与计生');
+    expect(await health()).toBe(true);
+    await page.getByTestId(`closed-${today}`).getByRole('button').click();
+    await expect.poll(() => page.getByTestId(`closed-${today}`).count(), { timeout: 10_000 }).toBe(0);
+    expect(await health()).toBe(false);
+  });
+
   it("adds a service to a window; the clerk at that window then has that service's tickets", async () => {
     await open(page, 'windows', 'window-2');
     await page.getByTestId('window-2-service-legal').check();

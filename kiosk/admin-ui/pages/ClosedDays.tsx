@@ -34,7 +34,7 @@ export function ClosedDays({ services }: { services: Service[] }) {
         </thead>
         <tbody>
           {(list.data ?? []).map((d) => (
-            <tr key={d.day}>
+            <tr key={d.day} data-testid={`closed-${d.day}`}>
               <td>{d.day}</td>
               <td>{d.serviceIds === '*' ? t.t('closed.all') : d.serviceIds.map(name).join('、')}</td>
               <td>{d.note}</td>
@@ -51,7 +51,7 @@ export function ClosedDays({ services }: { services: Service[] }) {
           ))}
         </tbody>
       </table>
-      <form onSubmit={add} class="grid">
+      <form onSubmit={add} class="grid" data-testid="closed-form">
         <label>
           {t.t('closed.day')}
           <input
@@ -64,6 +64,7 @@ export function ClosedDays({ services }: { services: Service[] }) {
         <label class="check">
           <input
             type="checkbox"
+            data-testid="closed-all"
             checked={all}
             onChange={(e) => setAll((e.target as HTMLInputElement).checked)}
           />
@@ -76,6 +77,7 @@ export function ClosedDays({ services }: { services: Service[] }) {
               <label class="check" key={s.id}>
                 <input
                   type="checkbox"
+                  data-testid={`closed-service-${s.id}`}
                   checked={chosen.includes(s.id)}
                   onChange={(e) =>
                     setChosen(

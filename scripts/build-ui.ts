@@ -1,5 +1,5 @@
 // Builds the screens — the resident kiosk (kiosk/ui), the window console and the display board
-// (kiosk/window-ui, kiosk/board-ui), the alarm console (gateway/ui) and the responder's phone page
+// (kiosk/window-ui, kiosk/board-ui), the admin and statistics screen (kiosk/admin-ui), the alarm console (gateway/ui) and the responder's phone page
 // (gateway/responder-ui), each into its dist/ — each when its build is missing or older than any
 // source file of its folder or shared/ui. Used by `npm start`, the UI tests and the benchmarks; `npm run
 // build` always builds.
@@ -22,6 +22,7 @@ export const SCREENS = {
   responder: { dir: 'gateway/responder-ui', outputs: ['index.html'] },
   window: { dir: 'kiosk/window-ui', outputs: ['index.html'] },
   board: { dir: 'kiosk/board-ui', outputs: ['index.html'] },
+  admin: { dir: 'kiosk/admin-ui', outputs: ['index.html'] },
 } satisfies Record<string, Screen>;
 
 export type ScreenName = keyof typeof SCREENS;

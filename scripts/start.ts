@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   say(
     `  resident kiosk screen        ${kioskUrl}/   (the phone page: /follow/<token> from a ticket's QR code)`,
   );
+  say(`  admin and statistics         ${kioskUrl}/admin/   (the station head; kiosk admin account)`);
   say(`  kiosk API                    ${kioskUrl}/api   (live events: /api/stream)`);
   say(`  ID-card reader (simulated)   ${idcard.path}   control ${idcard.control}`);
   say(`  printer (simulated)          ${printer.path}   control ${printer.control}`);

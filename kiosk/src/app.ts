@@ -14,6 +14,8 @@ import {
 } from '@linli/shared/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
+import { adminSettingsRoutes } from './api/admin-settings.ts';
+import { adminUiRoutes } from './api/admin-ui.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
@@ -161,6 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   staffRoutes(app, ctx);
   windowFigureRoutes(app, ctx);
   adminRoutes(app, ctx);
+  adminSettingsRoutes(app, ctx);
   streamRoutes(app, {
     live,
     publicLive,
@@ -178,6 +181,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   metricsRoutes(app, ctx);
   await uiRoutes(app);
   staffScreenRoutes(app);
+  await adminUiRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {

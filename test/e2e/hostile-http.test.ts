@@ -81,6 +81,8 @@ const KIOSK_POLICY: Policy = [
   [/^(GET|HEAD) \/api\/(health|services|queue|meta)$/, 'public'],
   [/^(GET|HEAD) \/(follow\/:token|assets\/\*)?$/, 'public'], // the screens' pages and files
   [/^(GET|HEAD) \/(window|board)(\/|\/assets\/\*)?$/, 'public'], // window console (asks sign-in), display board
+  // the admin screen's page and files: no data in them (it signs in itself; /api/admin/* is admin only)
+  [/^(GET|HEAD) \/admin(\/|\/assets\/\*)?$/, 'public'],
   [/^(GET|HEAD) \/api\/speech$/, 'kiosk'], // synthesizes on this machine's CPU
   [/^(GET|HEAD) \/metrics$/, 'public'], // Prometheus: device states and queue counts, as /api/hardware/health and /api/queue
 

@@ -1,10 +1,13 @@
-// Admin routes: services, windows, staff accounts, audit log, bad ratings, statistics and CSV.
+// Admin routes: services, windows, staff accounts, audit log (with filters), bad ratings,
+// statistics and CSV. Closed days and the calling policy: admin-settings.ts.
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../auth/staff.ts';
 import { createService, type ServiceInput, saveWindow, updateService } from '../queue/admin.ts';
 import { readAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
+import { shiftDay } from '../queue/rollover.ts';
 import { type CsvGroup, computeStats, statsCsv } from '../queue/stats.ts';
+import { zonedToUtc } from '../queue/time.ts';
 import { actor, requireStaff } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { DAY, HOURS, NUM_PARAM, obj, params, SERVICE_ID, str } from './schemas.ts';
@@ -90,6 +93,12 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
     }),
   );
 
+  const range = (q: { from?: string; to?: string }) => {
+    const from = q.from ?? engine.today();
+    const to = q.to ?? from;
+    if (to < from) throw new QueueError('VALIDATION', '结束日期早于开始日期', '`to` is before `from`');
+    return { from, to };
+  };
   app.get('/api/admin/staff', guard, async () => ({ staff: ctx.staff.list() }));
   app.post(
     '/api/admin/staff',
@@ -121,16 +130,31 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       ...guard,
       schema: {
-        querystring: obj({ limit: NUM_PARAM, before: str(12, { pattern: '^[0-9]+$' }), action: str(40) }),
+        querystring: obj({
+          limit: NUM_PARAM,
+          before: str(12, { pattern: '^[0-9]+$' }),
+          action: str(40, { pattern: '^[a-z][a-z.-]{0,39}$' }),
+          username: str(32),
+          target: str(80, { pattern: '^[a-z][a-z-]*(:[^\\s]{1,60})?$' }),
+          from: DAY,
+          to: DAY,
+        }),
       },
     },
     async (req) => {
-      const q = req.query as { limit?: string; before?: string; action?: string };
+      const q = req.query as Record<string, string | undefined>;
+      const { from, to } = q.from || q.to ? range(q) : { from: undefined, to: undefined };
+      const tz = ctx.config.timeZone;
       return {
         entries: readAudit(engine.db, {
           limit: Math.min(1000, Number(q.limit ?? 100)),
           before: q.before === undefined ? undefined : Number(q.before),
-          action: q.action,
+          // 'service.update' is one action; 'service' is the family (create, update)
+          ...(q.action?.includes('.') ? { action: q.action } : { actionPrefix: q.action }),
+          username: q.username,
+          target: q.target,
+          from: from === undefined ? undefined : zonedToUtc(from, '00:00', tz),
+          to: to === undefined ? undefined : zonedToUtc(shiftDay(to, 1), '00:00', tz),
         }),
       };
     },
@@ -150,12 +174,6 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  const range = (q: { from?: string; to?: string }) => {
-    const from = q.from ?? engine.today();
-    const to = q.to ?? from;
-    if (to < from) throw new QueueError('VALIDATION', '结束日期早于开始日期', '`to` is before `from`');
-    return { from, to };
-  };
   app.get(
     '/api/admin/stats',
     { ...guard, schema: { querystring: obj({ from: DAY, to: DAY }) } },

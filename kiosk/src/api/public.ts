@@ -56,6 +56,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/services', async () => {
     const snap = engine.snapshot();
     const at = localParts(engine.clock.now(), ctx.config.timeZone);
+    const closedDay = (id: string) => engine.settings.closedOn(at.day, id);
     return {
       services: engine.services().map((s) => {
         const q = snap.services.find((x) => x.serviceId === s.id);
@@ -65,8 +66,9 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
           nameEn: s.nameEn,
           prefix: s.prefix,
           idRequired: s.idRequired,
-          open: !ctx.config.queue.enforceHours || isOpen(s.hours, at),
-          hoursToday: hoursToday(s.hours, at),
+          open: !ctx.config.queue.enforceHours || (!closedDay(s.id) && isOpen(s.hours, at)),
+          hoursToday: closedDay(s.id) ? [] : hoursToday(s.hours, at),
+          closedToday: closedDay(s.id) !== undefined,
           hours: s.hours,
           waiting: q?.waiting ?? 0,
           estimatedWaitMin: q?.estimatedWaitMin ?? 0,

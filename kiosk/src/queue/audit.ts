@@ -34,21 +34,46 @@ export function writeAudit(
   );
 }
 
-export function readAudit(
-  db: Db,
-  opts: { limit?: number; before?: number; action?: string } = {},
-): AuditEntry[] {
+export interface AuditFilter {
+  limit?: number;
+  before?: number;
+  action?: string;
+  /** An action family: 'service' matches service.create and service.update; 'login' login and login.failed. */
+  actionPrefix?: string;
+  username?: string;
+  /** A target or its kind: 'service:legal', or 'service' for every service. */
+  target?: string;
+  /** Epoch ms, inclusive / exclusive. */
+  from?: number;
+  to?: number;
+}
+
+export function readAudit(db: Db, opts: AuditFilter = {}): AuditEntry[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const add = (sql: string, ...v: unknown[]) => {
+    where.push(sql);
+    args.push(...v);
+  };
+  if (opts.before !== undefined) add('id < ?', opts.before);
+  if (opts.action !== undefined) add('action = ?', opts.action);
+  if (opts.actionPrefix !== undefined)
+    add(
+      "(action = ? OR substr(action, 1, length(?) + 1) = ? || '.')",
+      opts.actionPrefix,
+      opts.actionPrefix,
+      opts.actionPrefix,
+    );
+  if (opts.username !== undefined) add('username = ?', opts.username);
+  if (opts.target !== undefined)
+    add("(target = ? OR substr(target, 1, length(?) + 1) = ? || ':')", opts.target, opts.target, opts.target);
+  if (opts.from !== undefined) add('at >= ?', opts.from);
+  if (opts.to !== undefined) add('at < ?', opts.to);
   const rows = db
     .prepare(
-      `SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) AND (? IS NULL OR action = ?) ORDER BY id DESC LIMIT ?`,
+      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
     )
-    .all(
-      opts.before ?? null,
-      opts.before ?? null,
-      opts.action ?? null,
-      opts.action ?? null,
-      opts.limit ?? 100,
-    ) as {
+    .all(...args, opts.limit ?? 100) as {
     id: number;
     at: number;
     staff_id: number | null;

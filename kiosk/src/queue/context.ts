@@ -7,6 +7,7 @@ import type { Hardware } from '../hardware/types.ts';
 import type { AppointmentRepository } from './appointment-repository.ts';
 import type { PolicyOptions } from './policy.ts';
 import type { ServiceCatalogue } from './service-catalogue.ts';
+import type { StationSettings } from './station-settings.ts';
 import type { TicketStore } from './ticket-store.ts';
 import type { Clock } from './time.ts';
 import type { WaitEstimator } from './wait.ts';
@@ -28,6 +29,8 @@ export interface QueueContext {
   readonly bus: KioskBus;
   readonly hardware: Hardware | undefined;
   readonly log: QueueLog | undefined;
+  /** Closed days and the saved calling policy. */
+  readonly settings: StationSettings;
   /** The local day now; rolls the queue over first when the day has changed (rollover.ts). */
   today(): string;
   /** Publishes queue.changed, throttled (changed.ts). */

@@ -20,6 +20,7 @@ import { DayKeeper } from './rollover.ts';
 import { ServiceCatalogue } from './service-catalogue.ts';
 import { ServingService } from './serving.ts';
 import { buildSnapshot, type QueueSnapshot } from './snapshot.ts';
+import { StationSettings } from './station-settings.ts';
 import { TicketStore } from './ticket-store.ts';
 import { type Clock, systemClock } from './time.ts';
 import { refuseState } from './transition.ts';
@@ -56,6 +57,8 @@ export class QueueEngine {
   readonly serving: ServingService;
   readonly windowService: WindowService;
   readonly ratings: RatingService;
+  /** Closed days and the calling policy saved in the admin screen (station-settings.ts). */
+  readonly settings: StationSettings;
   private readonly store: TicketStore;
   private readonly changes: ChangeFeed;
   private readonly day: DayKeeper;
@@ -74,6 +77,13 @@ export class QueueEngine {
     const windows = new WindowRepository(opts.db);
     const appointments = new AppointmentRepository(opts.db);
     this.store = store;
+    this.settings = new StationSettings(
+      opts.db,
+      this.config,
+      () => this.clock.now(),
+      (o, m) => this.log?.warn(o, m),
+    );
+    this.settings.applySaved();
     this.changes = new ChangeFeed(this.bus, () => this.snapshot(), this.log);
     this.day = new DayKeeper({
       store,
@@ -96,6 +106,7 @@ export class QueueEngine {
       bus: this.bus,
       hardware: this.hardware,
       log: this.log,
+      settings: this.settings,
       today: () => this.day.today(),
       changed: () => this.changes.emit(),
     };

@@ -57,6 +57,14 @@ export class IssuingService {
       if (!svc.active)
         throw new QueueError('SERVICE_INACTIVE', `${svc.nameZh}暂停取号`, `${svc.nameEn} is not available`);
       if (req.source !== 'staff' && ctx.config.queue.enforceHours) {
+        const closed = ctx.settings.closedOn(day, svc.id);
+        if (closed)
+          throw new QueueError(
+            'SERVICE_CLOSED',
+            `${svc.nameZh}今天不办理${closed.note ? `（${closed.note}）` : ''}`,
+            `${svc.nameEn} is closed today${closed.note ? ` (${closed.note})` : ''}`,
+            { hoursToday: [], closedDay: closed.day },
+          );
         const at = localParts(now, ctx.config.timeZone);
         if (!isOpen(svc.hours, at)) {
           const today = hoursToday(svc.hours, at);

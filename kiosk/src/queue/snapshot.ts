@@ -43,7 +43,7 @@ export function buildSnapshot(ctx: QueueContext): QueueSnapshot {
       nameZh: service.nameZh,
       nameEn: service.nameEn,
       prefix: service.prefix,
-      open: isOpen(service.hours, at),
+      open: !ctx.settings.closedOn(day, service.id) && isOpen(service.hours, at),
       hoursToday: hoursToday(service.hours, at),
       waiting,
       priorityWaiting: count?.p ?? 0,

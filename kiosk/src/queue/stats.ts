@@ -42,6 +42,8 @@ export interface Stats {
   byWindow: StatsGroup[];
   byStaff: StatsGroup[];
   byDay: StatsGroup[];
+  /** By the local hour the ticket arrived (00..23), only the hours with tickets. */
+  byHour: StatsGroup[];
   perHour: { hour: number; issued: number }[];
 }
 
@@ -170,6 +172,11 @@ export function computeStats(db: Db, from: string, to: string, timeZone: string)
       rows,
       (r) => r.day,
       (k) => k,
+    ),
+    byHour: groupBy(
+      rows,
+      (r) => String(localParts(r.arrived_at, timeZone).hour).padStart(2, '0'),
+      (k) => `${k}:00`,
     ),
     perHour,
   };

@@ -1,9 +1,9 @@
 // History search (date, type, outcome, resident) and the daily/monthly report with a chart and
 // CSV export of both.
+import { BarChart } from '@linli/shared/ui/components/bar-chart/BarChart.tsx';
+import { download, toCsv } from '@linli/shared/ui/csv.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type PastAlert, type Summary } from '../../api.ts';
-import { BarChart } from '../../components/bar-chart/BarChart.tsx';
-import { download, toCsv } from '../../csv.ts';
 import { dateTime, duration, named } from '../../format.ts';
 import { useUi } from '../../ui-context.ts';
 import { OUTCOMES } from '../AlertDetail/AlertDetail.tsx';
@@ -211,6 +211,7 @@ export function History() {
               <BarChart
                 title={t.t('report.chart')}
                 bars={everyPeriod(range.from, range.to, bucket, summary.buckets)}
+                short={(label) => label.slice(5) || label}
               />
             </div>
             <table class={css.table}>

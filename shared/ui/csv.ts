@@ -1,7 +1,9 @@
-// CSV export (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese correctly).
+// CSV export of every screen (RFC 4180, UTF-8 with BOM so spreadsheet programs read Chinese correctly).
 export function toCsv(rows: (string | number | null | undefined)[][]): string {
   const cell = (v: string | number | null | undefined) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    const raw = v === null || v === undefined ? '' : String(v);
+    // a leading = + - @ would run as a formula in a spreadsheet: quote it (numbers stay numbers)
+    const s = /^[=+\-@\t\r]/.test(raw) && !/^-?\d+(\.\d+)?$/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `\ufeff${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;

@@ -28,6 +28,13 @@ function parseAccounts(raw: string): { username: string; password: string }[] {
     });
 }
 
+/** JSON list of further webhook destinations: [{"name":"city","url":"https://…","key":"…"}]. */
+function parseDestinations(raw: string): { name: string; url: string; key: string }[] {
+  const v = JSON.parse(raw) as unknown;
+  if (!Array.isArray(v)) throw new Error('must be a JSON list of {name, url, key}');
+  return v as { name: string; url: string; key: string }[];
+}
+
 const seconds = (env: string | undefined, def: number[], description: string) =>
   Type.Array(Type.Number({ exclusiveMinimum: 0 }), {
     default: def,
@@ -204,6 +211,89 @@ export const GatewaySchema = Type.Object({
       env: 'LINLI_GW_BATTERY_LOW_PERCENT',
       description: 'Battery percentage at or below which a heartbeat raises battery.low.',
     }),
+  }),
+  uplink: Type.Object({
+    mqttUrl: Type.Optional(
+      Type.String({
+        pattern: '^mqtts?://[^\\s]+$',
+        env: 'LINLI_GW_UPLINK_MQTT_URL',
+        description:
+          "Station (role edge): the center's broker, mqtt:// or mqtts://. With uplink.webhookUrl, either one turns the outbox to the center on.",
+        expect: 'an mqtt:// or mqtts:// URL',
+      }),
+    ),
+    username: optionalText(
+      'LINLI_GW_UPLINK_USERNAME',
+      "The station's account at the center's broker (default: the site name).",
+    ),
+    password: optionalText('LINLI_GW_UPLINK_PASSWORD', "The station's password at the center's broker."),
+    caFile: optionalText('LINLI_GW_UPLINK_CA_FILE', "PEM file: CA to verify the center's mqtts:// broker."),
+    webhookUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s]+$',
+        env: 'LINLI_GW_UPLINK_WEBHOOK_URL',
+        description:
+          "The center's ingest URL (…/api/center/v1/ingest): the second path, signed with uplink.webhookKey.",
+        expect: 'an http:// or https:// URL',
+      }),
+    ),
+    webhookKey: optionalText(
+      'LINLI_GW_UPLINK_WEBHOOK_KEY',
+      "The station's webhook secret (HMAC-SHA256 key), issued by the center with its MQTT password.",
+    ),
+    supervisionS: positive(
+      'LINLI_GW_UPLINK_SUPERVISION_S',
+      30,
+      'Supervision message on each path this often, seconds; a path silent for twice this raises its technical alert and hands the traffic to the other path.',
+    ),
+    ackTimeoutS: positive(
+      'LINLI_GW_UPLINK_ACK_TIMEOUT_S',
+      10,
+      "A row sent without the center's stored receipt within this time is sent again (with backoff), seconds.",
+    ),
+    window: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 32,
+      env: 'LINLI_GW_UPLINK_WINDOW',
+      description: 'Rows in flight at once per destination (one per alert).',
+    }),
+    retryBaseMs: positive(
+      'LINLI_GW_UPLINK_RETRY_BASE_MS',
+      500,
+      'First retry delay, ms (doubles per attempt, jittered).',
+    ),
+    retryMaxS: positive('LINLI_GW_UPLINK_RETRY_MAX_S', 60, 'Longest retry delay, seconds.'),
+    maxDepth: Type.Integer({
+      minimum: 1,
+      default: 10_000,
+      env: 'LINLI_GW_UPLINK_MAX_DEPTH',
+      description:
+        'Outbox rows (all destinations) above which the technical alert gateway.outbox-pressure is raised; nothing is dropped.',
+    }),
+    maxAgeS: positive(
+      'LINLI_GW_UPLINK_MAX_AGE_S',
+      600,
+      'Age of the oldest outbox row above which gateway.outbox-pressure is raised, seconds.',
+    ),
+    destinations: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }),
+          url: Type.String({ pattern: '^https?://[^\\s]+$' }),
+          key: Type.String({ minLength: 16 }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        env: 'LINLI_GW_UPLINK_DESTINATIONS',
+        parse: parseDestinations,
+        description:
+          'Further webhook destinations (a city platform…), each with its own ordered, signed delivery of every alert revision.',
+        expect: 'a JSON list of {"name", "url", "key" (16+ characters)}',
+      },
+    ),
   }),
   hmacKey: Type.String({
     default: '',

@@ -49,6 +49,18 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
       if (chain[i]! <= chain[i - 1]!)
         throw new ConfigError(`alerts.escalation.${sev}`, 'levels must be in increasing order');
   }
+  const u = c.uplink;
+  if ((u.mqttUrl || u.webhookUrl || u.destinations.length) && c.role !== 'edge')
+    throw new ConfigError('uplink', 'the uplink to a center is for a station (role edge)');
+  if (u.webhookUrl && (!u.webhookKey || Buffer.byteLength(u.webhookKey) < 16))
+    throw new ConfigError('uplink.webhookKey', 'the webhook path needs a key of at least 16 bytes');
+  if (u.caFile && !u.mqttUrl?.startsWith('mqtts://'))
+    throw new ConfigError('uplink.caFile', 'a CA file is for an mqtts:// uplink.mqttUrl');
+  const names = new Set<string>();
+  for (const d of u.destinations) {
+    if (names.has(d.name)) throw new ConfigError('uplink.destinations', `two destinations named ${d.name}`);
+    names.add(d.name);
+  }
   if (c.hmacKey !== '' && Buffer.byteLength(c.hmacKey) < 16)
     throw new ConfigError('hmacKey', 'must be a string of at least 16 bytes (or empty for the key file)');
   return c;

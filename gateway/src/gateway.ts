@@ -27,6 +27,7 @@ import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
 import { StoreHealth } from './ingest/store-health.ts';
 import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
+import { Uplink, uplinkConfigured } from './outbox/index.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
 import { DeviceClocks } from './supervision/device-clock.ts';
@@ -230,6 +231,8 @@ export interface RunningGateway {
   http?: FastifyInstance;
   /** What /healthz reports */
   health: GatewayHealth;
+  /** The outbox to the center; undefined when no uplink is configured */
+  uplink?: Uplink;
   ports: { mqtt?: number; ws?: number; mqtts?: number; http?: number };
   gatewaySecret: string;
   stop(): Promise<void>;
@@ -247,6 +250,11 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const registry = openRegistry(db, { secretKey: config.hmacKey });
   const directory = o.directory ?? registry;
   const engine = createEngine({ db, directory, config, ...(o.clock ? { clock: o.clock } : {}), log });
+  // The outbox takes every alert change from the first one on (same transaction).
+  const uplink = uplinkConfigured(config)
+    ? new Uplink({ db, engine, directory, version: GATEWAY_VERSION, log })
+    : undefined;
+  engine.alerts.setOutbox(uplink);
   const gatewaySecret = randomBytes(24).toString('base64url');
   const link = config.mqtt.brokerUrl
     ? new BrokerLink({
@@ -269,7 +277,10 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     () =>
       link ? link.health() : ({ mode: 'embedded', link: 'up', since: startedAt } satisfies BrokerLinkHealth),
     () => engine.storeHealth.status(),
+    undefined,
+    uplink ? () => uplink.health() : undefined,
   );
+  uplink?.start();
   if (transport.mode === 'external') engine.feedback.resendAll();
   // A device retired or changed in the registry is cut off and must authenticate again (a
   // device provisioned elsewhere too: a secret rotated between two polls shows as provisioned).
@@ -346,6 +357,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         )
         .catch(() => {});
       link?.stop();
+      await uplink?.stop();
       await transport.stop();
       engine.close();
       await engine.committer.whenSynced();
@@ -353,5 +365,6 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     },
   };
   if (http) running.http = http;
+  if (uplink) running.uplink = uplink;
   return running;
 }

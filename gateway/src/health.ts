@@ -1,11 +1,13 @@
 // What /healthz reports: the database (answers and takes a durable write; the commit path
 // has not failed since its last success), the broker link
 // (always up in-process for the embedded broker; supervised for an external one) and the
-// forwarding backlog to the center. There is no outbox yet, so forwarding says "absent" with
-// a null backlog: the outbox fills the same fields (pending rows, oldest age) when it exists.
+// forwarding backlog to the center: the outbox's paths, backlog and oldest age when an uplink is
+// configured, otherwise "absent" (not configured) with a null backlog. Forwarding does not make
+// the station's own status an error: the station keeps working with its outbox filling.
 import type { BrokerLinkHealth } from './broker/link.ts';
 import type { Db } from './db/open.ts';
 import type { StoreStatus } from './ingest/store-health.ts';
+import type { ForwardingHealth } from './outbox/index.ts';
 
 export type CheckStatus = 'ok' | 'error' | 'absent';
 
@@ -16,7 +18,7 @@ export interface HealthReport {
    *  writable until the next commit succeeds; new events are refused meanwhile. */
   store: StoreStatus;
   broker: (BrokerLinkHealth | { mode: 'none' }) & { status: CheckStatus };
-  forwarding: { status: CheckStatus; backlog: number | null; oldestAgeS: number | null; detail: string };
+  forwarding: ForwardingHealth;
 }
 
 export interface HealthSource {
@@ -38,6 +40,8 @@ export class GatewayHealth implements HealthSource {
     /** The ingest commit path's status; undefined when this process commits no events (the API alone) */
     private readonly store: (() => StoreStatus) | undefined = undefined,
     private readonly now: () => number = Date.now,
+    /** The outbox to the center; undefined when no uplink is configured */
+    private readonly forwarding: (() => ForwardingHealth) | undefined = undefined,
   ) {
     // A real committed write (the row is rewritten with its own value): a read-only file, a
     // full disk or a broken WAL fails it. No table of its own, so no migration.
@@ -69,11 +73,12 @@ export class GatewayHealth implements HealthSource {
     const broker: HealthReport['broker'] = link
       ? { ...link, status: link.link === 'up' ? 'ok' : 'error' }
       : { mode: 'none', status: 'absent' };
-    const forwarding = {
-      status: 'absent' as const,
+    const forwarding: ForwardingHealth = this.forwarding?.() ?? {
+      status: 'absent',
       backlog: null,
       oldestAgeS: null,
-      detail: 'no outbox yet: alerts are not forwarded to a center',
+      detail:
+        'not configured: no uplink (uplink.mqttUrl / uplink.webhookUrl), alerts are not forwarded to a center',
     };
     const store = this.store?.() ?? { writable: true };
     const status = db.status === 'ok' && store.writable && broker.status !== 'error' ? 'ok' : 'error';

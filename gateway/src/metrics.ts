@@ -146,6 +146,38 @@ export class Metrics {
     'linli_gateway_device_clock_total',
     'Device times not believed (kept, stamped with the receive time), by state: skewed, invalid',
   );
+  readonly outboxDepth = new Gauge(
+    'linli_gateway_outbox_depth',
+    'Outbox rows not yet stored by their destination, by destination (center, dest:<name>)',
+  );
+  readonly outboxOldestAge = new Gauge(
+    'linli_gateway_outbox_oldest_age_seconds',
+    'Age of the oldest outbox row, by destination',
+  );
+  readonly outboxDelivered = new Counter(
+    'linli_gateway_outbox_delivered_total',
+    'Outbox rows stored by their destination, by destination and path (mqtt, webhook)',
+  );
+  readonly outboxRetries = new Counter(
+    'linli_gateway_outbox_retries_total',
+    'Outbox deliveries that failed or got no receipt in time and will be retried, by destination',
+  );
+  readonly outboxReceiptsUnknown = new Counter(
+    'linli_gateway_outbox_receipts_unknown_total',
+    'Receipts for no pending outbox row (already stored through the other path, or unknown): ignored',
+  );
+  readonly uplinkPathUp = new Gauge(
+    'linli_gateway_uplink_path_up',
+    '1 while the center has been heard on the path within its supervision time, by path',
+  );
+  readonly uplinkRefused = new Counter(
+    'linli_gateway_uplink_refused_total',
+    'Messages from the center refused (not JSON, unknown kind, bad fields), by reason',
+  );
+  readonly centerActions = new Counter(
+    'linli_gateway_center_actions_total',
+    'Center action requests, by result: applied, refused (e.g. already resolved), duplicate',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -169,6 +201,14 @@ export class Metrics {
       this.brokerSessionLost.render(),
       this.storeFailures.render(),
       this.deviceClock.render(),
+      this.outboxDepth.render(),
+      this.outboxOldestAge.render(),
+      this.outboxDelivered.render(),
+      this.outboxRetries.render(),
+      this.outboxReceiptsUnknown.render(),
+      this.uplinkPathUp.render(),
+      this.uplinkRefused.render(),
+      this.centerActions.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

@@ -39,7 +39,14 @@ export interface DeviceDirectory {
  *  (`gateway.broker-link`: broker link down past its supervision time; `gateway.session-lost`:
  *  its session at the external broker taken over or gone). Technical alerts have no device. */
 export type SystemAlertType = 'device.offline' | 'welfare.check' | TechnicalAlertType;
-export type TechnicalAlertType = 'gateway.broker-link' | 'gateway.session-lost';
+export type TechnicalAlertType =
+  | 'gateway.broker-link'
+  | 'gateway.session-lost'
+  /** the uplink's MQTT / webhook path to the center silent past its supervision time */
+  | 'gateway.uplink-mqtt'
+  | 'gateway.uplink-webhook'
+  /** the outbox to the center over its depth or age limit (nothing is dropped) */
+  | 'gateway.outbox-pressure';
 
 export interface AlertRecord {
   id: string;

@@ -30,6 +30,9 @@ const SYSTEM_SEVERITY: Record<SystemAlertType, AlertSeverity> = {
   'welfare.check': 'major',
   'gateway.broker-link': 'major',
   'gateway.session-lost': 'major',
+  'gateway.uplink-mqtt': 'minor',
+  'gateway.uplink-webhook': 'minor',
+  'gateway.outbox-pressure': 'major',
 };
 
 /** Event types whose alert the pressing device hears about. */
@@ -55,8 +58,14 @@ export interface RaiseInput {
   feedback?: boolean;
 }
 
+/** Where every alert change is also written, in the same transaction (the outbox to the center). */
+export interface AlertOutbox {
+  record(tx: TxScope, a: StoredAlert, entry: AlertHistoryEntry): void;
+}
+
 export class AlertEngine implements AlertService {
   readonly repo: AlertRepo;
+  private outbox: AlertOutbox | undefined;
 
   constructor(
     private readonly db: Db,
@@ -67,6 +76,11 @@ export class AlertEngine implements AlertService {
     private readonly feedback: Feedback,
   ) {
     this.repo = new AlertRepo(db);
+  }
+
+  /** Write every change from now on to this outbox too (same transaction). */
+  setOutbox(o: AlertOutbox | undefined): void {
+    this.outbox = o;
   }
 
   private nextEscalation(a: StoredAlert): number | undefined {
@@ -85,6 +99,7 @@ export class AlertEngine implements AlertService {
     const entry: AlertHistoryEntry = { alertId: a.id, rev: a.rev, at: this.clock.now(), by, action };
     if (note !== undefined) entry.note = note;
     this.repo.addHistory(entry);
+    this.outbox?.record(tx, a, entry);
     const snapshot = publicAlert({ ...a });
     tx.after(() => {
       this.metrics.alertChanges.inc({ action });
@@ -265,21 +280,23 @@ export class AlertEngine implements AlertService {
   }
 
   addNote(id: string, by: string, note: string): AlertHistoryEntry {
-    return runTx(this.db, (tx) => {
-      const a = this.load(id);
-      a.rev++;
-      this.repo.update(a);
-      this.changed(tx, a, 'note', by, note);
-      const e: AlertHistoryEntry = {
-        alertId: a.id,
-        rev: a.rev,
-        at: this.clock.now(),
-        by,
-        action: 'note',
-        note,
-      };
-      return e;
-    });
+    return runTx(this.db, (tx) => this.addNoteTx(tx, id, by, note));
+  }
+
+  addNoteTx(tx: TxScope, id: string, by: string, note: string): AlertHistoryEntry {
+    const a = this.load(id);
+    a.rev++;
+    this.repo.update(a);
+    this.changed(tx, a, 'note', by, note);
+    const e: AlertHistoryEntry = {
+      alertId: a.id,
+      rev: a.rev,
+      at: this.clock.now(),
+      by,
+      action: 'note',
+      note,
+    };
+    return e;
   }
 
   /** Escalate every raised alert whose escalation time has come. Returns how many escalated. */

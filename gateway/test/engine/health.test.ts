@@ -1,5 +1,5 @@
 // /healthz's report: the database must take a real write, the broker link must be up, and
-// forwarding says honestly that there is no outbox yet.
+// forwarding says honestly when no uplink is configured.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,7 +30,8 @@ describe('gateway health', () => {
         status: 'absent',
         backlog: null,
         oldestAgeS: null,
-        detail: 'no outbox yet: alerts are not forwarded to a center',
+        detail:
+          'not configured: no uplink (uplink.mqttUrl / uplink.webhookUrl), alerts are not forwarded to a center',
       },
     });
     db.close();

@@ -1,0 +1,1 @@
+export { CENTER, type ForwardingHealth, Uplink, uplinkConfigured } from './uplink.ts';

@@ -9,6 +9,7 @@ export * from './mqtt/device.ts';
 export * from './mqtt/fleet.ts';
 export * from './mqtt/load.ts';
 export * from './mqtt/scenario.ts';
+export * from './mqtt/stations.ts';
 export * from './mqtt/zigbee.ts';
 export * from './printer/printer.ts';
 export * from './printer/start.ts';

@@ -295,6 +295,28 @@ export const GatewaySchema = Type.Object({
       },
     ),
   }),
+  center: Type.Object({
+    stationTimeoutS: positive(
+      'LINLI_GW_CENTER_STATION_TIMEOUT_S',
+      120,
+      'Role center: a station silent on every path this long raises center.station-unreachable, seconds (EN 50136: within 180).',
+    ),
+    checkIntervalS: positive(
+      'LINLI_GW_CENTER_CHECK_INTERVAL_S',
+      5,
+      "Role center: how often the stations' silence is checked, seconds.",
+    ),
+    actionResendS: positive(
+      'LINLI_GW_CENTER_ACTION_RESEND_S',
+      30,
+      'Role center: a pending action request is published to its station again this often, seconds.',
+    ),
+    replayWindowS: positive(
+      'LINLI_GW_CENTER_REPLAY_WINDOW_S',
+      300,
+      'Role center: webhook requests whose X-Linli-Timestamp is further from now are refused, seconds.',
+    ),
+  }),
   hmacKey: Type.String({
     default: '',
     env: 'LINLI_GW_HMAC_KEY',

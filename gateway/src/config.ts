@@ -61,6 +61,13 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
     if (names.has(d.name)) throw new ConfigError('uplink.destinations', `two destinations named ${d.name}`);
     names.add(d.name);
   }
+  if (c.role === 'center' && c.mqtt.brokerUrl)
+    throw new ConfigError(
+      'mqtt.brokerUrl',
+      'role center takes its stations on the embedded broker; an external broker is not supported for the center',
+    );
+  if (c.center.checkIntervalS > c.center.stationTimeoutS)
+    throw new ConfigError('center.checkIntervalS', 'must not be longer than center.stationTimeoutS');
   if (c.hmacKey !== '' && Buffer.byteLength(c.hmacKey) < 16)
     throw new ConfigError('hmacKey', 'must be a string of at least 16 bytes (or empty for the key file)');
   return c;

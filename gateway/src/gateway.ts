@@ -8,11 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { AlertEngine } from './alerts/engine.ts';
 import { Feedback } from './alerts/feedback.ts';
 import { buildApi } from './api/app.ts';
+import type { StationHooks } from './broker/embedded.ts';
 import { EmbeddedBroker } from './broker/embedded.ts';
 import { ExternalBroker } from './broker/external.ts';
 import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
+import { type CenterRole, startCenterRole } from './center/index.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
@@ -163,6 +165,8 @@ export interface TransportOptions {
   gatewaySecret?: string;
   /** Supervision of the link to an external broker */
   link?: BrokerLink;
+  /** Role center: the station accounts and their messages */
+  stations?: StationHooks;
 }
 
 export function createTransport(o: TransportOptions): Transport {
@@ -206,6 +210,7 @@ export function createTransport(o: TransportOptions): Transport {
     gatewaySecret: o.gatewaySecret ?? randomBytes(24).toString('base64url'),
     zigbeeBridges: c.mqtt.zigbeeBridges,
     onCommandSubscribe,
+    ...(o.stations ? { stations: o.stations } : {}),
   });
 }
 
@@ -229,6 +234,8 @@ export interface RunningGateway {
   directory: DeviceDirectory;
   registry: Registry;
   http?: FastifyInstance;
+  /** Role center: the stations, their alerts and the operators' action requests */
+  center?: CenterRole;
   /** What /healthz reports */
   health: GatewayHealth;
   /** The outbox to the center; undefined when no uplink is configured */
@@ -266,9 +273,26 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         alerts: engine.alerts,
       })
     : undefined;
-  const transport = createTransport({ engine, directory, gatewaySecret, ...(link ? { link } : {}) });
+  let transportRef: Transport | undefined;
+  const center =
+    config.role === 'center'
+      ? startCenterRole(db, engine, config, (topic, payload) =>
+          transportRef
+            ? transportRef.publish(topic, payload, { qos: 1 })
+            : Promise.reject(new Error('broker not started')),
+        )
+      : undefined;
+  const transport = createTransport({
+    engine,
+    directory,
+    gatewaySecret,
+    ...(link ? { link } : {}),
+    ...(center ? { stations: center.hooks } : {}),
+  });
+  transportRef = transport;
   engine.feedback.setSender(transport);
   await transport.start();
+  center?.center.start();
   link?.start();
   const startedAt = engine.clock.now();
   if (!link) engine.metrics.brokerLinkUp.set(1); // the embedded broker lives in this process
@@ -322,6 +346,15 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       engine,
       health,
       deviceClocks: engine.clocks,
+      ...(center
+        ? {
+            center: {
+              center: center.center,
+              replayWindowS: config.center.replayWindowS,
+              now: () => engine.clock.now(),
+            },
+          }
+        : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
     });
@@ -346,6 +379,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       offRegistry?.();
       stopExternal?.();
       engine.supervisor.stop();
+      center?.center.stop();
       await transport
         .publish(
           topics.gatewayStatus(config.site),
@@ -366,5 +400,6 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   };
   if (http) running.http = http;
   if (uplink) running.uplink = uplink;
+  if (center) running.center = center;
   return running;
 }

@@ -6,6 +6,16 @@ export { EmbeddedBroker } from './broker/embedded.ts';
 export { ExternalBroker } from './broker/external.ts';
 export type { Transport } from './broker/transport.ts';
 export { type EngineEvents, GatewayBus, type RefusalReason } from './bus.ts';
+export {
+  Center,
+  CenterInputError,
+  centerTopics,
+  provisionStation,
+  type StationSecrets,
+  StationStore,
+  signBody,
+  webhookHeaders,
+} from './center/index.ts';
 export { ConfigError, DEFAULT_CONFIG, type GatewayConfig, loadConfig, validateConfig } from './config.ts';
 export { migrate, openDb } from './db/index.ts';
 export {

@@ -178,6 +178,14 @@ export class Metrics {
     'linli_gateway_center_actions_total',
     'Center action requests, by result: applied, refused (e.g. already resolved), duplicate',
   );
+  readonly centerRevisions = new Counter(
+    'linli_gateway_center_revisions_total',
+    'Role center: alert revisions received from stations, by path and duplicate',
+  );
+  readonly centerRefused = new Counter(
+    'linli_gateway_center_refused_total',
+    'Role center: station messages and webhook requests refused, by path and reason',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -209,6 +217,8 @@ export class Metrics {
       this.uplinkPathUp.render(),
       this.uplinkRefused.render(),
       this.centerActions.render(),
+      this.centerRevisions.render(),
+      this.centerRefused.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

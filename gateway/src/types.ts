@@ -37,7 +37,8 @@ export interface DeviceDirectory {
 
 /** Alerts the gateway raises itself: supervision, and technical alerts about its own links
  *  (`gateway.broker-link`: broker link down past its supervision time; `gateway.session-lost`:
- *  its session at the external broker taken over or gone). Technical alerts have no device. */
+ *  its session at the external broker taken over or gone; `center.station-unreachable`: at the
+ *  center, a station silent on every path, one per site). Technical alerts have no device. */
 export type SystemAlertType = 'device.offline' | 'welfare.check' | TechnicalAlertType;
 export type TechnicalAlertType =
   | 'gateway.broker-link'
@@ -46,7 +47,8 @@ export type TechnicalAlertType =
   | 'gateway.uplink-mqtt'
   | 'gateway.uplink-webhook'
   /** the outbox to the center over its depth or age limit (nothing is dropped) */
-  | 'gateway.outbox-pressure';
+  | 'gateway.outbox-pressure'
+  | 'center.station-unreachable';
 
 export interface AlertRecord {
   id: string;
@@ -104,9 +106,35 @@ export interface AlertService {
   addNote(id: string, by: string, note: string): AlertHistoryEntry;
 }
 
+/** Center role: an operator's action request sent down to the station that owns the alert
+ *  (docs/center-link.md); pending until the station's action-result. */
+export interface CenterActionRecord {
+  id: string;
+  site: string;
+  alertId: string;
+  action: 'acknowledge' | 'resolve' | 'note';
+  by: string;
+  at: number;
+  outcome?: string;
+  note?: string;
+  state: 'pending' | 'applied' | 'refused';
+  resultAt?: number;
+  resultRev?: number;
+  reason?: string;
+}
+
+/** Center role: a station's link state changed (a path seen again or gone silent). */
+export interface CenterStationEvent {
+  site: string;
+  reachable: boolean;
+  paths: Partial<Record<'mqtt' | 'webhook', { lastSeen: number; up: boolean }>>;
+}
+
 /** Live change stream, for SSE. */
 export interface GatewayEvents {
   'alert.changed': AlertRecord;
+  'center.action': CenterActionRecord;
+  'center.station': CenterStationEvent;
   'device.changed': { id: string; online: boolean; battery?: number; lastSeen: number };
   'event.stored': { deviceId: string; type: string; at: number };
 }

@@ -9,7 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { octal } from './private-files.ts';
 
 /** What a subkey is for; the HKDF info string is `linli/<purpose>/v1`. */
-export type KeyPurpose = 'card' | 'id-number' | 'device-auth-cache';
+export type KeyPurpose = 'card' | 'id-number' | 'device-auth-cache' | 'center-webhook-secret';
 
 const SALT = Buffer.from('linli subkeys', 'utf8');
 

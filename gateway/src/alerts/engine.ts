@@ -33,6 +33,7 @@ const SYSTEM_SEVERITY: Record<SystemAlertType, AlertSeverity> = {
   'gateway.uplink-mqtt': 'minor',
   'gateway.uplink-webhook': 'minor',
   'gateway.outbox-pressure': 'major',
+  'center.station-unreachable': 'major',
 };
 
 /** Event types whose alert the pressing device hears about. */
@@ -116,7 +117,7 @@ export class AlertEngine implements AlertService {
         ? this.repo.openFor(input.deviceId, input.type)
         : input.residentId !== undefined
           ? this.repo.openForResident(input.residentId, input.type)
-          : this.repo.openTechnical(input.type);
+          : this.repo.openTechnical(input.type, input.site);
     if (open) {
       open.count++;
       open.lastAt = Math.max(open.lastAt, input.at);
@@ -252,10 +253,10 @@ export class AlertEngine implements AlertService {
     return runTx(this.db, (tx) => this.raise(tx, { type, site, at: this.clock.now(), note }).alert);
   }
 
-  /** Resolve the open technical alert of `type`, if any (the condition is over). */
-  restoreTechnical(type: TechnicalAlertType, note: string): AlertRecord | undefined {
+  /** Resolve the open technical alert of `type` (of `site` when given), if any (the condition is over). */
+  restoreTechnical(type: TechnicalAlertType, note: string, site?: string): AlertRecord | undefined {
     return runTx(this.db, (tx) => {
-      const open = this.repo.openTechnical(type);
+      const open = this.repo.openTechnical(type, site);
       return open && this.resolveTx(tx, open.id, 'system', 'restored', note);
     });
   }

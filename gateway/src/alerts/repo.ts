@@ -77,6 +77,9 @@ export class AlertRepo {
       openTechnical: db.prepare(
         "SELECT * FROM alerts WHERE device_id IS NULL AND resident_id IS NULL AND type = ? AND state IN ('raised', 'acknowledged') ORDER BY raised_at DESC LIMIT 1",
       ),
+      openTechnicalOf: db.prepare(
+        "SELECT * FROM alerts WHERE device_id IS NULL AND resident_id IS NULL AND type = ? AND site = ? AND state IN ('raised', 'acknowledged') ORDER BY raised_at DESC LIMIT 1",
+      ),
       insert:
         db.prepare(`INSERT INTO alerts (id, rev, site, device_id, resident_id, type, severity, state, contact_id,
         count, raised_at, last_at, escalation_level, next_escalation_at)
@@ -89,7 +92,7 @@ export class AlertRepo {
       history: db.prepare(
         'INSERT INTO alert_history (alert_id, rev, at, by, action, note) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      historyOf: db.prepare('SELECT * FROM alert_history WHERE alert_id = ? ORDER BY id'),
+      historyOf: db.prepare('SELECT * FROM alert_history WHERE alert_id = ? ORDER BY rev, id'),
       due: db.prepare(
         "SELECT * FROM alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ? AND state = 'raised' ORDER BY next_escalation_at",
       ),
@@ -109,9 +112,12 @@ export class AlertRepo {
     const r = this.s.openByResident.get(residentId, type) as AlertRow | undefined;
     return r && toRecord(r);
   }
-  /** The open alert of `type` with neither device nor resident (a technical alert). */
-  openTechnical(type: string): StoredAlert | undefined {
-    const r = this.s.openTechnical.get(type) as AlertRow | undefined;
+  /** The open alert of `type` with neither device nor resident (a technical alert), of `site`
+   *  when given (at the center, several stations' technical alerts share the table). */
+  openTechnical(type: string, site?: string): StoredAlert | undefined {
+    const r = (
+      site === undefined ? this.s.openTechnical.get(type) : this.s.openTechnicalOf.get(type, site)
+    ) as AlertRow | undefined;
     return r && toRecord(r);
   }
   insert(a: StoredAlert): void {

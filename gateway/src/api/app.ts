@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
+import { type CenterRouteOptions, centerRoutes } from '../center/routes.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { AlertService } from '../types.ts';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   log?: ErrorLog;
   /** Where the one-time bootstrap admin message goes (default: console.log). */
   print?: (line: string) => void;
+  /** Role center: the stations' webhook and state, and action requests for their alerts. */
+  center?: CenterRouteOptions;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -110,6 +113,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
+    ...(deps.center ? { center: deps.center.center } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);
@@ -120,6 +124,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   logRoutes(app, ctx);
   staffRoutes(app, ctx);
   streamRoutes(app, ctx);
+  if (deps.center) centerRoutes(app, deps.center);
   await consoleRoutes(app, ctx);
   return app;
 }

@@ -7,7 +7,7 @@ import type { StaffStore } from '../auth/staff.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { DeviceClock } from '../supervision/device-clock.ts';
-import type { AlertService, GatewayEvents } from '../types.ts';
+import type { AlertService, CenterActionRecord, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics.ts';
 
@@ -46,6 +46,24 @@ export interface RouteContext {
   /** What /healthz reports (database, broker link, forwarding); else the database alone */
   health?: HealthSource;
   deviceClocks?: DeviceClockSource;
+  /** Role center: operators' actions on stations' alerts become action requests. */
+  center?: CenterApi;
+}
+
+/** What the alarm routes use of the center (center/center.ts). */
+export interface CenterApi {
+  /** The alert is a station's (its state changes only by revisions from the station). */
+  owns(alertId: string): boolean;
+  request(
+    alertId: string,
+    action: 'acknowledge' | 'resolve' | 'note',
+    by: string,
+    extra?: { outcome?: string; note?: string },
+  ): CenterActionRecord;
+  /** Device and resident from the station's context, in the registry's shape; action requests. */
+  detail(alertId: string): { device: unknown; resident: unknown; actions: CenterActionRecord[] };
+  /** Action requests still waiting for their station (all, or one site's). */
+  pendingActions(site?: string): CenterActionRecord[];
 }
 
 /** A device's clock as judged from the times it sends. */

@@ -11,6 +11,7 @@ export function accountOf(p: Principal): string {
   if (p.kind === 'device') return `device:${p.device.id}`;
   if (p.kind === 'bridge') return `bridge:${p.username}`;
   if (p.kind === 'gateway') return `gateway:${p.username}`;
+  if (p.kind === 'station') return `station:${p.site}`;
   return 'trusted';
 }
 
@@ -31,7 +32,12 @@ export class ClientIdPolicy {
       const own = deviceClientId(p.device.site, p.device.id);
       return clientId === own ? undefined : `device ${p.device.id} must use client id ${own}`;
     }
+    if (p.kind === 'station')
+      return clientId === `station-${p.site}`
+        ? undefined
+        : `station ${p.site} must use client id station-${p.site}`;
     if (clientId.startsWith('linli-')) return 'linli- client ids belong to devices';
+    if (clientId.startsWith('station-')) return 'station- client ids belong to stations';
     const owner = this.owners.get(clientId);
     if (owner !== undefined && owner !== accountOf(p)) return 'client id belongs to another account';
     return undefined;
@@ -39,7 +45,7 @@ export class ClientIdPolicy {
 
   /** Record that `p` holds `clientId` (after a successful CONNECT). */
   claim(p: Principal, clientId: string): void {
-    if (p.kind === 'device') return; // device ids are bound by name, nothing to remember
+    if (p.kind === 'device' || p.kind === 'station') return; // bound by name, nothing to remember
     if (this.owners.size >= MAX_OWNED && !this.owners.has(clientId)) {
       const oldest = this.owners.keys().next().value;
       if (oldest !== undefined) this.owners.delete(oldest);

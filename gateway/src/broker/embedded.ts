@@ -10,6 +10,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { COMMAND_TTL_MS, type QueuedCommand } from '../alerts/feedback.ts';
+import { centerTopics } from '../center/protocol.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
@@ -47,6 +48,17 @@ export interface EmbeddedBrokerOptions {
   zigbeeBridges: { username: string; password: string }[];
   /** A device subscribed to its cmd topic (resend pending commands). */
   onCommandSubscribe?: (deviceId: string) => void;
+  /** Role center: stations instead of devices (center/broker-hooks.ts). */
+  stations?: StationHooks;
+}
+
+/** What the broker needs of the center: station accounts, their messages, their subscriptions. */
+export interface StationHooks {
+  authenticate(site: string, password: Buffer): Promise<boolean>;
+  /** Resolves once the message is durably stored (or refused and counted); rejects on a store failure. */
+  receive(site: string, payload: Buffer): Promise<void>;
+  /** The station subscribed to its ack topic. */
+  onSubscribe(site: string): void;
 }
 
 function safeEqual(a: Buffer, b: string): boolean {
@@ -116,6 +128,8 @@ export class EmbeddedBroker implements Transport {
     });
     this.aedes.on('subscribe', (subs, client) => {
       const p = client && this.principals.get(client);
+      if (p?.kind === 'station' && subs.some((s) => s.topic === centerTopics.ack(p.site)))
+        this.o.stations?.onSubscribe(p.site);
       if (p?.kind !== 'device') return;
       if (subs.some((s) => s.topic === topics.cmd(p.device.site, p.device.id)))
         this.o.onCommandSubscribe?.(p.device.id);
@@ -195,6 +209,17 @@ export class EmbeddedBroker implements Transport {
       return done(new AuthError('address blocked', 5) as unknown as AuthenticateError, false);
     }
     if (!username || !password) return refuse('no credentials');
+    if (this.o.stations && !username.startsWith('gateway:')) {
+      // role center: only stations (and the gateway's own clients); no devices
+      this.o.stations.authenticate(username, password).then(
+        (ok) => {
+          if (!ok) return refuse('unknown station or wrong password');
+          this.admit({ kind: 'station', site: username }, client, address, username, refuse, done);
+        },
+        (err: Error) => refuse(`station store error: ${err.message}`, 4, 'auth', false),
+      );
+      return;
+    }
     let principal: Principal;
     const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
     if (username.startsWith('gateway:')) {
@@ -213,6 +238,17 @@ export class EmbeddedBroker implements Transport {
       if (!device || device.retired) return refuse('unknown device or wrong secret');
       principal = { kind: 'device', device, clientId: client.id };
     }
+    this.admit(principal, client, address, username, refuse, done);
+  }
+
+  private admit(
+    principal: Principal,
+    client: Client,
+    address: string | undefined,
+    username: string,
+    refuse: (detail: string, code: 2 | 4 | 5, reason: 'auth' | 'client-id') => void,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ) {
     // A client id belongs to one account: no account may take over another's session.
     const idProblem = this.clientIds.check(principal, client.id);
     if (idProblem) return refuse(`client id ${client.id} refused: ${idProblem}`, 2, 'client-id');
@@ -228,12 +264,20 @@ export class EmbeddedBroker implements Transport {
     if (p.kind === 'gateway') return true;
     if (p.kind === 'device' && topic === topics.cmd(p.device.site, p.device.id)) return true;
     if (p.kind === 'bridge' && (topic === 'zigbee2mqtt/#' || topic.startsWith('zigbee2mqtt/'))) return true;
+    if (p.kind === 'station' && topic === centerTopics.ack(p.site)) return true;
     this.o.refusals.refuse({
       reason: 'acl-subscribe',
       clientId: client.id,
-      username: p.kind === 'device' ? p.device.id : p.kind === 'bridge' ? p.username : 'gateway',
+      username:
+        p.kind === 'device'
+          ? p.device.id
+          : p.kind === 'bridge'
+            ? p.username
+            : p.kind === 'station'
+              ? `station:${p.site}`
+              : 'gateway',
       topic,
-      detail: 'subscribe outside own cmd topic',
+      detail: p.kind === 'station' ? 'subscribe outside own ack topic' : 'subscribe outside own cmd topic',
     });
     return false;
   }
@@ -250,6 +294,25 @@ export class EmbeddedBroker implements Transport {
       return done(new RefusedError('not authenticated'));
     }
     if (principal.kind === 'gateway') return done(null); // the gateway's own traffic
+    if (principal.kind === 'station') {
+      if (!this.o.stations || topic !== centerTopics.alert(principal.site)) {
+        this.o.refusals.refuse({
+          reason: 'acl',
+          clientId: client?.id,
+          username: `station:${principal.site}`,
+          topic,
+          detail: 'publish outside own alert topic',
+        } as Parameters<Refusals['refuse']>[0]);
+        return done(new RefusedError('publish outside own alert topic'));
+      }
+      packet.retain = false; // never retained (contract)
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      this.o.stations.receive(principal.site, payload).then(
+        () => done(null),
+        (err: Error) => done(err),
+      );
+      return;
+    }
     if (principal.kind === 'device' && client && !this.limiter.take(client.id)) {
       this.o.refusals.refuse({ reason: 'rate', clientId: client.id, username: principal.device.id, topic });
       return done(new RefusedError('rate limit exceeded'));

@@ -14,6 +14,8 @@ export interface CliContext {
   registry: Registry;
   by: Actor;
   dbPath: string;
+  /** The gateway's key (HKDF master of the station secrets' encryption key) */
+  key: string;
   close(): void;
 }
 
@@ -23,12 +25,13 @@ export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
   if (dbPath !== ':memory:') checkDataDir(config.dataDir, { warn: (msg, f) => console.error(msg, f) });
   const db = openDb(dbPath);
   migrate(db);
-  const registry = openRegistry(db, { secretKey: resolveHmacKey(config) });
+  const key = resolveHmacKey(config);
+  const registry = openRegistry(db, { secretKey: key });
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // no passwd entry (some containers)
   }
-  return { db, registry, by: { actor: `cli:${user}` }, dbPath, close: () => db.close() };
+  return { db, registry, by: { actor: `cli:${user}` }, dbPath, key, close: () => db.close() };
 }

@@ -3,6 +3,7 @@
 //   npx tsx gateway/src/cli/main.ts <command> [options]      (--help on any command)
 import { LinliError } from '@linli/shared';
 import { UsageError } from './args.ts';
+import { stationAdd, stationList, stationRemove, stationRotate } from './center.ts';
 import { type CliContext, openCli } from './context.ts';
 import { deviceAdd, deviceImport, deviceList, deviceRetire, deviceRotate } from './devices.ts';
 import { mosquittoFiles } from './mosquitto.ts';
@@ -19,7 +20,8 @@ export async function run(
   const env = io.env ?? process.env;
   const [a, b] = argv;
   const two = `${a} ${b}`;
-  const cmd = USAGE[two] ? two : a === 'mosquitto-files' ? a : undefined;
+  const three = `${two} ${argv[2]}`;
+  const cmd = USAGE[three] ? three : USAGE[two] ? two : a === 'mosquitto-files' ? a : undefined;
   if (!cmd || cmd === 'main') {
     if (!a || a === '--help' || a === '-h' || a === 'help') return help('main', out);
     err(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${USAGE.main}`);
@@ -47,6 +49,14 @@ export async function run(
         return residentList(ctx, rest, out);
       case 'staff add':
         return await staffAdd(ctx, rest, out);
+      case 'center station add':
+        return stationAdd(ctx, rest, out);
+      case 'center station list':
+        return stationList(ctx, rest, out);
+      case 'center station remove':
+        return stationRemove(ctx, rest, out);
+      case 'center station rotate':
+        return stationRotate(ctx, rest, out);
       case 'mosquitto-files':
         return mosquittoFiles(ctx, rest, out, env);
     }

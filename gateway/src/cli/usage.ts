@@ -17,6 +17,8 @@ Commands:
   resident add      add a resident
   resident list     list residents
   staff add         add a staff account
+  center station add|list|remove|rotate
+                    station accounts of a center (role center; docs/center-link.md)
   mosquitto-files   write password_file and acl_file for an external Mosquitto
 
 Run "<command> --help" for its options.
@@ -30,6 +32,14 @@ ${ENV_HELP}`,
   --zigbee-name NAME Zigbee2MQTT friendly name (kind zigbee; default: the id)
   --secret-stdin     read the secret from stdin instead of generating one
   --json             print JSON`,
+  'center station add': `Usage: center station add SITE [--json]
+  A station account at this center: prints the station's MQTT password (username = SITE) and
+  its webhook secret once; give them to the station (uplink.password, uplink.webhookKey).`,
+  'center station list': `Usage: center station list [--json]`,
+  'center station remove': `Usage: center station remove SITE
+  The station can no longer connect or post (its alerts stay).`,
+  'center station rotate': `Usage: center station rotate SITE [--json]
+  New MQTT password and webhook secret, printed once; the old ones stop working.`,
   'device list': `Usage: device list [--site SITE] [--kind KIND] [--retired | --all] [--json]`,
   'device retire': `Usage: device retire ID [--reason TEXT]`,
   'device rotate': `Usage: device rotate ID [--secret-stdin]

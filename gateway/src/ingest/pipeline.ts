@@ -20,6 +20,8 @@ export type Principal =
   | { kind: 'device'; device: DeviceRecord; clientId?: string }
   | { kind: 'gateway'; username: string }
   | { kind: 'bridge'; username: string }
+  /** Role center: a station's account (username = site) */
+  | { kind: 'station'; site: string }
   | { kind: 'trusted' };
 
 export class Ingest {

@@ -5,6 +5,11 @@ import { LinliError } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
 import { type ApiDeps, buildApi } from '../../src/api/app.ts';
 import { StaffStore } from '../../src/auth/staff.ts';
+import { Center } from '../../src/center/center.ts';
+import { StationStore } from '../../src/center/stations.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createEngine } from '../../src/gateway.ts';
+import { silentLogger } from '../../src/ingest/refusals.ts';
 import { openRegistry, type Registry } from '../../src/registry/index.ts';
 import type { AlertHistoryEntry, AlertRecord, AlertService } from '../../src/types.ts';
 import { openTestDb, type TestDb } from '../registry/db-helper.ts';
@@ -117,9 +122,31 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {}): Promise<TestApi> {
+export async function makeApi(
+  over: Partial<ApiDeps> & { users?: boolean; withCenter?: boolean } = {},
+): Promise<TestApi> {
   const t = openTestDb();
   const registry = openRegistry(t.db, { secretKey: 'k'.repeat(32) });
+  // role center's routes on a real Center (engine and station store on the same database)
+  const { withCenter, ...deps } = over;
+  const centerEngine = withCenter
+    ? createEngine({
+        db: t.db,
+        directory: registry,
+        config: loadConfig({ role: 'center', hmacKey: 'k'.repeat(32) }, {}),
+        log: silentLogger,
+      })
+    : undefined;
+  if (centerEngine) {
+    const center = new Center(
+      t.db,
+      centerEngine,
+      new StationStore(t.db, 'k'.repeat(32)),
+      centerEngine.config.center,
+    );
+    center.stations.add('s1');
+    deps.center = { center, replayWindowS: 300, now: () => Date.now() };
+  }
   if (over.users !== false) {
     const staff = new StaffStore(t.db, TEST_STAFF_COST);
     await Promise.all([
@@ -145,7 +172,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
       print: (l) => printed.push(l),
       staffCost: TEST_STAFF_COST,
       log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
-      ...over,
+      ...deps,
     });
   } catch (e) {
     t.close(); // no temp dir left behind when the build is refused
@@ -175,6 +202,7 @@ export async function makeApi(over: Partial<ApiDeps> & { users?: boolean } = {})
     },
     async close() {
       await app.close();
+      centerEngine?.close();
       t.close();
     },
   };

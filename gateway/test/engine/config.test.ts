@@ -28,8 +28,8 @@ describe('config', () => {
       {
         LINLI_GW_SITE: 'station-7',
         LINLI_GW_MQTT_PORT: '0',
-        LINLI_GW_BROKER_URL: 'mqtts://broker.example:8883',
         LINLI_GW_ROLE: 'center',
+        LINLI_GW_CENTER_STATION_TIMEOUT_S: '90',
         LINLI_GW_ESCALATION_CRITICAL: '30,90',
         LINLI_GW_ZIGBEE_BRIDGE: 'z2m:longenoughpw',
         LINLI_GW_SECURE_COOKIES: 'true', // owned by the API: accepted, not read here
@@ -38,8 +38,16 @@ describe('config', () => {
     expect(c).toMatchObject({
       site: 'station-7',
       role: 'center',
-      mqtt: { port: 0, brokerUrl: 'mqtts://broker.example:8883' },
+      mqtt: { port: 0 },
+      center: { stationTimeoutS: 90, replayWindowS: 300 },
     });
+    expect(loadConfig({}, { LINLI_GW_BROKER_URL: 'mqtts://broker.example:8883' }).mqtt.brokerUrl).toBe(
+      'mqtts://broker.example:8883',
+    );
+    // the center takes its stations on the embedded broker: an external one is refused loudly
+    expect(() =>
+      loadConfig({}, { LINLI_GW_ROLE: 'center', LINLI_GW_BROKER_URL: 'mqtts://broker.example:8883' }),
+    ).toThrow(/mqtt.brokerUrl: role center/);
     expect(c.alerts.escalation.critical).toEqual([30, 90]);
     expect(c.mqtt.zigbeeBridges).toEqual([{ username: 'z2m', password: 'longenoughpw' }]);
   });

@@ -63,6 +63,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
       limit: q.limit ?? 100,
       ...(q.before !== undefined ? { before: q.before } : {}),
     });
+    // at the center: the operators' requests still waiting for their station
+    if (ctx.center) return { alerts, pendingActions: ctx.center.pendingActions(q.site) };
     return { alerts };
   });
 
@@ -70,6 +72,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const { id } = req.params as { id: string };
     const found = ctx.alerts.get(id);
     if (!found) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
+    // at the center: from the context the station sent, and the actions waiting for the station
+    if (ctx.center) return { ...found, ...ctx.center.detail(id) };
     // who to help and where: the device and the resident it serves, for the console
     const device = found.alert.deviceId ? ctx.registry.get(found.alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
@@ -79,8 +83,18 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post(
     '/api/alerts/:id/ack',
     { ...operator, schema: { params: IdParams, body: EmptyBody } },
-    async (req) => {
+    async (req, reply) => {
       const { id } = req.params as { id: string };
+      if (ctx.center?.owns(id)) {
+        const action = ctx.center.request(id, 'acknowledge', req.staff!.username);
+        writeAudit(ctx.db, {
+          ...actorOf(req),
+          action: 'alert.acknowledge',
+          target: `alert:${id}`,
+          detail: { requested: action.id },
+        });
+        return reply.code(202).send({ alert: ctx.alerts.get(id)!.alert, action });
+      }
       const alert = ctx.alerts.acknowledge(id, req.staff!.username);
       writeAudit(ctx.db, {
         ...actorOf(req),
@@ -95,9 +109,22 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post(
     '/api/alerts/:id/resolve',
     { ...operator, schema: { params: IdParams, body: ResolveBody } },
-    async (req) => {
+    async (req, reply) => {
       const { id } = req.params as { id: string };
       const { outcome, note } = req.body as { outcome: string; note?: string };
+      if (ctx.center?.owns(id)) {
+        const action = ctx.center.request(id, 'resolve', req.staff!.username, {
+          outcome,
+          ...(note ? { note } : {}),
+        });
+        writeAudit(ctx.db, {
+          ...actorOf(req),
+          action: 'alert.resolve',
+          target: `alert:${id}`,
+          detail: { requested: action.id, outcome, ...(note ? { note } : {}) },
+        });
+        return reply.code(202).send({ alert: ctx.alerts.get(id)!.alert, action });
+      }
       const alert = ctx.alerts.resolve(id, req.staff!.username, outcome, note);
       writeAudit(ctx.db, {
         ...actorOf(req),
@@ -115,6 +142,16 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req, reply) => {
       const { id } = req.params as { id: string };
       const { note } = req.body as { note: string };
+      if (ctx.center?.owns(id)) {
+        const action = ctx.center.request(id, 'note', req.staff!.username, { note });
+        writeAudit(ctx.db, {
+          ...actorOf(req),
+          action: 'alert.note',
+          target: `alert:${id}`,
+          detail: { requested: action.id, note },
+        });
+        return reply.code(202).send({ action });
+      }
       const entry = ctx.alerts.addNote(id, req.staff!.username, note);
       writeAudit(ctx.db, { ...actorOf(req), action: 'alert.note', target: `alert:${id}`, detail: { note } });
       return reply.code(201).send({ entry });

@@ -1,6 +1,6 @@
 // GET /api/stream: the live change stream as Server-Sent Events (operator+). Alert changes carry
 // the device's place and the resident's name masked (张*明), as on a shared screen.
-import { maskName } from '@linli/shared';
+import { LinliError, maskName } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
 import { parseCookies } from '../../auth/cookies.ts';
 import type { AlertRecord, GatewayEvents } from '../../types.ts';
@@ -17,6 +17,18 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   const alertView = (alert: AlertRecord) => {
+    if (ctx.center) {
+      // at the center: from the station's context, with the actions still waiting for the station
+      const d = ctx.center.detail(alert.id);
+      const dev = d.device as { id?: string; site?: string; kind?: string; location?: unknown } | null;
+      const res = d.resident as { name?: string; livesAlone?: boolean } | null;
+      return {
+        alert,
+        device: dev ? { id: dev.id, site: dev.site, kind: dev.kind, location: dev.location } : null,
+        resident: res ? { name: maskName(res.name ?? ''), livesAlone: res.livesAlone ?? false } : null,
+        pendingActions: d.actions.filter((a) => a.state === 'pending'),
+      };
+    }
     const device = alert.deviceId ? ctx.registry.get(alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
     return {
@@ -30,6 +42,13 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/stream', { onRequest: requireRole('operator') }, (req, reply) => {
     const staff = req.staff!;
+    // ?site=: only that site's alerts, actions and link state (the center's console per station)
+    const siteQuery = (req.query as { site?: unknown } | undefined)?.site;
+    const site =
+      typeof siteQuery === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(siteQuery) ? siteQuery : undefined;
+    if (siteQuery !== undefined && site === undefined)
+      throw new LinliError('VALIDATION', 'site must match [A-Za-z0-9_-]{1,64}');
+    const mine = (s: string) => site === undefined || s === site;
     const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
     reply.hijack();
     const res = reply.raw;
@@ -49,12 +68,22 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const send = (event: string, data: unknown) =>
       write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-    const onAlert = (a: GatewayEvents['alert.changed']) => send('alert.changed', alertView(a));
+    const onAlert = (a: GatewayEvents['alert.changed']) => {
+      if (mine(a.site)) send('alert.changed', alertView(a));
+    };
     const onDevice = (d: GatewayEvents['device.changed']) => send('device.changed', d);
     const onEvent = (e: GatewayEvents['event.stored']) => send('event.stored', e);
+    const onAction = (a: GatewayEvents['center.action']) => {
+      if (mine(a.site)) send('center.action', a);
+    };
+    const onStation = (st: GatewayEvents['center.station']) => {
+      if (mine(st.site)) send('center.station', st);
+    };
     ctx.bus.on('alert.changed', onAlert);
     ctx.bus.on('device.changed', onDevice);
     ctx.bus.on('event.stored', onEvent);
+    ctx.bus.on('center.action', onAction);
+    ctx.bus.on('center.station', onStation);
 
     // a logout, an expiry or a disabled account ends the stream at the next keep-alive
     const keepAlive = setInterval(() => {
@@ -73,6 +102,8 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
       ctx.bus.off('alert.changed', onAlert);
       ctx.bus.off('device.changed', onDevice);
       ctx.bus.off('event.stored', onEvent);
+      ctx.bus.off('center.action', onAction);
+      ctx.bus.off('center.station', onStation);
       open.delete(end);
       res.end();
     }

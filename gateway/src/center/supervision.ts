@@ -1,0 +1,156 @@
+// Supervision of the stations at the center: when each path of each station was last heard from.
+// A station silent on every path for `center.stationTimeoutS` raises the technical alert
+// `center.station-unreachable` for its site; the station's return resolves it (by: system).
+import type { GatewayBus } from '../bus.ts';
+import type { Logger } from '../ingest/refusals.ts';
+import type { Clock } from '../supervision/clock.ts';
+import type { CenterStationEvent, TechnicalAlertType } from '../types.ts';
+import type { LinkPath } from './protocol.ts';
+import type { LinkRow } from './store.ts';
+
+export interface StationAlerts {
+  raiseTechnical(type: TechnicalAlertType, site: string, note: string): unknown;
+  restoreTechnical(type: TechnicalAlertType, note: string, site?: string): unknown;
+}
+
+interface PathState {
+  lastSeen: number;
+  outboxDepth?: number;
+  outboxOldestAgeS?: number;
+  version?: string;
+}
+
+interface StationState {
+  paths: Partial<Record<LinkPath, PathState>>;
+  unreachable: boolean;
+}
+
+export const UNREACHABLE: TechnicalAlertType = 'center.station-unreachable';
+
+export class StationWatch {
+  private readonly stations = new Map<string, StationState>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly o: {
+      timeoutS: number;
+      checkIntervalS: number;
+      clock: Clock;
+      alerts: StationAlerts;
+      bus: GatewayBus;
+      log: Logger;
+      /** The registered sites (supervised even if never heard from). */
+      sites: () => string[];
+    },
+  ) {
+    this.startedAt = o.clock.now();
+  }
+
+  /** Restore what the database remembers (after a restart). */
+  load(links: LinkRow[], unreachableSites: string[]): void {
+    for (const l of links) {
+      const st = this.state(l.site);
+      const { site: _s, path, ...rest } = l;
+      st.paths[path] = rest;
+    }
+    for (const site of unreachableSites) this.state(site).unreachable = true;
+  }
+
+  private state(site: string): StationState {
+    let st = this.stations.get(site);
+    if (!st) {
+      st = { paths: {}, unreachable: false };
+      this.stations.set(site, st);
+    }
+    return st;
+  }
+
+  /** A valid message from `site` on `path`. */
+  seen(site: string, path: LinkPath, info: Omit<PathState, 'lastSeen'> = {}): void {
+    const st = this.state(site);
+    const prev = st.paths[path];
+    const now = this.o.clock.now();
+    st.paths[path] = { ...prev, ...info, lastSeen: Math.max(now, prev?.lastSeen ?? 0) };
+    if (st.unreachable) {
+      st.unreachable = false;
+      this.o.log.info('station reachable again', { site, path });
+      try {
+        this.o.alerts.restoreTechnical(UNREACHABLE, `station ${site} heard again on ${path}`, site);
+      } catch (err) {
+        this.o.log.error('station-unreachable restore failed', { site, error: (err as Error).message });
+        st.unreachable = true;
+      }
+      this.emit(site, st);
+    } else if (!prev || now - prev.lastSeen > this.o.timeoutS * 1000) this.emit(site, st);
+  }
+
+  private up(p: PathState | undefined, now: number): boolean {
+    return p !== undefined && now - p.lastSeen <= this.o.timeoutS * 1000;
+  }
+
+  private emit(site: string, st: StationState): void {
+    const now = this.o.clock.now();
+    const paths: CenterStationEvent['paths'] = {};
+    for (const [path, p] of Object.entries(st.paths) as [LinkPath, PathState][])
+      paths[path] = { lastSeen: p.lastSeen, up: this.up(p, now) };
+    this.o.bus.emit('center.station', { site, reachable: !st.unreachable, paths });
+  }
+
+  /** Raise the alert for every station silent past its timeout. */
+  check(): void {
+    const now = this.o.clock.now();
+    const limit = this.o.timeoutS * 1000;
+    for (const site of this.o.sites()) {
+      const st = this.state(site);
+      if (st.unreachable) continue;
+      const last = Math.max(this.startedAt, ...Object.values(st.paths).map((p) => p.lastSeen));
+      if (now - last <= limit) continue;
+      st.unreachable = true;
+      const silentS = Math.round((now - last) / 1000);
+      this.o.log.warn('station unreachable', { site, silentS });
+      try {
+        this.o.alerts.raiseTechnical(
+          UNREACHABLE,
+          site,
+          `station ${site} silent on every path for ${silentS} s`,
+        );
+      } catch (err) {
+        this.o.log.error('station-unreachable raise failed', { site, error: (err as Error).message });
+        st.unreachable = false; // try again at the next check
+      }
+      this.emit(site, st);
+    }
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.check(), this.o.checkIntervalS * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Link state of one station, for the API. */
+  view(site: string): {
+    reachable: boolean;
+    paths: Partial<Record<LinkPath, PathState & { up: boolean }>>;
+    lastSeen?: number;
+  } {
+    const st = this.state(site);
+    const now = this.o.clock.now();
+    const paths: Partial<Record<LinkPath, PathState & { up: boolean }>> = {};
+    let lastSeen: number | undefined;
+    for (const [path, p] of Object.entries(st.paths) as [LinkPath, PathState][]) {
+      paths[path] = { ...p, up: this.up(p, now) };
+      lastSeen = Math.max(lastSeen ?? 0, p.lastSeen);
+    }
+    return { reachable: !st.unreachable, paths, ...(lastSeen !== undefined ? { lastSeen } : {}) };
+  }
+
+  forget(site: string): void {
+    this.stations.delete(site);
+  }
+}

@@ -105,20 +105,20 @@ export class CenterStore {
         WHERE excluded.rev >= center_alert_context.rev AND excluded.site = center_alert_context.site`),
       contextOf: db.prepare('SELECT context FROM center_alert_context WHERE alert_id = ?'),
       insertAction:
-        db.prepare(`INSERT INTO center_actions (id, site, alert_id, action, by, at, outcome, note, state)
+        db.prepare(`INSERT INTO center_action_requests (id, site, alert_id, action, by, at, outcome, note, state)
         VALUES (@id, @site, @alertId, @action, @by, @at, @outcome, @note, 'pending')`),
-      action: db.prepare('SELECT * FROM center_actions WHERE id = ?'),
+      action: db.prepare('SELECT * FROM center_action_requests WHERE id = ?'),
       pendingOf: db.prepare(
-        "SELECT * FROM center_actions WHERE site = ? AND state = 'pending' ORDER BY at, id",
+        "SELECT * FROM center_action_requests WHERE site = ? AND state = 'pending' ORDER BY at, id",
       ),
       pendingFor: db.prepare(
-        "SELECT * FROM center_actions WHERE alert_id = ? AND action = ? AND state = 'pending' ORDER BY at LIMIT 1",
+        "SELECT * FROM center_action_requests WHERE alert_id = ? AND action = ? AND state = 'pending' ORDER BY at LIMIT 1",
       ),
-      actionsOf: db.prepare('SELECT * FROM center_actions WHERE alert_id = ? ORDER BY at, id'),
-      allPending: db.prepare("SELECT * FROM center_actions WHERE state = 'pending' ORDER BY at, id"),
-      result: db.prepare(`UPDATE center_actions SET state = ?, result_at = ?, result_rev = ?, reason = ?
+      actionsOf: db.prepare('SELECT * FROM center_action_requests WHERE alert_id = ? ORDER BY at, id'),
+      allPending: db.prepare("SELECT * FROM center_action_requests WHERE state = 'pending' ORDER BY at, id"),
+      result: db.prepare(`UPDATE center_action_requests SET state = ?, result_at = ?, result_rev = ?, reason = ?
         WHERE id = ? AND site = ? AND state = 'pending'`),
-      sent: db.prepare('UPDATE center_actions SET sent_at = ? WHERE id = ?'),
+      sent: db.prepare('UPDATE center_action_requests SET sent_at = ? WHERE id = ?'),
       link: db.prepare(`INSERT INTO center_station_links (site, path, last_seen, outbox_depth, outbox_oldest_age_s, version)
         VALUES (@site, @path, @lastSeen, @outboxDepth, @outboxOldestAgeS, @version)
         ON CONFLICT (site, path) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen),

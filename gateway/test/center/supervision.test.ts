@@ -96,4 +96,44 @@ describe('center: station supervision', () => {
     expect(events.at(-1)).toMatchObject({ site: 's1', reachable: true });
     expect(open('s2')).toHaveLength(1);
   });
+
+  it('after a restart an unreachable station is still known as such: not raised twice, resolved on return', async () => {
+    await s1?.end();
+    s1 = undefined;
+    await gw.stop();
+    gw = await startGateway({
+      config: {
+        site: 'center',
+        role: 'center',
+        dataDir: dir,
+        hmacKey: 'center-test-hmac-key-0123456789',
+        mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
+        http: { port: 0, host: '127.0.0.1' },
+        center: { stationTimeoutS: 120 },
+      },
+      env: {},
+      clock,
+      log: silentLogger,
+      print: () => {},
+    });
+    clock.advance(200_000);
+    check();
+    const all = (site: string) =>
+      gw.engine.alerts.list({ site, limit: 100 }).filter((a) => a.type === 'center.station-unreachable');
+    expect(all('s2')).toHaveLength(1);
+    expect(open('s2')).toHaveLength(1);
+    expect(open('s1')).toHaveLength(1); // silent again since the restart
+    const base = `http://127.0.0.1:${gw.ports.http}`;
+    const r = await postSigned(
+      base,
+      's2',
+      secrets.get('s2')!.webhookSecret,
+      supervisionMessage('s2', 'webhook', clock.now()),
+      {
+        timestamp: clock.now(),
+      },
+    );
+    expect(r.status).toBe(200);
+    expect(open('s2')).toEqual([]);
+  });
 });

@@ -29,7 +29,7 @@ CREATE TABLE center_alert_context (
   context TEXT NOT NULL                    -- JSON: resident, device (never an ID number)
 );
 
-CREATE TABLE center_actions (
+CREATE TABLE center_action_requests (
   id TEXT PRIMARY KEY,
   site TEXT NOT NULL,
   alert_id TEXT NOT NULL,
@@ -44,8 +44,8 @@ CREATE TABLE center_actions (
   result_rev INTEGER,
   reason TEXT
 );
-CREATE INDEX center_actions_pending ON center_actions (site, at) WHERE state = 'pending';
-CREATE INDEX center_actions_alert ON center_actions (alert_id, at);
+CREATE INDEX center_action_requests_pending ON center_action_requests (site, at) WHERE state = 'pending';
+CREATE INDEX center_action_requests_alert ON center_action_requests (alert_id, at);
 
 CREATE TABLE center_station_links (
   site TEXT NOT NULL,

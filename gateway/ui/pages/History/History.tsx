@@ -48,7 +48,7 @@ function everyPeriod(
 }
 
 export function History() {
-  const { t, lang } = useUi();
+  const { t, lang, site } = useUi();
   const today = isoDay(Date.now());
   const [range, setRange] = useState({ from: isoDay(Date.now() - 29 * DAY), to: today });
   const [query, setQuery] = useState<{ type?: string; outcome?: string; resident?: string }>({});
@@ -59,14 +59,16 @@ export function History() {
   const from = startOf(range.from);
   const to = startOf(range.to) + DAY;
   useEffect(() => {
-    api.search({ from, to, ...query }).then(
+    api.search({ from, to, ...query, ...(site ? { site } : {}) }).then(
       (r) => setFound(r.alerts),
       () => setFound([]),
     );
-  }, [from, to, query]);
+  }, [from, to, query, site]);
   useEffect(() => {
-    api.summary({ from, to, bucket }).then(setSummary, () => setSummary(undefined));
-  }, [from, to, bucket]);
+    api
+      .summary({ from, to, bucket, ...(site ? { site } : {}) })
+      .then(setSummary, () => setSummary(undefined));
+  }, [from, to, bucket, site]);
 
   const submit = (e: Event) => {
     e.preventDefault();

@@ -53,6 +53,7 @@ export function Queue({ items, actions }: Props) {
                 data-type={a.type}
                 data-state={a.state}
                 data-site={a.site}
+                data-device={a.deviceId}
               >
                 {center && (
                   <td>

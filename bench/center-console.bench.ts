@@ -26,7 +26,8 @@ export async function run(): Promise<BenchResult[]> {
   await buildScreen('console', { ifStale: true });
   const centerDir = mkdtempSync(join(tmpdir(), 'linli-bench-center-'));
   const stationDir = mkdtempSync(join(tmpdir(), 'linli-bench-station-'));
-  const ids = Array.from({ length: PRESSES }, (_, i) => `bp-${i}`);
+  // bp-0 is a warm-up press (the first alert pays for lazy set-up on both sides), not counted
+  const ids = Array.from({ length: PRESSES + 1 }, (_, i) => `bp-${i}`);
   provision(stationDir, (r) => {
     for (const id of ids) r.provision({ id, site: SITE, kind: 'pendant', secret: secretOf(id) });
   });
@@ -91,7 +92,14 @@ export async function run(): Promise<BenchResult[]> {
         }
       }).observe(document.body, { childList: true, subtree: true });
     });
+    // measured once the station's MQTT path to the center is up (not its start-up)
+    const deadline = Date.now() + 60_000;
+    while (station.health.report().forwarding.paths?.mqtt?.up !== true) {
+      if (Date.now() > deadline) throw new Error('the station never reached the center over MQTT');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const latencies: number[] = [];
+    let warmUp = 0;
     for (const [i, d] of devices.entries()) {
       const id = ids[i]!;
       const t0 = Date.now();
@@ -105,12 +113,13 @@ export async function run(): Promise<BenchResult[]> {
         (dev) => (window as unknown as { seen: Record<string, number> }).seen[dev]!,
         id,
       );
-      latencies.push(at - t0);
+      if (i === 0) warmUp = at - t0;
+      else latencies.push(at - t0);
       await new Promise((r) => setTimeout(r, 100));
     }
     latencies.sort((a, b) => a - b);
     const p99 = pct(latencies, 99);
-    const detail = `p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, max ${latencies.at(-1)} ms; ${PRESSES} presses from distinct pendants one at a time; station carries ${PRESSES} pendants only (not the 10,000-device load)`;
+    const detail = `p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, max ${latencies.at(-1)} ms; warm-up press ${warmUp} ms not counted; ${PRESSES} presses from distinct pendants one at a time; station carries ${PRESSES + 1} pendants only (not the 10,000-device load)`;
     console.log(`press → center console p99 ${p99} ms (${detail})`);
     return [
       {

@@ -124,6 +124,7 @@ export interface Summary {
 }
 export interface PastAlert {
   id: string;
+  site: string;
   deviceId: string | null;
   type: string;
   severity: string;

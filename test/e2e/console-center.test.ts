@@ -286,6 +286,10 @@ describe('alarm console at the center', () => {
     await atCenter.getByRole('link', { name: zh['nav.history'] }).click();
     await expect.poll(() => requests.some((u) => /\/api\/reports\/alerts\?.*site=site1/.test(u))).toBe(true);
     await expect.poll(() => requests.some((u) => /\/api\/reports\/summary\?.*site=site1/.test(u))).toBe(true);
+    // the history rows say which station
+    const past = atCenter.locator('main tr[data-alert]');
+    await past.first().waitFor();
+    expect(await past.first().textContent()).toContain(SITE);
     await noSeriousViolations(atCenter);
   });
 

@@ -48,7 +48,8 @@ function everyPeriod(
 }
 
 export function History() {
-  const { t, lang, site } = useUi();
+  const { t, lang, site, role } = useUi();
+  const center = role === 'center';
   const today = isoDay(Date.now());
   const [range, setRange] = useState({ from: isoDay(Date.now() - 29 * DAY), to: today });
   const [query, setQuery] = useState<{ type?: string; outcome?: string; resident?: string }>({});
@@ -258,6 +259,7 @@ export function History() {
             <thead>
               <tr>
                 <th scope="col">{t.t('history.raised')}</th>
+                {center && <th scope="col">{t.t('queue.station')}</th>}
                 <th scope="col">{t.t('history.type')}</th>
                 <th scope="col">{t.t('queue.resident')}</th>
                 <th scope="col">{t.t('door.device')}</th>
@@ -274,6 +276,7 @@ export function History() {
                   <td>
                     <a href={`#/alert/${encodeURIComponent(a.id)}`}>{dateTime(lang, a.raisedAt)}</a>
                   </td>
+                  {center && <td>{a.site}</td>}
                   <td>{named(t, 'type', a.type)}</td>
                   <td>{a.residentName ?? '—'}</td>
                   <td>{a.deviceId ?? '—'}</td>

@@ -4,7 +4,7 @@
 
 import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, type User } from './api.ts';
+import { api, type GatewayRole, type User } from './api.ts';
 import { StatusBanners } from './components/status-banners/StatusBanners.tsx';
 import { TopBar } from './components/top-bar/TopBar.tsx';
 import { named } from './format.ts';
@@ -14,6 +14,7 @@ import { Devices } from './pages/Devices/Devices.tsx';
 import { History } from './pages/History/History.tsx';
 import { Queue } from './pages/Queue/Queue.tsx';
 import { SignIn } from './pages/SignIn/SignIn.tsx';
+import { Stations } from './pages/Stations/Stations.tsx';
 import { AlarmSound } from './state/alarm-sound.ts';
 import { useLiveAlerts } from './state/live-alerts.ts';
 import { UiContext, useRoute } from './ui-context.ts';
@@ -26,12 +27,17 @@ export function ConsoleApp() {
   const [user, setUser] = useState<User | null>();
   const sound = useRef(new AlarmSound()).current;
   const [soundOn, setSoundOn] = useState(false);
+  const [role, setRole] = useState<GatewayRole>('station');
+  const [site, setSite] = useState('');
   const route = useRoute();
-  const live = useLiveAlerts(!!user);
+  const live = useLiveAlerts(!!user, role === 'center' ? site : '');
 
   useEffect(() => {
     api.me().then(
-      (r) => setUser(r.user),
+      (r) => {
+        setRole(r.gateway?.role ?? 'station');
+        setUser(r.user);
+      },
       () => setUser(null),
     );
   }, []);
@@ -75,7 +81,7 @@ export function ConsoleApp() {
     setUser(null);
   };
 
-  const ui = { t, lang, user: user ?? undefined };
+  const ui = { t, lang, user: user ?? undefined, role, site, setSite };
   let page = null;
   const name = route[0] || 'queue';
   if (user === undefined) page = null;
@@ -84,7 +90,8 @@ export function ConsoleApp() {
       <SignIn
         enableSound={enableSound}
         onLang={setLang}
-        onSignedIn={(u) => {
+        onSignedIn={(u, r) => {
+          setRole(r);
           setUser(u);
           if (!window.location.hash) window.location.hash = '#/queue';
         }}
@@ -102,13 +109,19 @@ export function ConsoleApp() {
           syncedAt={live.syncedAt}
         />
         {name === 'alert' && route[1] ? (
-          <AlertDetail id={route[1]} rev={live.items.find((i) => i.alert.id === route[1])?.alert.rev} />
+          <AlertDetail
+            id={route[1]}
+            rev={live.items.find((i) => i.alert.id === route[1])?.alert.rev}
+            actions={live.actions.get(route[1])}
+          />
+        ) : name === 'stations' && role === 'center' ? (
+          <Stations changed={live.syncedAt} />
         ) : name === 'devices' ? (
           <Devices open={live.items} />
         ) : name === 'history' ? (
           <History />
         ) : (
-          <Queue items={live.items} />
+          <Queue items={live.items} actions={live.actions} />
         )}
       </>
     );

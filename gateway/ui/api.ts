@@ -50,6 +50,39 @@ export interface Device {
   batteryLow?: boolean;
   resident?: { id: string; name: string; livesAlone: boolean } | null;
 }
+/** Which program answers: a station's gateway or the community center (GET /api/me). */
+export type GatewayRole = 'station' | 'center';
+/** At the center: an operator's action on a station's alert, sent down to the station. */
+export interface ActionRequest {
+  id: string;
+  site: string;
+  alertId: string;
+  action: 'acknowledge' | 'resolve' | 'note';
+  by: string;
+  at: number;
+  outcome?: string;
+  note?: string;
+  state: 'pending' | 'applied' | 'refused';
+  resultAt?: number;
+  resultRev?: number;
+  reason?: string;
+}
+export interface PathState {
+  lastSeen: number;
+  up: boolean;
+  outboxDepth?: number;
+  outboxOldestAgeS?: number;
+  version?: string;
+}
+export interface Station {
+  site: string;
+  createdAt: number;
+  reachable: boolean;
+  lastSeen?: number;
+  paths: { mqtt?: PathState; webhook?: PathState };
+  openAlerts: number;
+  pendingActions: number;
+}
 export interface HistoryEntry {
   rev: number;
   at: number;
@@ -67,6 +100,8 @@ export interface AlertDetail {
   history: HistoryEntry[];
   device: Device | null;
   resident: Resident | null;
+  /** At the center: the operators' action requests on this alert */
+  actions?: ActionRequest[];
 }
 export interface StoredEvent {
   seqNo: number;
@@ -89,6 +124,7 @@ export interface Summary {
 }
 export interface PastAlert {
   id: string;
+  site: string;
   deviceId: string | null;
   type: string;
   severity: string;
@@ -133,17 +169,20 @@ const qs = (q: Record<string, string | number | boolean | undefined>) => {
 };
 
 export const api = {
-  me: () => call<{ user: User }>('GET', '/api/me'),
+  me: () => call<{ user: User; gateway?: { role: GatewayRole } }>('GET', '/api/me'),
   login: (username: string, password: string) =>
-    call<{ user: User }>('POST', '/api/login', { username, password }),
+    call<{ user: User; gateway?: { role: GatewayRole } }>('POST', '/api/login', { username, password }),
   logout: () => call<void>('POST', '/api/logout'),
-  openAlerts: async () => {
+  /** The open alerts (one site's when `site`), and at the center the requests still pending. */
+  openAlerts: async (site?: string) => {
+    type Page = { alerts: Alert[]; pendingActions?: ActionRequest[] };
     const [raised, acked] = await Promise.all([
-      call<{ alerts: Alert[] }>('GET', '/api/alerts?state=raised&limit=1000'),
-      call<{ alerts: Alert[] }>('GET', '/api/alerts?state=acknowledged&limit=1000'),
+      call<Page>('GET', `/api/alerts?${qs({ state: 'raised', limit: 1000, site })}`),
+      call<Page>('GET', `/api/alerts?${qs({ state: 'acknowledged', limit: 1000, site })}`),
     ]);
-    return [...raised.alerts, ...acked.alerts];
+    return { alerts: [...raised.alerts, ...acked.alerts], pending: acked.pendingActions ?? [] };
   },
+  stations: () => call<{ stations: Station[] }>('GET', '/api/center/stations').then((r) => r.stations),
   feedback: (id: string) =>
     call<{ feedback: Feedback[] }>('GET', `/api/alerts/${encodeURIComponent(id)}/feedback`).then(
       (r) => r.feedback,
@@ -164,8 +203,14 @@ export const api = {
     call<{ total: number; devices: Device[] }>('GET', `/api/devices?${qs({ ...q, limit: 1000 })}`),
   events: (limit = 200) => call<{ events: StoredEvent[] }>('GET', `/api/events?limit=${limit}`),
   /** Days and months cut in the browser's time zone, as the date pickers are. */
-  summary: (q: { from: number; to: number; bucket: 'day' | 'month' }) =>
+  summary: (q: { from: number; to: number; bucket: 'day' | 'month'; site?: string }) =>
     call<Summary>('GET', `/api/reports/summary?${qs({ ...q, tz: -new Date(q.from).getTimezoneOffset() })}`),
-  search: (q: { from: number; to: number; type?: string; outcome?: string; resident?: string }) =>
-    call<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${qs(q)}`),
+  search: (q: {
+    from: number;
+    to: number;
+    type?: string;
+    outcome?: string;
+    resident?: string;
+    site?: string;
+  }) => call<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${qs(q)}`),
 };

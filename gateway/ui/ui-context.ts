@@ -1,16 +1,28 @@
 // What every page needs: the translator, the language tag, the signed-in user, and the clock.
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { User } from './api.ts';
+import type { GatewayRole, User } from './api.ts';
 import { makeT, type T } from './i18n/index.ts';
 
 export interface Ui {
   t: T;
   lang: string;
   user: User | undefined;
+  /** Station or center: the center shows every station and filters by site */
+  role: GatewayRole;
+  /** At the center: the site the queue and history are filtered to ('' = all) */
+  site: string;
+  setSite(site: string): void;
 }
 
-export const UiContext = createContext<Ui>({ t: makeT('zh-CN'), lang: 'zh-CN', user: undefined });
+export const UiContext = createContext<Ui>({
+  t: makeT('zh-CN'),
+  lang: 'zh-CN',
+  user: undefined,
+  role: 'station',
+  site: '',
+  setSite: () => {},
+});
 
 export const useUi = () => useContext(UiContext);
 

@@ -2,7 +2,7 @@
 // on every (re)connect, then `alert.changed` events. Says when it may be stale.
 import { connectLive, type LiveClient } from '@linli/shared/ui/live.ts';
 import { useEffect, useState } from 'preact/hooks';
-import { type Alert, ApiError, api, type Location } from '../api.ts';
+import { type ActionRequest, type Alert, ApiError, api, type Location } from '../api.ts';
 import { mask } from '../format.ts';
 
 export interface QueueItem {
@@ -18,6 +18,8 @@ export interface LiveAlerts {
   connected: boolean;
   syncedAt: number | undefined;
   sessionEnded: boolean;
+  /** At the center: action requests by alert id — pending, or refused (until the next change) */
+  actions: Map<string, ActionRequest[]>;
 }
 
 const isOpen = (a: Alert) => a.state === 'raised' || a.state === 'acknowledged';
@@ -34,20 +36,40 @@ interface Changed {
   resident?: { name?: string; livesAlone?: boolean } | null;
 }
 
-export function useLiveAlerts(active: boolean): LiveAlerts {
+/** `site`: only this site's alerts and action requests (the center's site filter; '' = all). */
+export function useLiveAlerts(active: boolean, site = ''): LiveAlerts {
   const [state, setState] = useState<LiveAlerts>({
     items: [],
     stale: false,
     connected: false,
     syncedAt: undefined,
     sessionEnded: false,
+    actions: new Map(),
   });
   useEffect(() => {
     if (!active) return;
     setState((s) => ({ ...s, sessionEnded: false }));
     const items = new Map<string, QueueItem>();
+    // action requests (center): the pending ones, and refused ones until the operator acts again
+    const actions = new Map<string, ActionRequest>();
+    const byAlert = () => {
+      const m = new Map<string, ActionRequest[]>();
+      for (const a of actions.values()) m.set(a.alertId, [...(m.get(a.alertId) ?? []), a]);
+      return m;
+    };
+    const noteAction = (a: ActionRequest) => {
+      if (a.state === 'applied') actions.delete(a.id);
+      else actions.set(a.id, a);
+      if (a.state === 'pending')
+        for (const [k, o] of actions) if (o.alertId === a.alertId && o.state === 'refused') actions.delete(k);
+    };
     const publish = (over: Partial<LiveAlerts> = {}) =>
-      setState((s) => ({ ...s, ...over, items: [...items.values()].sort(queueOrder) }));
+      setState((s) => ({
+        ...s,
+        ...over,
+        items: [...items.values()].sort(queueOrder),
+        actions: byAlert(),
+      }));
     const upsert = (it: QueueItem) => {
       const prev = items.get(it.alert.id);
       if (prev && prev.alert.rev > it.alert.rev) return;
@@ -57,7 +79,7 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
     let client: LiveClient | undefined;
     let onStale: (stale: boolean) => void;
     const resync = async () => {
-      const open = await api.openAlerts().catch((e: unknown) => {
+      const { alerts: open, pending } = await api.openAlerts(site).catch((e: unknown) => {
         // signed out elsewhere, expired or disabled: back to sign-in rather than retrying forever
         if (e instanceof ApiError && e.status === 401) {
           if (retry) clearInterval(retry);
@@ -70,6 +92,8 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
       const ids = new Set(open.map((a) => a.id));
       for (const id of [...items.keys()]) if (!ids.has(id)) items.delete(id);
       for (const a of open) upsert({ alert: a });
+      for (const [k, a] of actions) if (a.state === 'pending') actions.delete(k);
+      for (const a of pending) noteAction(a);
       onStale(false);
       publish({ syncedAt: Date.now() });
       // who and where, for alerts known only from the snapshot
@@ -108,8 +132,8 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
     };
     const stream = () =>
       connectLive({
-        url: '/api/stream',
-        types: ['alert.changed', 'session.expired'],
+        url: site ? `/api/stream?site=${encodeURIComponent(site)}` : '/api/stream',
+        types: ['alert.changed', 'center.action', 'session.expired'],
         resync,
         onStale,
         staleAfterMs: 3000,
@@ -117,6 +141,11 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
           if (ev.type === 'session.expired') {
             client?.close();
             publish({ sessionEnded: true });
+            return;
+          }
+          if (ev.type === 'center.action') {
+            noteAction(ev.data as ActionRequest);
+            publish();
             return;
           }
           const c = ev.data as Changed;
@@ -135,6 +164,6 @@ export function useLiveAlerts(active: boolean): LiveAlerts {
       if (retry) clearInterval(retry);
       client?.close();
     };
-  }, [active]);
+  }, [active, site]);
   return state;
 }

@@ -23,6 +23,9 @@ const PasswordBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Which program the console talks to: a station's gateway or the community center. */
+const gatewayOf = (ctx: RouteContext) => ({ role: ctx.center ? 'center' : 'station' });
+
 export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
@@ -46,6 +49,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     return {
       user: { username: staff.username, role: staff.role, displayName: staff.displayName ?? null },
       expiresAt,
+      gateway: gatewayOf(ctx),
     };
   });
 
@@ -62,6 +66,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     return {
       user: { username: s.username, role: s.role, displayName: s.displayName ?? null },
       expiresAt: s.expiresAt,
+      gateway: gatewayOf(ctx),
     };
   });
 

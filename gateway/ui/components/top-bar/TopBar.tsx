@@ -1,6 +1,7 @@
 // The console's top bar: the pages, the signed-in operator, sound state, language, sign out.
 import { LANGUAGES } from '../../i18n/index.ts';
 import { useUi } from '../../ui-context.ts';
+import { SiteFilter } from './SiteFilter.tsx';
 import css from './top-bar.module.css';
 
 interface Props {
@@ -12,7 +13,7 @@ interface Props {
 }
 
 export function TopBar({ page, soundOn, onSound, onLang, onSignOut }: Props) {
-  const { t, lang, user } = useUi();
+  const { t, lang, user, role } = useUi();
   const link = (href: string, name: string, label: string) => (
     <a href={href} class={css.link} aria-current={page === name ? 'page' : undefined}>
       {label}
@@ -22,11 +23,13 @@ export function TopBar({ page, soundOn, onSound, onLang, onSignOut }: Props) {
     <header class={css.bar}>
       <span class={css.title}>{t.t('app.title')}</span>
       <nav aria-label={t.t('nav.label')} class={css.nav}>
+        {role === 'center' && link('#/stations', 'stations', t.t('nav.stations'))}
         {link('#/queue', 'queue', t.t('nav.queue'))}
         {link('#/devices', 'devices', t.t('nav.devices'))}
         {link('#/history', 'history', t.t('nav.history'))}
       </nav>
       <span class={css.spacer} />
+      {role === 'center' && <SiteFilter />}
       <button
         type="button"
         class={soundOn ? css.soundOn : css.soundOff}

@@ -1,6 +1,7 @@
 // One alert: who needs help and where, the device, what happened, acknowledge and resolve.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, type AlertDetail as Detail, type Feedback } from '../../api.ts';
+import { type ActionRequest, api, type AlertDetail as Detail, type Feedback } from '../../api.ts';
+import { PendingActions } from '../../components/pending-actions/PendingActions.tsx';
 import { dateTime, named, place } from '../../format.ts';
 import { useUi } from '../../ui-context.ts';
 import css from './alert-detail.module.css';
@@ -14,27 +15,38 @@ export const OUTCOMES = [
   'test',
 ] as const;
 
-/** `rev` is the live stream's latest revision of this alert: a change reloads the detail. */
-export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }) {
-  const { t, lang } = useUi();
+/** `rev` is the live stream's latest revision of this alert: a change reloads the detail, as does
+ * a change of its action requests at the center (`actions`, from the live stream). */
+export function AlertDetail({
+  id,
+  rev,
+  actions,
+}: {
+  id: string;
+  rev: number | undefined;
+  actions?: ActionRequest[] | undefined;
+}) {
+  const { t, lang, role } = useUi();
+  const actionsKey = (actions ?? []).map((a) => `${a.id}:${a.state}`).join();
   const [d, setD] = useState<Detail | null>();
   const [feedback, setFeedback] = useState<Feedback[]>([]);
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
     api.alert(id).then(
       async (r) => {
-        // the live state of the device (battery, last seen) is on the devices route
+        // the live state of the device (battery, last seen) is on the devices route (a station's;
+        // the center has the station's context only)
         const [live, fb] = await Promise.all([
-          r.device ? api.device(r.device.id).catch(() => undefined) : undefined,
-          api.feedback(id),
+          r.device && role !== 'center' ? api.device(r.device.id).catch(() => undefined) : undefined,
+          role !== 'center' ? api.feedback(id) : [],
         ]);
         setFeedback(fb);
         setD(live ? { ...r, device: { ...r.device, ...live.device } } : r);
       },
       () => setD(null),
     );
-  }, [id]);
-  useEffect(load, [load, rev]);
+  }, [id, role]);
+  useEffect(load, [load, rev, actionsKey]);
   const act = async (f: () => Promise<unknown>) => {
     setError(undefined);
     try {
@@ -79,17 +91,20 @@ export function AlertDetail({ id, rev }: { id: string; rev: number | undefined }
         {a.resolvedBy &&
           ` · ${t.t('detail.resolvedBy', { user: a.resolvedBy, time: dateTime(lang, a.resolvedAt), outcome: named(t, 'outcome', a.outcome) })}`}
       </p>
+      {role === 'center' && <p class={css.state}>{t.t('detail.station', { site: a.site })}</p>}
+      <PendingActions actions={d.actions} />
       {error && (
         <p role="alert" class={css.error}>
           {error}
         </p>
       )}
       <div class={css.actions}>
-        {a.state === 'raised' && (
-          <button type="button" data-primary class={css.ack} onClick={() => act(() => api.ack(a.id))}>
-            {t.t('detail.ack')}
-          </button>
-        )}
+        {a.state === 'raised' &&
+          !d.actions?.some((r) => r.action === 'acknowledge' && r.state === 'pending') && (
+            <button type="button" data-primary class={css.ack} onClick={() => act(() => api.ack(a.id))}>
+              {t.t('detail.ack')}
+            </button>
+          )}
         {(a.state === 'raised' || a.state === 'acknowledged') && (
           <form class={css.resolve} onSubmit={resolve} aria-label={t.t('detail.resolve')}>
             <label>

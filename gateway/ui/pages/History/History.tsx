@@ -48,7 +48,8 @@ function everyPeriod(
 }
 
 export function History() {
-  const { t, lang } = useUi();
+  const { t, lang, site, role } = useUi();
+  const center = role === 'center';
   const today = isoDay(Date.now());
   const [range, setRange] = useState({ from: isoDay(Date.now() - 29 * DAY), to: today });
   const [query, setQuery] = useState<{ type?: string; outcome?: string; resident?: string }>({});
@@ -59,14 +60,16 @@ export function History() {
   const from = startOf(range.from);
   const to = startOf(range.to) + DAY;
   useEffect(() => {
-    api.search({ from, to, ...query }).then(
+    api.search({ from, to, ...query, ...(site ? { site } : {}) }).then(
       (r) => setFound(r.alerts),
       () => setFound([]),
     );
-  }, [from, to, query]);
+  }, [from, to, query, site]);
   useEffect(() => {
-    api.summary({ from, to, bucket }).then(setSummary, () => setSummary(undefined));
-  }, [from, to, bucket]);
+    api
+      .summary({ from, to, bucket, ...(site ? { site } : {}) })
+      .then(setSummary, () => setSummary(undefined));
+  }, [from, to, bucket, site]);
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -257,6 +260,7 @@ export function History() {
             <thead>
               <tr>
                 <th scope="col">{t.t('history.raised')}</th>
+                {center && <th scope="col">{t.t('queue.station')}</th>}
                 <th scope="col">{t.t('history.type')}</th>
                 <th scope="col">{t.t('queue.resident')}</th>
                 <th scope="col">{t.t('door.device')}</th>
@@ -273,6 +277,7 @@ export function History() {
                   <td>
                     <a href={`#/alert/${encodeURIComponent(a.id)}`}>{dateTime(lang, a.raisedAt)}</a>
                   </td>
+                  {center && <td>{a.site}</td>}
                   <td>{named(t, 'type', a.type)}</td>
                   <td>{a.residentName ?? '—'}</td>
                   <td>{a.deviceId ?? '—'}</td>

@@ -1,12 +1,12 @@
 // Sign in: the same click allows the alarm sound (browsers need one click before Web Audio plays).
 import { SignInForm } from '@linli/shared/ui/components/sign-in/SignInForm.tsx';
-import { api, type User } from '../../api.ts';
+import { api, type GatewayRole, type User } from '../../api.ts';
 import { LANGUAGES } from '../../i18n/index.ts';
 import { useUi } from '../../ui-context.ts';
 
 interface Props {
   enableSound(): Promise<boolean>;
-  onSignedIn(user: User): void;
+  onSignedIn(user: User, role: GatewayRole): void;
   onLang(tag: string): void;
 }
 
@@ -26,8 +26,8 @@ export function SignIn({ enableSound, onSignedIn, onLang }: Props) {
         langLabel: t.t('lang.label'),
       }}
       login={async (username, password) => {
-        const { user } = await api.login(username, password);
-        onSignedIn(user);
+        const { user, gateway } = await api.login(username, password);
+        onSignedIn(user, gateway?.role ?? 'station');
       }}
       onSubmitGesture={() => void enableSound()}
       lang={lang}

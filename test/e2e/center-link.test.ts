@@ -97,21 +97,31 @@ describe('station ↔ center (two gateway processes)', () => {
       return h.forwarding.backlog > 0 ? h.forwarding.backlog : undefined;
     });
     expect(backlog).toBeGreaterThan(0);
-    const stationAlerts = await link.alerts('station');
+    const queued = await link.alerts('station');
 
     await link.startCenter();
+    // drained: the outbox empty and every station alert at the same head revision at the center
+    // (read fresh each time: escalations and the uplink's technical alerts add revisions meanwhile)
     await until(
       'every revision at the center',
       async () => {
-        const c = await link!.alerts('center');
-        return stationAlerts.every((s) => c.find((a) => a.id === s.id)?.rev === s.rev) ? true : undefined;
+        const h = (await (await fetch(`${link!.base('station')}/healthz`)).json()) as {
+          forwarding: { backlog: number };
+        };
+        if (h.forwarding.backlog !== 0) return undefined;
+        const [st, c] = [await link!.alerts('station'), await link!.alerts('center')];
+        return st.every((s) => c.find((a) => a.id === s.id)?.rev === s.rev) ? true : undefined;
       },
-      60_000,
+      90_000,
     );
     await link.stop('station');
     await link.stop('center');
+    const db = openDb(join(link.stationDir, 'gateway.db'));
+    const produced = db.prepare('SELECT id, rev FROM alerts').all() as { id: string; rev: number }[];
+    db.close();
+    expect(produced.length).toBeGreaterThanOrEqual(queued.length);
     const revs = centerRevisions(link.centerDir);
-    for (const s of stationAlerts) {
+    for (const s of produced) {
       const mine = revs.filter((r) => r.alert_id === s.id).map((r) => r.rev);
       // stored in order (rowid = storing order), each revision once
       expect(mine, s.id).toEqual(Array.from({ length: s.rev }, (_, i) => i + 1));

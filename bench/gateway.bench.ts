@@ -192,13 +192,13 @@ function publish0(topic: string, payload: string): Buffer {
   return Buffer.concat([Buffer.from([0x30]), remLen(body.length), body]);
 }
 
-interface Fleet {
+export interface Fleet {
   connected: number;
   heartbeats: number;
   stop(): void;
 }
 
-async function startFleet(port: number, n: number): Promise<Fleet> {
+export async function startFleet(port: number, n: number): Promise<Fleet> {
   const sockets: Socket[] = [];
   const timers: NodeJS.Timeout[] = [];
   const fleet: Fleet = {

@@ -11,7 +11,11 @@ export type ResponderFields = Omit<ResponderInput, 'order' | 'consent'> & {
   consent?: ResponderInput['consent'];
 };
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
 
 export function ResponderForm({
   editing,

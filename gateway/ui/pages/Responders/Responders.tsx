@@ -4,7 +4,6 @@
 // hours download as CSV.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Plan, type Resident, type Responder } from '../../api.ts';
-import { dateTime } from '../../format.ts';
 import type { T } from '../../i18n/index.ts';
 import { useUi } from '../../ui-context.ts';
 import { type ResponderFields, ResponderForm } from './ResponderForm.tsx';
@@ -20,7 +19,10 @@ export function errorWords(t: T, e: unknown): string {
   return t.t('responders.error.other', { status: e.status, message: e.message });
 }
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
+const thisMonth = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+};
 
 export function Responders({ residentId }: { residentId: string }) {
   const { t, lang, user } = useUi();
@@ -153,7 +155,7 @@ export function Responders({ residentId }: { residentId: string }) {
                 <td>
                   {t.t('responders.consentText', {
                     by: r.consent.givenBy,
-                    at: dateTime(lang, r.consent.at),
+                    at: new Date(r.consent.at).toLocaleDateString(lang),
                     recordedBy: r.consent.recordedBy,
                   })}
                 </td>

@@ -3,7 +3,7 @@
 // registered resident's responders from the Devices page, adds two with consent, reorders them,
 // edits one, removes a third, changes the plan — each checked through the API; a refusal from the
 // API is shown in words; a supervisor sees the same list and plan read only and downloads the
-// month's volunteer-hours CSV (parsed); axe-core on both. With UPDATE_SCREENS=1 the screenshot
+// month's volunteer-hours CSV (parsed), having come from a pendant press's alert detail; axe-core on both. With UPDATE_SCREENS=1 the screenshot
 // goes to docs/screens/console-responders.png (1280×800).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
   openConsole,
   provisionStation,
   signIn,
+  simDevice,
   startConsoleGateway,
   zh,
 } from './console-helpers.ts';
@@ -218,9 +219,19 @@ describe('console: neighbour responders', () => {
     db.close();
 
     await signIn(sup, 'sup1', SUP_PASSWORD);
-    await sup.evaluate((id) => {
-      window.location.hash = `#/responders/${id}`;
-    }, RESIDENT);
+    // from the alert: the resident's press, the detail, the link in the resident block
+    const pendant = await simDevice(gw, 'p-1');
+    try {
+      await pendant.press();
+      const sos = sup.locator('tr[data-type="sos"]');
+      await sos.waitFor();
+      await sos.getByRole('link', { name: zh['queue.open'] }).click();
+      await sup.getByRole('heading', { name: zh['detail.resident'] }).waitFor();
+      await sup.getByRole('link', { name: zh['responders.open'] }).click();
+    } finally {
+      await pendant.crash().catch(() => {});
+    }
+    await sup.getByRole('heading', { name: zh['responders.title'].replace('{name}', '王秀英') }).waitFor();
     await expect.poll(() => rowNames(sup)).toEqual(['王小明', '李志愿']);
     await sup.getByText(zh['responders.hintReadOnly']).waitFor();
     expect(await sup.getByRole('button', { name: zh['responders.editButton'] }).count()).toBe(0);

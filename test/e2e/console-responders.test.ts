@@ -2,9 +2,9 @@
 // gateway (embedded aedes, SQLite, HTTP API serving the built console): an admin reaches a
 // registered resident's responders from the Devices page, adds two with consent, reorders them,
 // edits one, removes a third, changes the plan — each checked through the API; a refusal from the
-// API is shown in words; a supervisor sees the same list and plan read only and downloads the
-// month's volunteer-hours CSV (parsed), having come from a pendant press's alert detail; axe-core on both. With UPDATE_SCREENS=1 the screenshot
-// goes to docs/screens/console-responders.png (1280×800).
+// API is shown in words; a supervisor, coming from a pendant press's alert detail, sees the same
+// list and plan read only and downloads the month's volunteer-hours CSV (parsed); axe-core on
+// both. With UPDATE_SCREENS=1 the screenshot goes to docs/screens/console-responders.png.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningGateway } from '@linli/gateway';
@@ -69,6 +69,8 @@ async function addThroughForm(
   await form.getByLabel(zh['responders.consentBy']).fill(r.consentBy);
   await form.getByRole('button', { name: zh['responders.addSubmit'] }).click();
   await page.getByText(zh['responders.added'].replace('{name}', r.name)).waitFor();
+  // the form is empty again for the next one
+  await expect.poll(() => form.getByLabel(zh['responders.name']).inputValue()).toBe('');
 }
 
 beforeAll(async () => {

@@ -51,7 +51,7 @@ export function ResponderForm({
   };
   const title = editing ? t.t('responders.edit', { name: editing.name }) : t.t('responders.add');
   return (
-    <form class={css.form} onSubmit={submit} aria-label={title} key={editing?.id ?? 'new'}>
+    <form class={css.form} onSubmit={submit} aria-label={title}>
       <h2>{title}</h2>
       <label>
         {t.t('responders.name')}

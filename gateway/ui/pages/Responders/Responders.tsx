@@ -35,6 +35,8 @@ export function Responders({ residentId }: { residentId: string }) {
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState<Responder>();
   const [month, setMonth] = useState(thisMonth);
+  /** Bumped after an add: a fresh, empty form */
+  const [round, setRound] = useState(0);
 
   const load = () =>
     api.responders(residentId).then(
@@ -78,10 +80,13 @@ export function Responders({ residentId }: { residentId: string }) {
       return;
     }
     const order = Math.max(0, ...(list ?? []).map((r) => r.order + 10));
-    await change(
-      () => api.addResponder(residentId, { ...f, order, consent: f.consent! }),
-      t.t('responders.added', { name: f.name }),
-    );
+    if (
+      await change(
+        () => api.addResponder(residentId, { ...f, order, consent: f.consent! }),
+        t.t('responders.added', { name: f.name }),
+      )
+    )
+      setRound((n) => n + 1);
   };
   /** Moves one up or down: the list is renumbered 10, 20, 30… and the changed ones patched. */
   const move = (i: number, by: -1 | 1) => {
@@ -191,7 +196,13 @@ export function Responders({ residentId }: { residentId: string }) {
         </table>
       )}
       {admin && list && (
-        <ResponderForm editing={editing} busy={busy} onSave={save} onCancel={() => setEditing(undefined)} />
+        <ResponderForm
+          key={editing ? editing.id : `new-${round}`}
+          editing={editing}
+          busy={busy}
+          onSave={save}
+          onCancel={() => setEditing(undefined)}
+        />
       )}
       <section class={css.card} aria-labelledby="plan-h">
         <h2 id="plan-h">{t.t('responders.plan')}</h2>

@@ -2,7 +2,7 @@
 // gateway (embedded aedes, SQLite, HTTP API serving the built console): an admin reaches a
 // registered resident's responders from the Devices page, adds two with consent, reorders them,
 // edits one, removes a third, changes the plan — each checked through the API; a refusal from the
-// API is shown in words; a supervisor, coming from a pendant press's alert detail, sees the same
+// API is shown in words (an admin demoted meanwhile is signed out); a supervisor, coming from a pendant press's alert detail, sees the same
 // list and plan read only and downloads the month's volunteer-hours CSV (parsed); axe-core on
 // both. With UPDATE_SCREENS=1 the screenshot goes to docs/screens/console-responders.png.
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -206,6 +206,30 @@ describe('console: neighbour responders', () => {
       order: 30,
     });
     expect(noConsent.status).toBe(400);
+  });
+
+  it('an admin demoted while the screen is open is signed out before changing anything', async () => {
+    const call = await apiSession(base, 'admin', ADMIN_PASSWORD);
+    const made = await call('POST', '/api/staff', {
+      username: 'admin2',
+      role: 'admin',
+      password: SUP_PASSWORD,
+    });
+    expect(made.status).toBe(201);
+    const { page, context } = await openConsole(browser, base);
+    try {
+      await signIn(page, 'admin2', SUP_PASSWORD);
+      await page.evaluate((id) => {
+        window.location.hash = `#/responders/${id}`;
+      }, RESIDENT);
+      await page.getByRole('button', { name: zh['responders.savePlan'] }).waitFor();
+      expect((await call('PATCH', '/api/staff/admin2', { role: 'supervisor' })).status).toBe(200);
+      // the console's live stream ends with the changed account: back to the sign-in form
+      await page.getByRole('button', { name: zh['signin.submit'] }).waitFor();
+      expect((await listed()).plan.immediate).toBe(true);
+    } finally {
+      await context.close();
+    }
   });
 
   it('a supervisor sees them read only, is refused changes, and downloads the volunteer hours', async () => {

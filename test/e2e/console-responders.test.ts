@@ -2,9 +2,9 @@
 // gateway (embedded aedes, SQLite, HTTP API serving the built console): an admin reaches a
 // registered resident's responders from the Devices page, adds two with consent, reorders them,
 // edits one, removes a third, changes the plan — each checked through the API; a refusal from the
-// API is shown in words (an admin demoted meanwhile is signed out); a supervisor, coming from a pendant press's alert detail, sees the same
-// list and plan read only and downloads the month's volunteer-hours CSV (parsed); axe-core on
-// both. With UPDATE_SCREENS=1 the screenshot goes to docs/screens/console-responders.png.
+// API is shown in words (an admin demoted meanwhile is signed out); a supervisor, coming from a
+// pendant press's alert detail, sees the same list and plan read only and downloads the month's
+// volunteer-hours CSV (parsed); axe-core on both. With UPDATE_SCREENS=1 the screenshot goes to docs/screens/console-responders.png.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningGateway } from '@linli/gateway';

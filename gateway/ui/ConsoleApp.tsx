@@ -13,6 +13,7 @@ import { AlertDetail } from './pages/AlertDetail/AlertDetail.tsx';
 import { Devices } from './pages/Devices/Devices.tsx';
 import { History } from './pages/History/History.tsx';
 import { Queue } from './pages/Queue/Queue.tsx';
+import { Responders } from './pages/Responders/Responders.tsx';
 import { SignIn } from './pages/SignIn/SignIn.tsx';
 import { Stations } from './pages/Stations/Stations.tsx';
 import { AlarmSound } from './state/alarm-sound.ts';
@@ -114,6 +115,8 @@ export function ConsoleApp() {
             rev={live.items.find((i) => i.alert.id === route[1])?.alert.rev}
             actions={live.actions.get(route[1])}
           />
+        ) : name === 'responders' && route[1] ? (
+          <Responders residentId={route[1]} />
         ) : name === 'stations' && role === 'center' ? (
           <Stations changed={live.syncedAt} />
         ) : name === 'devices' ? (

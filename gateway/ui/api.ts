@@ -137,6 +137,32 @@ export interface PastAlert {
   residentName: string | null;
 }
 
+export type ResponderKind = 'family' | 'volunteer' | 'grid-worker';
+export interface Responder {
+  id: string;
+  residentId: string;
+  name: string;
+  kind: ResponderKind;
+  phone: string;
+  order: number;
+  hours: string | null;
+  consent: { givenBy: string; at: number; recordedBy: string; recordedAt: number };
+  active: boolean;
+}
+export interface Plan {
+  residentId: string;
+  immediate: boolean;
+  notes: string | null;
+}
+export interface ResponderInput {
+  name: string;
+  kind: ResponderKind;
+  phone: string;
+  order: number;
+  hours?: string | null;
+  consent: { givenBy: string; at: number };
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -213,4 +239,24 @@ export const api = {
     resident?: string;
     site?: string;
   }) => call<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${qs(q)}`),
+  resident: (id: string) => call<{ resident: Resident }>('GET', `/api/residents/${encodeURIComponent(id)}`),
+  responders: (id: string) =>
+    call<{ responders: Responder[]; plan: Plan }>(
+      'GET',
+      `/api/residents/${encodeURIComponent(id)}/responders`,
+    ),
+  addResponder: (id: string, body: ResponderInput) =>
+    call<{ responder: Responder }>('POST', `/api/residents/${encodeURIComponent(id)}/responders`, body),
+  patchResponder: (id: string, rid: string, patch: Partial<ResponderInput> & { active?: boolean }) =>
+    call<{ responder: Responder }>(
+      'PATCH',
+      `/api/residents/${encodeURIComponent(id)}/responders/${encodeURIComponent(rid)}`,
+      patch,
+    ),
+  removeResponder: (id: string, rid: string) =>
+    call<void>('DELETE', `/api/residents/${encodeURIComponent(id)}/responders/${encodeURIComponent(rid)}`),
+  setPlan: (id: string, plan: { immediate: boolean; notes?: string }) =>
+    call<{ plan: Plan }>('PUT', `/api/residents/${encodeURIComponent(id)}/responders/plan`, plan),
+  /** The download link of a month's volunteer hours (CSV). */
+  hoursCsvUrl: (month: string) => `/api/volunteer-hours?${qs({ month })}`,
 };

@@ -26,7 +26,8 @@ export function AlertDetail({
   rev: number | undefined;
   actions?: ActionRequest[] | undefined;
 }) {
-  const { t, lang, role } = useUi();
+  const { t, lang, role, user } = useUi();
+  const supervisor = user?.role === 'supervisor' || user?.role === 'admin';
   const actionsKey = (actions ?? []).map((a) => `${a.id}:${a.state}`).join();
   const [d, setD] = useState<Detail | null>();
   const [feedback, setFeedback] = useState<Feedback[]>([]);
@@ -164,6 +165,11 @@ export function AlertDetail({
             </dl>
           ) : (
             <p>{t.t('detail.noResident')}</p>
+          )}
+          {resident && role === 'station' && supervisor && (
+            <p>
+              <a href={`#/responders/${encodeURIComponent(resident.id)}`}>{t.t('responders.open')}</a>
+            </p>
           )}
         </section>
         <section class={css.card} aria-labelledby="device-h">

@@ -21,7 +21,8 @@ const DOOR_TYPES = new Set([
 const problem = (d: Device) => d.online === false || !!d.batteryLow;
 
 export function Devices({ open }: { open: QueueItem[] }) {
-  const { t, lang } = useUi();
+  const { t, lang, user, role } = useUi();
+  const supervisor = role === 'station' && (user?.role === 'supervisor' || user?.role === 'admin');
   const [filter, setFilter] = useState({ building: '', grid: '', problems: false });
   const [devices, setDevices] = useState<Device[]>();
   const [events, setEvents] = useState<StoredEvent[]>([]);
@@ -106,7 +107,18 @@ export function Devices({ open }: { open: QueueItem[] }) {
                   {d.batteryLow && ` · ${t.t('devices.lowBattery')}`}
                 </td>
                 <td>{dateTime(lang, d.lastSeen)}</td>
-                <td>{d.resident?.name ?? '—'}</td>
+                <td>
+                  {d.resident && supervisor ? (
+                    <a
+                      href={`#/responders/${encodeURIComponent(d.resident.id)}`}
+                      title={t.t('responders.open')}
+                    >
+                      {d.resident.name}
+                    </a>
+                  ) : (
+                    (d.resident?.name ?? '—')
+                  )}
+                </td>
                 <td>
                   {d.resident?.livesAlone
                     ? welfare.has(d.id)

@@ -416,11 +416,18 @@ describe('admin screen: the station head at work', () => {
     await check(page, 'audit');
     await page.locator('select[name="action"]').selectOption('service');
     await page.getByTestId('audit-filter').click();
+    // the table held every entry before the filter: wait until it shows the filtered ones only
+    const rows = () => page.getByTestId('audit-table').locator('tbody tr').allTextContents();
     await expect
-      .poll(async () => page.getByTestId('audit-table').locator('tbody tr').count(), { timeout: 10_000 })
-      .toBeGreaterThan(0);
-    const services = await page.getByTestId('audit-table').locator('tbody tr').allTextContents();
-    expect(services.every((r) => r.includes('service.'))).toBe(true);
+      .poll(
+        async () => {
+          const shown = await rows();
+          return shown.length > 0 && shown.every((r) => r.includes('service.'));
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const services = await rows();
     expect(services.some((r) => r.includes('service.update') && r.includes('service:legal'))).toBe(true);
     // the refused save (bad hours) left no entry: one update of legal
     expect(services.filter((r) => r.includes('service:legal'))).toHaveLength(1);

@@ -55,13 +55,13 @@ export function ResponderForm({
       <h2>{title}</h2>
       <label>
         {t.t('responders.name')}
-        <input name="name" required maxLength={64} value={editing?.name} />
+        <input name="name" required maxLength={64} defaultValue={editing?.name ?? ''} />
       </label>
       <label>
         {t.t('responders.kind')}
-        <select name="kind" value={editing?.kind ?? 'volunteer'}>
+        <select name="kind">
           {KINDS.map((k) => (
-            <option key={k} value={k}>
+            <option key={k} value={k} selected={k === (editing?.kind ?? 'volunteer')}>
               {t.t(`responders.kind.${k}`)}
             </option>
           ))}
@@ -69,7 +69,13 @@ export function ResponderForm({
       </label>
       <label>
         {t.t('responders.phone')}
-        <input name="phone" required inputMode="tel" pattern="\+?[0-9]{5,20}" value={editing?.phone} />
+        <input
+          name="phone"
+          required
+          inputMode="tel"
+          pattern="\+?[0-9]{5,20}"
+          defaultValue={editing?.phone ?? ''}
+        />
       </label>
       <label>
         {t.t('responders.hours')}
@@ -77,7 +83,7 @@ export function ResponderForm({
           name="hours"
           placeholder="08:00-20:00"
           pattern="([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d"
-          value={editing?.hours ?? ''}
+          defaultValue={editing?.hours ?? ''}
         />
       </label>
       {!editing && (
@@ -89,7 +95,7 @@ export function ResponderForm({
           </label>
           <label>
             {t.t('responders.consentAt')}
-            <input name="consentAt" type="date" required value={consentDay} />
+            <input name="consentAt" type="date" required defaultValue={consentDay} />
           </label>
         </fieldset>
       )}

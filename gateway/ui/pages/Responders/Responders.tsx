@@ -210,12 +210,12 @@ export function Responders({ residentId }: { residentId: string }) {
           (admin ? (
             <form class={css.form} onSubmit={savePlan} key={`${plan.immediate}${plan.notes}`}>
               <label class={css.check}>
-                <input type="checkbox" name="immediate" checked={plan.immediate} />
+                <input type="checkbox" name="immediate" defaultChecked={plan.immediate} />
                 {t.t('responders.immediate')}
               </label>
               <label class={css.wide}>
                 {t.t('responders.notes')}
-                <textarea name="notes" rows={3} maxLength={500} value={plan.notes ?? ''} />
+                <textarea name="notes" rows={3} maxLength={500} defaultValue={plan.notes ?? ''} />
               </label>
               <div class={css.buttons}>
                 <button type="submit" disabled={busy}>

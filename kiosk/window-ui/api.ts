@@ -1,13 +1,13 @@
 // The kiosk API as the window console uses it (docs/kiosk-queue.md). Same origin, session cookie.
+// The shapes shared with the service have one definition (kiosk/src/queue/api-types.ts), type-only.
+import type { StaffTicket, Window } from '../src/queue/api-types.ts';
+
 export interface Staff {
   id: number;
   username: string;
   displayName: string;
   role: 'window' | 'admin';
 }
-
-// The shapes shared with the service: one definition (kiosk/src/queue/api-types.ts), type-only.
-import type { StaffTicket, Window } from '../src/queue/api-types.ts';
 
 export type WindowInfo = Window;
 /** A ticket as staff see it; `position` in a window's waiting list. */

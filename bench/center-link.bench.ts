@@ -38,7 +38,9 @@ export async function run(): Promise<BenchResult[]> {
     center = await startCenter({ key: KEY, admin: 'bench-center-link-admin-1', stations: [STATION] });
     st = await startStation(center, { ...STATION, hmacKey: KEY, devices: DEVICES });
     const seen = new Map<string, number>();
-    const stream = await centerStream(center, seen);
+    const stream = await centerStream(center, (a, at) => {
+      if (a.deviceId && !seen.has(a.deviceId)) seen.set(a.deviceId, at);
+    });
 
     const t0 = performance.now();
     const fleet = await startFleet(st.port, DEVICES);

@@ -169,10 +169,19 @@ export async function centerLogin(center: CenterProcess): Promise<string> {
   return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
-/** The center's live stream: the first time each device's alert is seen there (performance.now()). */
+export interface StreamedAlert {
+  id?: string;
+  deviceId?: string;
+  type?: string;
+  rev?: number;
+  count?: number;
+  lastAt?: number;
+}
+
+/** The center's live stream: `onAlert` for every alert.changed (with performance.now()). */
 export async function centerStream(
   center: CenterProcess,
-  seen: Map<string, number>,
+  onAlert: (a: StreamedAlert, at: number) => void,
 ): Promise<AbortController> {
   const cookie = await centerLogin(center);
   const abort = new AbortController();
@@ -183,6 +192,7 @@ export async function centerStream(
     let buf = '';
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        const at = performance.now();
         buf += decoder.decode(chunk, { stream: true });
         let i = buf.indexOf('\n\n');
         while (i >= 0) {
@@ -190,8 +200,8 @@ export async function centerStream(
           buf = buf.slice(i + 2);
           if (frame.includes('event: alert.changed')) {
             const data = /data: (.*)/.exec(frame)?.[1];
-            const a = data ? (JSON.parse(data) as { alert?: { deviceId?: string } }).alert : undefined;
-            if (a?.deviceId && !seen.has(a.deviceId)) seen.set(a.deviceId, performance.now());
+            const a = data ? (JSON.parse(data) as { alert?: StreamedAlert }).alert : undefined;
+            if (a) onAlert(a, at);
           }
           i = buf.indexOf('\n\n');
         }

@@ -227,7 +227,7 @@ export function spawnReady(
   const child = spawn(process.execPath, ['--import', 'tsx', ...(o.nodeArgs ?? []), ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
-    stdio: o.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    stdio: o.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let out = '';

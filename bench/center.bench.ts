@@ -12,12 +12,14 @@
 // The same stations against a raw aedes broker (PUBACK only, nothing stored) are the baseline.
 //   LINLI_BENCH_STATIONS (default 1000), LINLI_BENCH_CENTER_RATE (revisions/s, default 500)
 // Run alone: `npm run bench -- center.bench`.
+
+import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { type ConnectedStations, connectStations, type StationLoadPhase } from '../firmware-sim/src/index.ts';
-import { type CenterProcess, centerLogin, centerStations, startCenter } from './center-rig.ts';
+import { type CenterProcess, centerLogin, centerStations, procStats, startCenter } from './center-rig.ts';
 import { spawnReady, stopChild } from './fleet.ts';
 import type { BenchResult } from './types.ts';
 
@@ -56,6 +58,7 @@ export async function run(): Promise<BenchResult[]> {
   const sites = Array.from({ length: STATIONS }, (_, i) => `st${String(i + 1).padStart(4, '0')}`);
   let center: CenterProcess | undefined;
   let c: Run;
+  let mem = '';
   let sup: {
     duringConnect: number;
     seen: number;
@@ -90,6 +93,10 @@ export async function run(): Promise<BenchResult[]> {
       // would have been reported unreachable by now
       const until = t0 + 3 * TIMEOUT_S * 1000;
       while (performance.now() < until) await new Promise((r) => setTimeout(r, 500));
+      const stats = await procStats(center.child);
+      const fds = readdirSync(`/proc/${center.child.pid}/fd`).length;
+      mem = `center process with ${STATIONS} stations connected: RSS ${((stats?.rss ?? Number.NaN) / 2 ** 20).toFixed(0)} MB, heap used ${((stats?.heapUsed ?? Number.NaN) / 2 ** 20).toFixed(0)} MB, ${fds} open descriptors`;
+      log(mem);
       const cookie = await centerLogin(center);
       const view = await centerStations(center, cookie);
       // read beside the running center (WAL: a reader does not block its writer)
@@ -149,7 +156,7 @@ export async function run(): Promise<BenchResult[]> {
       target: `= ${STATIONS}, none unreachable`,
       pass: supervised && c.connected === STATIONS,
       baseline: `raw aedes: ${raw.connected} connected in ${raw.connectS.toFixed(1)} s`,
-      detail: `connected ${c.connected} in ${c.connectS.toFixed(1)} s (50 connects in flight, each authenticated); after ${sup.runS.toFixed(0)} s with the center's station timeout at ${TIMEOUT_S} s and supervision every ${SUPERVISION_S} s: ${sup.seen} seen, ${sup.reachable} reachable, ${sup.mqttUp} with the MQTT path up, ${sup.unreachableAlerts} center.station-unreachable alerts raised after all stations were connected (${sup.duringConnect} for stations not yet connected ${TIMEOUT_S} s after the center started, each cleared on connect); ${loadNote}`,
+      detail: `connected ${c.connected} in ${c.connectS.toFixed(1)} s (50 connects in flight, each authenticated); after ${sup.runS.toFixed(0)} s with the center's station timeout at ${TIMEOUT_S} s and supervision every ${SUPERVISION_S} s: ${sup.seen} seen, ${sup.reachable} reachable, ${sup.mqttUp} with the MQTT path up, ${sup.unreachableAlerts} center.station-unreachable alerts raised after all stations were connected (${sup.duringConnect} for stations not yet connected ${TIMEOUT_S} s after the center started, each cleared on connect); ${mem}; ${loadNote}`,
     },
     {
       name: `center: alert ingest rate, revisions stored and receipted (${STATIONS} stations, ${IN_FLIGHT} in flight)`,

@@ -19,7 +19,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { type ConnectedStations, connectStations, type StationLoadPhase } from '../firmware-sim/src/index.ts';
-import { type CenterProcess, centerLogin, centerStations, procStats, startCenter } from './center-rig.ts';
+import {
+  type CenterProcess,
+  centerLogin,
+  centerStations,
+  procStats,
+  startCenter,
+  waitFor,
+} from './center-rig.ts';
 import { spawnReady, stopChild } from './fleet.ts';
 import type { BenchResult } from './types.ts';
 
@@ -88,6 +95,18 @@ export async function run(): Promise<BenchResult[]> {
     });
     const connectedAt = Date.now();
     try {
+      // measured in the steady state: once the center has taken in every station's connect
+      // and first supervision (its commits, the pending-action resends on subscribe)
+      const cookie0 = await centerLogin(center);
+      const cp = center;
+      await waitFor(
+        async () => (await centerStations(cp, cookie0)).every((s) => s.paths.mqtt?.up),
+        'every station seen at the center',
+        120_000,
+      );
+      log(
+        `center: every station seen ${((Date.now() - connectedAt) / 1000).toFixed(1)} s after the last connect`,
+      );
       c = await phases('center', st);
       // the run spans at least three station timeouts: a station whose supervision were lost
       // would have been reported unreachable by now

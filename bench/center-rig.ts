@@ -30,7 +30,8 @@ export interface CenterProcess {
 
 const STATS = ['--import', './bench/proc-stats.ts'];
 
-/** A center with these station accounts; `env` adds LINLI_GW_* settings. */
+/** A center with these station accounts; `env` adds LINLI_GW_* settings. LINLI_BENCH_PROF=<dir>:
+ *  the center writes a CPU profile there. */
 export async function startCenter(o: {
   key: string;
   admin: string;
@@ -66,7 +67,12 @@ export async function startCenter(o: {
       ...o.env,
     },
     /linli-gateway ready /,
-    { ipc: true, nodeArgs: STATS },
+    {
+      ipc: true,
+      nodeArgs: process.env.LINLI_BENCH_PROF
+        ? [...STATS, '--cpu-prof', `--cpu-prof-dir=${process.env.LINLI_BENCH_PROF}`]
+        : STATS,
+    },
   );
   return {
     child,

@@ -3,7 +3,7 @@
 // handling, stores, sessions, then routes.
 
 import { randomBytes } from 'node:crypto';
-import { LoginLimiter, type ScryptCost, urlErrors } from '@linli/shared/service';
+import { installCookies, LoginLimiter, type ScryptCost, urlErrors } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
@@ -81,6 +81,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installValidator(app);
   const apiMetrics = new ApiMetrics();
   installErrorHandlers(app, apiMetrics, deps.log);
+  await installCookies(app);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');

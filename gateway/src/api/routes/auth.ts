@@ -2,10 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../auth/audit.ts';
-import { parseCookies } from '../../auth/cookies.ts';
 import { AuthError } from '../../auth/errors.ts';
 import type { RouteContext } from '../context.ts';
-import { actorOf, clearSessionCookie, requireRole, SESSION_COOKIE, setSessionCookie } from '../session.ts';
+import { actorOf, clearSessionCookie, requireRole, sessionToken, setSessionCookie } from '../session.ts';
 
 const LoginBody = Type.Object(
   {
@@ -54,7 +53,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.post('/api/logout', { schema: { body: EmptyBody } }, async (req, reply) => {
-    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const token = sessionToken(req);
     if (token) ctx.sessions.destroy(token);
     if (req.staff) writeAudit(ctx.db, { ...actorOf(req), action: 'staff.logout' });
     clearSessionCookie(reply, ctx.config.secureCookies);

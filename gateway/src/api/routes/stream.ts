@@ -2,10 +2,9 @@
 // the device's place and the resident's name masked (张*明), as on a shared screen.
 import { LinliError, maskName } from '@linli/shared';
 import type { FastifyInstance } from 'fastify';
-import { parseCookies } from '../../auth/cookies.ts';
 import type { AlertRecord, GatewayEvents } from '../../types.ts';
 import type { RouteContext } from '../context.ts';
-import { requireRole, SESSION_COOKIE } from '../session.ts';
+import { requireRole, sessionToken } from '../session.ts';
 
 /** A client that does not read is cut off past this many buffered bytes; it reconnects. */
 const MAX_BUFFERED = 1024 * 1024;
@@ -49,7 +48,7 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
     if (siteQuery !== undefined && site === undefined)
       throw new LinliError('VALIDATION', 'site must match [A-Za-z0-9_-]{1,64}');
     const mine = (s: string) => site === undefined || s === site;
-    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const token = sessionToken(req);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -12,4 +12,5 @@ export * from './redact-url.ts';
 export * from './scrypt.ts';
 export * from './session-cookie.ts';
 export * from './sqlite-backup.ts';
+export * from './sse.ts';
 export * from './url-errors.ts';

@@ -1,19 +1,15 @@
-// GET /api/stream: the live change stream as Server-Sent Events (operator+). Alert changes carry
+// GET /api/stream: the live change stream as Server-Sent Events (operator+), on the shared SSE
+// helper (@linli/shared/service sse.ts: keep-alive, slow-client cut-off, close on disconnect). Alert changes carry
 // the device's place and the resident's name masked (张*明), as on a shared screen.
 import { LinliError, maskName } from '@linli/shared';
+import { openSse, SseConnections } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import type { AlertRecord, GatewayEvents } from '../../types.ts';
 import type { RouteContext } from '../context.ts';
 import { requireRole, sessionToken } from '../session.ts';
 
-/** A client that does not read is cut off past this many buffered bytes; it reconnects. */
-const MAX_BUFFERED = 1024 * 1024;
-
 export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...open]) end();
-  });
+  const open = new SseConnections(app);
 
   const alertView = (alert: AlertRecord) => {
     if (ctx.center) {
@@ -49,67 +45,44 @@ export function streamRoutes(app: FastifyInstance, ctx: RouteContext): void {
       throw new LinliError('VALIDATION', 'site must match [A-Za-z0-9_-]{1,64}');
     const mine = (s: string) => site === undefined || s === site;
     const token = sessionToken(req);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    let ended = false;
     ctx.apiMetrics.streams++;
-    const write = (chunk: string) => {
-      if (ended) return;
-      res.write(chunk);
-      if (res.writableLength > MAX_BUFFERED) end();
-    };
-    const send = (event: string, data: unknown) =>
-      write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const conn = openSse(reply, {
+      keepAliveMs: ctx.config.sseKeepAliveS * 1000,
+      // a logout, an expiry or a disabled account ends the stream at the next keep-alive
+      beforeKeepAlive: (stream) => {
+        if (ctx.sessions.lookup(token)) return true;
+        stream.send('session.expired', {});
+        return false;
+      },
+      onEnd: () => {
+        ctx.apiMetrics.streams--;
+        ctx.bus.off('alert.changed', onAlert);
+        ctx.bus.off('device.changed', onDevice);
+        ctx.bus.off('event.stored', onEvent);
+        ctx.bus.off('center.action', onAction);
+        ctx.bus.off('center.station', onStation);
+        open.delete(conn);
+      },
+    });
+    const send = (event: string, data: unknown) => conn.send(event, data);
 
-    const onAlert = (a: GatewayEvents['alert.changed']) => {
-      if (mine(a.site)) send('alert.changed', alertView(a));
+    const onAlert = (change: GatewayEvents['alert.changed']) => {
+      if (mine(change.site)) send('alert.changed', alertView(change));
     };
-    const onDevice = (d: GatewayEvents['device.changed']) => send('device.changed', d);
-    const onEvent = (e: GatewayEvents['event.stored']) => send('event.stored', e);
-    const onAction = (a: GatewayEvents['center.action']) => {
-      if (mine(a.site)) send('center.action', a);
+    const onDevice = (change: GatewayEvents['device.changed']) => send('device.changed', change);
+    const onEvent = (stored: GatewayEvents['event.stored']) => send('event.stored', stored);
+    const onAction = (action: GatewayEvents['center.action']) => {
+      if (mine(action.site)) send('center.action', action);
     };
-    const onStation = (st: GatewayEvents['center.station']) => {
-      if (mine(st.site)) send('center.station', st);
+    const onStation = (station: GatewayEvents['center.station']) => {
+      if (mine(station.site)) send('center.station', station);
     };
     ctx.bus.on('alert.changed', onAlert);
     ctx.bus.on('device.changed', onDevice);
     ctx.bus.on('event.stored', onEvent);
     ctx.bus.on('center.action', onAction);
     ctx.bus.on('center.station', onStation);
-
-    // a logout, an expiry or a disabled account ends the stream at the next keep-alive
-    const keepAlive = setInterval(() => {
-      if (!ctx.sessions.lookup(token)) {
-        send('session.expired', {});
-        end();
-      } else write(': keep-alive\n\n');
-    }, ctx.config.sseKeepAliveS * 1000);
-    keepAlive.unref();
-
-    function end() {
-      if (ended) return;
-      ended = true;
-      ctx.apiMetrics.streams--;
-      clearInterval(keepAlive);
-      ctx.bus.off('alert.changed', onAlert);
-      ctx.bus.off('device.changed', onDevice);
-      ctx.bus.off('event.stored', onEvent);
-      ctx.bus.off('center.action', onAction);
-      ctx.bus.off('center.station', onStation);
-      open.delete(end);
-      res.end();
-    }
-    open.add(end);
-    req.raw.on('close', end);
-    res.on('error', end);
-    write('retry: 3000\n\n');
+    open.add(conn);
     send('hello', { user: staff.username, role: staff.role, at: Date.now() });
   });
 }

@@ -1,4 +1,5 @@
 // POST /api/login, POST /api/logout, GET /api/me, POST /api/me/password
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../auth/audit.ts';
@@ -25,9 +26,10 @@ const PasswordBody = Type.Object(
 /** Which program the console talks to: a station's gateway or the community center. */
 const gatewayOf = (ctx: RouteContext) => ({ role: ctx.center ? 'center' : 'station' });
 
-export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
-    const { username, password } = req.body as { username: string; password: string };
+    const { username, password } = req.body;
     const wait = ctx.loginLimiter.retryAfterS(req.ip, username);
     if (wait > 0) {
       ctx.apiMetrics.loginFailures++;
@@ -73,7 +75,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/me/password',
     { onRequest: requireRole('window'), schema: { body: PasswordBody } },
     async (req, reply) => {
-      const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
+      const { currentPassword, newPassword } = req.body;
       const username = req.staff!.username;
       if (!(await ctx.staff.verify(username, currentPassword))) {
         throw new AuthError('AUTH', 'the current password is wrong');

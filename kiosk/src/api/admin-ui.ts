@@ -2,9 +2,12 @@
 // `/admin/`, its hashed files under `/admin/assets/`. The page itself is not secret (it holds no
 // data); every figure comes from /api/admin/*, which only an admin's session opens, and the
 // screen tells a window clerk who signs in that the role is missing. Without a build: 503.
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { WILDCARD } from './schemas.ts';
 
 export const ADMIN_UI_DIST = fileURLToPath(new URL('../../admin-ui/dist/', import.meta.url));
 
@@ -28,11 +31,13 @@ export async function adminUiRoutes(app: FastifyInstance, dist = ADMIN_UI_DIST):
         )
         .sendFile('index.html', dist, { cacheControl: false });
     });
-    scope.get('/admin/assets/*', (req, reply) => {
-      const file = (req.params as { '*': string })['*'];
-      return reply
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .sendFile(`assets/${file}`, dist, { cacheControl: false });
-    });
+    scope
+      .withTypeProvider<TypeBoxTypeProvider>()
+      .get('/admin/assets/*', { schema: { params: WILDCARD } }, (req, reply) => {
+        const file = req.params['*'];
+        return reply
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .sendFile(`assets/${file}`, dist, { cacheControl: false });
+      });
   });
 }

@@ -1,10 +1,14 @@
 // Staff authentication: session cookie (@fastify/cookie, registered by app.ts; HttpOnly, SameSite=Strict), login with rate limit and
 // audit, and the guards the staff routes use.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '@linli/shared/service';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import { type ApiContext, actorOf } from './context.ts';
+import { obj } from './schemas.ts';
 
 export const COOKIE = 'linli_kiosk_session';
 
@@ -21,7 +25,8 @@ export function actor(req: FastifyRequest) {
   return actorOf(req.kioskStaff, req.ip);
 }
 
-export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function authRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('kioskStaff', null);
   app.addHook('onRequest', async (req) => {
     const token = readSessionCookie(req, COOKIE);
@@ -32,19 +37,17 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/auth/login',
     {
       schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['username', 'password'],
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 256 },
+        body: obj(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
           },
-        },
+          ['username', 'password'],
+        ),
       },
     },
-    async (req, reply: FastifyReply) => {
-      const { username, password } = req.body as { username: string; password: string };
+    async (req, reply) => {
+      const { username, password } = req.body;
       const now = ctx.engine.clock.now();
       const wait = ctx.limiter.retryAfterS(req.ip, username);
       if (wait > 0) {

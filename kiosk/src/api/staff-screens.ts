@@ -3,9 +3,12 @@
 // their hashed files under `/window/assets/`, `/board/assets/`. The pages themselves are open (the
 // console asks for a staff sign-in, the board shows nothing personal); without a build they answer
 // 503 saying how to build. Uses the reply.sendFile of uiRoutes (registered before).
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { WILDCARD } from './schemas.ts';
 
 export const STAFF_SCREENS = {
   window: fileURLToPath(new URL('../../window-ui/dist/', import.meta.url)),
@@ -13,9 +16,10 @@ export const STAFF_SCREENS = {
 } as const;
 
 export function staffScreenRoutes(
-  app: FastifyInstance,
+  root: FastifyInstance,
   screens: Record<string, string> = STAFF_SCREENS,
 ): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   for (const [name, dist] of Object.entries(screens)) {
     const page = (reply: FastifyReply) => {
       if (!existsSync(`${dist}index.html`))
@@ -35,8 +39,8 @@ export function staffScreenRoutes(
     };
     app.get(`/${name}`, (_req, reply) => reply.redirect(`/${name}/`));
     app.get(`/${name}/`, (_req, reply) => page(reply));
-    app.get(`/${name}/assets/*`, (req, reply) => {
-      const file = (req.params as { '*': string })['*'];
+    app.get(`/${name}/assets/*`, { schema: { params: WILDCARD } }, (req, reply) => {
+      const file = req.params['*'];
       return reply
         .header('cache-control', 'public, max-age=31536000, immutable')
         .sendFile(`assets/${file}`, dist, { cacheControl: false });

@@ -2,14 +2,18 @@
 // page at `/follow/<token>` (the QR code on every ticket), hashed assets under `/assets/`. The
 // phone page sends no Referer (the token stays on the phone) and is never cached. Without a
 // build the pages answer 503 saying how to build.
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { WILDCARD } from './schemas.ts';
 
 export const UI_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
-export async function uiRoutes(app: FastifyInstance, dist = UI_DIST): Promise<void> {
+export async function uiRoutes(root: FastifyInstance, dist = UI_DIST): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const built = () => existsSync(`${dist}index.html`);
   await app.register(fastifyStatic, {
     root: dist,
@@ -34,8 +38,8 @@ export async function uiRoutes(app: FastifyInstance, dist = UI_DIST): Promise<vo
   };
   app.get('/', (_req, reply) => page(reply, 'index.html'));
   app.get('/follow/:token', (_req, reply) => page(reply, 'follow.html'));
-  app.get('/assets/*', (req, reply) => {
-    const file = (req.params as { '*': string })['*'];
+  app.get('/assets/*', { schema: { params: WILDCARD } }, (req, reply) => {
+    const file = req.params['*'];
     return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(`assets/${file}`, {
       cacheControl: false,
     });

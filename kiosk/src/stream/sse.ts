@@ -5,6 +5,7 @@
 //                           scan without its code, print.job, device.health
 //   GET /api/stream/public  anyone (display board, a resident's phone): ticket moves and queue
 //                           figures only, nothing personal (sanitize.ts publicEvent)
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   lastEventId,
   openSse,
@@ -13,7 +14,9 @@ import {
   SseReplay,
   sseEvent,
 } from '@linli/shared/service';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { obj } from '../api/schemas.ts';
 import type { KioskBus } from '../events.ts';
 import { sanitize } from './sanitize.ts';
 
@@ -92,14 +95,10 @@ export class LiveStream {
   }
 }
 
-const QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    types: { type: 'string', pattern: '^[a-z.\\-]+(,[a-z.\\-]+)*$', maxLength: 200 },
-    lastEventId: { type: 'string', pattern: '^[0-9]{1,12}$' },
-  },
-} as const;
+const QUERY = obj({
+  types: Type.String({ pattern: '^[a-z.\\-]+(,[a-z.\\-]+)*$', maxLength: 200 }),
+  lastEventId: Type.String({ pattern: '^[0-9]{1,12}$' }),
+});
 
 export interface StreamRoutesOptions {
   /** The full stream (card reads, devices, printing). */
@@ -111,15 +110,18 @@ export interface StreamRoutesOptions {
   initial: () => [string, unknown][];
 }
 
-export function streamRoutes(app: FastifyInstance, options: StreamRoutesOptions): void {
-  const attach = (live: LiveStream) => (req: FastifyRequest, reply: FastifyReply) => {
-    const query = req.query as { types?: string; lastEventId?: string };
-    live.attach(reply, {
-      lastEventId: lastEventId(req.headers['last-event-id'], query.lastEventId),
-      prefixes: query.types ? query.types.split(',') : null,
-      initial: options.initial(),
-    });
-  };
+export function streamRoutes(root: FastifyInstance, options: StreamRoutesOptions): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const attach =
+    (live: LiveStream) =>
+    (req: FastifyRequest<{ Querystring: Static<typeof QUERY> }>, reply: FastifyReply) => {
+      const query = req.query;
+      live.attach(reply, {
+        lastEventId: lastEventId(req.headers['last-event-id'], query.lastEventId),
+        prefixes: query.types ? query.types.split(',') : null,
+        initial: options.initial(),
+      });
+    };
   app.get('/api/stream', { onRequest: options.guard, schema: { querystring: QUERY } }, attach(options.live));
   app.get('/api/stream/public', { schema: { querystring: QUERY } }, attach(options.publicLive));
 }

@@ -74,8 +74,8 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const b = req.body;
-      return reply.status(201).send({ window: saveWindow(engine, b.id, b, actor(req), true) });
+      const body = req.body;
+      return reply.status(201).send({ window: saveWindow(engine, body.id, body, actor(req), true) });
     },
   );
   app.patch(
@@ -86,9 +86,9 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
     }),
   );
 
-  const range = (q: { from?: string; to?: string }) => {
-    const from = q.from ?? engine.today();
-    const to = q.to ?? from;
+  const range = (query: { from?: string; to?: string }) => {
+    const from = query.from ?? engine.today();
+    const to = query.to ?? from;
     if (to < from) throw new QueueError('VALIDATION', '结束日期早于开始日期', '`to` is before `from`');
     return { from, to };
   };
@@ -102,8 +102,8 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const b = req.body;
-      return reply.status(201).send({ staff: await ctx.staff.create(b, actor(req)) });
+      const body = req.body;
+      return reply.status(201).send({ staff: await ctx.staff.create(body, actor(req)) });
     },
   );
   app.patch(
@@ -131,17 +131,17 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req) => {
-      const q = req.query;
-      const { from, to } = q.from || q.to ? range(q) : { from: undefined, to: undefined };
+      const query = req.query;
+      const { from, to } = query.from || query.to ? range(query) : { from: undefined, to: undefined };
       const tz = ctx.config.timeZone;
       return {
         entries: readAudit(engine.db, {
-          limit: Math.min(1000, Number(q.limit ?? 100)),
-          before: q.before === undefined ? undefined : Number(q.before),
+          limit: Math.min(1000, Number(query.limit ?? 100)),
+          before: query.before === undefined ? undefined : Number(query.before),
           // 'service.update' is one action; 'service' is the family (create, update)
-          ...(q.action?.includes('.') ? { action: q.action } : { actionPrefix: q.action }),
-          username: q.username,
-          target: q.target,
+          ...(query.action?.includes('.') ? { action: query.action } : { actionPrefix: query.action }),
+          username: query.username,
+          target: query.target,
           from: from === undefined ? undefined : zonedToUtc(from, '00:00', tz),
           to: to === undefined ? undefined : zonedToUtc(shiftDay(to, 1), '00:00', tz),
         }),
@@ -184,9 +184,9 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const q = req.query;
-      const { from, to } = range(q);
-      const by = q.by ?? 'service';
+      const query = req.query;
+      const { from, to } = range(query);
+      const by = query.by ?? 'service';
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="linli-stats-${by}-${from}-${to}.csv"`);

@@ -179,8 +179,8 @@ export function publicRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req) => {
-      const b = req.body;
-      return { ticket: engine.rate(req.params.token, b.rating, b.reason, b.comment) };
+      const body = req.body;
+      return { ticket: engine.rate(req.params.token, body.rating, body.reason, body.comment) };
     },
   );
 }

@@ -64,11 +64,11 @@ export function staffRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req) => {
-      const q = req.query;
+      const query = req.query;
       return {
         tickets: engine.listTickets({
-          ...q,
-          windowId: q.windowId === undefined ? undefined : Number(q.windowId),
+          ...query,
+          windowId: query.windowId === undefined ? undefined : Number(query.windowId),
         }),
       };
     },
@@ -127,15 +127,15 @@ export function staffRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const b = req.body;
+      const body = req.body;
       // identityChecked: for an ID-required service, the staff member checked the resident's
       // identity document (audited on the ticket).
       const res = engine.issue(
         {
-          serviceId: b.serviceId,
+          serviceId: body.serviceId,
           source: 'staff',
-          priorityClass: b.priorityClass,
-          identityCheckedByStaff: b.identityChecked === true,
+          priorityClass: body.priorityClass,
+          identityCheckedByStaff: body.identityChecked === true,
         },
         actor(req),
       );
@@ -164,8 +164,8 @@ export function staffRoutes(root: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const b = req.body;
-      return reply.status(201).send({ appointment: ctx.appointments.book(b, actor(req)) });
+      const body = req.body;
+      return reply.status(201).send({ appointment: ctx.appointments.book(body, actor(req)) });
     },
   );
   app.post(

@@ -63,10 +63,10 @@ export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.get('/api/me', { onRequest: requireRole('window') }, async (req) => {
-    const s = req.staff!;
+    const session = req.staff!;
     return {
-      user: { username: s.username, role: s.role, displayName: s.displayName ?? null },
-      expiresAt: s.expiresAt,
+      user: { username: session.username, role: session.role, displayName: session.displayName ?? null },
+      expiresAt: session.expiresAt,
       gateway: gatewayOf(ctx),
     };
   });

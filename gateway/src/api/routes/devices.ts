@@ -42,20 +42,20 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const operator = { onRequest: requireRole('operator') };
   const admin = { onRequest: requireRole('admin') };
 
-  const withState = (d: RegistryDevice) => {
-    const s = ctx.deviceState.peek(d.id);
-    const resident = d.residentId ? ctx.registry.resident(d.residentId) : undefined;
+  const withState = (device: RegistryDevice) => {
+    const state = ctx.deviceState.peek(device.id);
+    const resident = device.residentId ? ctx.registry.resident(device.residentId) : undefined;
     return {
-      ...d,
-      online: d.retired ? false : (s?.online ?? null),
-      battery: s?.battery ?? null,
-      lastSeen: s?.lastSeen ?? null,
+      ...device,
+      online: device.retired ? false : (state?.online ?? null),
+      battery: state?.battery ?? null,
+      lastSeen: state?.lastSeen ?? null,
       // the device's own last word: its retained status, or its last will when the link dropped
-      connected: d.retired ? false : (s?.connected ?? null),
+      connected: device.retired ? false : (state?.connected ?? null),
       // ok | skewed | invalid, from the times the device sends (null: never found wrong)
-      clock: ctx.deviceClocks?.peek(d.id) ?? null,
-      ...(s?.tamper !== undefined ? { tamper: s.tamper } : {}),
-      ...(s?.batteryLow !== undefined ? { batteryLow: s.batteryLow } : {}),
+      clock: ctx.deviceClocks?.peek(device.id) ?? null,
+      ...(state?.tamper !== undefined ? { tamper: state.tamper } : {}),
+      ...(state?.batteryLow !== undefined ? { batteryLow: state.batteryLow } : {}),
       resident: resident ? { id: resident.id, name: resident.name, livesAlone: resident.livesAlone } : null,
     };
   };
@@ -84,9 +84,9 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/devices/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
     const { id } = req.params;
-    const d = ctx.registry.get(id);
-    if (!d) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
-    return { device: withState(d) };
+    const device = ctx.registry.get(id);
+    if (!device) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
+    return { device: withState(device) };
   });
 
   app.post('/api/devices', { ...admin, schema: { body: DeviceInputSchema } }, async (req, reply) => {

@@ -22,14 +22,14 @@ export function streamRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const alertView = (alert: AlertRecord) => {
     if (ctx.center) {
       // at the center: from the station's context, with the actions still waiting for the station
-      const d = ctx.center.detail(alert.id);
-      const dev = d.device as { id?: string; site?: string; kind?: string; location?: unknown } | null;
-      const res = d.resident as { name?: string; livesAlone?: boolean } | null;
+      const detail = ctx.center.detail(alert.id);
+      const dev = detail.device as { id?: string; site?: string; kind?: string; location?: unknown } | null;
+      const res = detail.resident as { name?: string; livesAlone?: boolean } | null;
       return {
         alert,
         device: dev ? { id: dev.id, site: dev.site, kind: dev.kind, location: dev.location } : null,
         resident: res ? { name: maskName(res.name ?? ''), livesAlone: res.livesAlone ?? false } : null,
-        pendingActions: d.actions.filter((a) => a.state === 'pending'),
+        pendingActions: detail.actions.filter((a) => a.state === 'pending'),
       };
     }
     const device = alert.deviceId ? ctx.registry.get(alert.deviceId) : undefined;

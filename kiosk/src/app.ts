@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  installCookies,
   LoginLimiter,
   octal,
   redactedRequest,
@@ -156,6 +157,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app, refusals);
+  await installCookies(app);
   authRoutes(app, ctx);
   publicRoutes(app, ctx);
   staffRoutes(app, ctx);

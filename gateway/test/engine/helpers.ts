@@ -43,9 +43,15 @@ export class MemoryDirectory implements DeviceDirectory {
   get(id: string): DeviceRecord | undefined {
     return this.devices.get(id);
   }
+  /** As the registry: the devices in service, by site then id (contract: test/contracts). */
   list(): DeviceRecord[] {
-    return [...this.devices.values()];
+    // SQLite's ORDER BY site, id: binary order of the strings
+    const key = (device: DeviceRecord) => `${device.site}\u0000${device.id}`;
+    return [...this.devices.values()]
+      .filter((device) => !device.retired)
+      .sort((left, right) => (key(left) < key(right) ? -1 : key(left) > key(right) ? 1 : 0));
   }
+
   resident(id: string): ResidentRecord | undefined {
     return this.residents.get(id);
   }

@@ -12,7 +12,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { WILDCARD } from './schemas.ts';
 
 export interface Screen {
   /** Where it is served: '/' or '/<name>/'. */
@@ -68,11 +70,13 @@ export async function screenRoutes(
     app.get(screen.base, (_req, reply) => page(reply, 'index.html'));
     for (const [url, file] of Object.entries(screen.pages ?? {}))
       app.get(url, (_req, reply) => page(reply, file));
-    app.get(`${screen.base}assets/*`, (req, reply) => {
-      const file = (req.params as { '*': string })['*'];
-      return reply
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .sendFile(`assets/${file}`, screen.dist, { cacheControl: false });
-    });
+    app
+      .withTypeProvider<TypeBoxTypeProvider>()
+      .get(`${screen.base}assets/*`, { schema: { params: WILDCARD } }, (req, reply) => {
+        const file = req.params['*'];
+        return reply
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .sendFile(`assets/${file}`, screen.dist, { cacheControl: false });
+      });
   }
 }

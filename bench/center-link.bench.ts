@@ -72,7 +72,7 @@ async function station(dataDir: string, centerMqtt: string, centerHttp: string):
     },
     env: {},
     directory: {
-      authenticate: (u: string, p: Buffer | string) =>
+      authenticate: async (u: string, p: Buffer | string) =>
         /^(hb|press)-\d+$/.test(u) && p.toString() === SECRET ? rec(u) : undefined,
       get: (id: string) => devices.get(id),
       list: () => [...devices.values()],

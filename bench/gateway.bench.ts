@@ -62,7 +62,7 @@ async function child(mode: string): Promise<void> {
   };
   for (let i = 0; i < BACKGROUND; i++) rec(`hb-${i}`);
   const directory = {
-    authenticate: (u: string, p: Buffer | string) =>
+    authenticate: async (u: string, p: Buffer | string) =>
       /^(hb|press|tp)-\d+$/.test(u) && p.toString() === SECRET ? rec(u) : undefined,
     get: (id: string) => devices.get(id),
     list: () => [...devices.values()],

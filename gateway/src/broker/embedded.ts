@@ -21,6 +21,7 @@ import { AuthThrottle } from './auth-throttle.ts';
 import { ClientIdPolicy } from './client-ids.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { indexedRetainedPersistence } from './retained-index.ts';
 import type { Transport } from './transport.ts';
 
 export interface EmbeddedBrokerOptions {
@@ -112,6 +113,7 @@ export class EmbeddedBroker implements Transport {
     o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
+      persistence: indexedRetainedPersistence(),
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet.topic, packet, done),
       authorizeSubscribe: (client, sub, done) =>
@@ -220,25 +222,32 @@ export class EmbeddedBroker implements Transport {
       );
       return;
     }
-    let principal: Principal;
     const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
     if (username.startsWith('gateway:')) {
       if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
-      principal = { kind: 'gateway', username };
-    } else if (bridge) {
-      if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
-      principal = { kind: 'bridge', username };
-    } else {
-      let device: ReturnType<DeviceDirectory['authenticate']>;
-      try {
-        device = this.o.directory.authenticate(username, password);
-      } catch (err) {
-        return refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false);
-      }
-      if (!device || device.retired) return refuse('unknown device or wrong secret');
-      principal = { kind: 'device', device, clientId: client.id };
+      return this.admit({ kind: 'gateway', username }, client, address, username, refuse, done);
     }
-    this.admit(principal, client, address, username, refuse, done);
+    if (bridge) {
+      if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
+      return this.admit({ kind: 'bridge', username }, client, address, username, refuse, done);
+    }
+    // a device: its credential is hashed on the thread pool (a reconnect storm is thousands at once)
+    Promise.resolve()
+      .then(() => this.o.directory.authenticate(username, password))
+      .then(
+        (device) => {
+          if (!device || device.retired) return refuse('unknown device or wrong secret');
+          this.admit(
+            { kind: 'device', device, clientId: client.id },
+            client,
+            address,
+            username,
+            refuse,
+            done,
+          );
+        },
+        (err: Error) => refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false),
+      );
   }
 
   private admit(

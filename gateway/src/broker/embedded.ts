@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
 import { AuthThrottle } from './auth-throttle.ts';
 import { ClientIdPolicy } from './client-ids.ts';
+import { mqtt5Bridge, peekLevel } from './mqtt5.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { indexedRetainedPersistence } from './retained-index.ts';
@@ -67,6 +68,11 @@ function safeEqual(a: Buffer, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Pending TCP connections the kernel queues for us (capped by net.core.somaxconn). Node's
+ *  default 511 overflows when thousands of devices reconnect at once after a power cut: the
+ *  dropped SYNs are retried by the devices' kernels after 1, 3, 7 s… and the storm drags on. */
+const LISTEN_BACKLOG = 8192;
 
 /** An error that closes a client after it was counted as a refusal (not counted again). */
 class RefusedError extends Error {}
@@ -338,16 +344,14 @@ export class EmbeddedBroker implements Transport {
     );
   }
 
-  /** Hand a connection to aedes, with a guard that closes it on an oversize packet (counted). */
+  /** Hand a connection to aedes (through the MQTT 5 translator when its CONNECT says level 5),
+   *  with a guard that closes it on an oversize packet (counted). */
   private accept(
     stream: Duplex,
     close: () => void,
     address: string | undefined,
     req?: IncomingMessage,
   ): void {
-    this.addresses.set(stream, address ?? 'unknown');
-    if (req) this.aedes.handle(stream, req);
-    else this.aedes.handle(stream);
     // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
     const guard = new PacketSizeGuard(this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
     const onData = (chunk: Buffer) => {
@@ -357,7 +361,18 @@ export class EmbeddedBroker implements Transport {
       this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
       close();
     };
-    stream.on('data', onData);
+    peekLevel(stream, (level) => {
+      let conn: Duplex = stream;
+      if (level === 5) {
+        conn = mqtt5Bridge(stream, (err) =>
+          this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
+        );
+      }
+      this.addresses.set(conn, address ?? 'unknown');
+      if (req) this.aedes.handle(conn, req);
+      else this.aedes.handle(conn);
+      stream.on('data', onData);
+    });
   }
 
   async start(): Promise<void> {
@@ -367,7 +382,7 @@ export class EmbeddedBroker implements Transport {
       this.tcp = tcp;
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
-        tcp.listen(this.o.port, this.o.host, () => resolve());
+        tcp.listen({ port: this.o.port, host: this.o.host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
       this.port = (tcp.address() as AddressInfo).port;
     }
@@ -379,7 +394,7 @@ export class EmbeddedBroker implements Transport {
       this.tlsServer = tls;
       await new Promise<void>((resolve, reject) => {
         tls.once('error', reject);
-        tls.listen(this.o.tls!.port, this.o.host, () => resolve());
+        tls.listen({ port: this.o.tls!.port, host: this.o.host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
       this.tlsPort = (tls.address() as AddressInfo).port;
     }

@@ -57,11 +57,11 @@ describe('MQTT 5 devices on the embedded broker', () => {
     const args = [
       ...['-V', 'mqttv5', '-h', '127.0.0.1', '-p', String(h.gw!.ports.mqtt)],
       ...['-i', 'linli-site1-m5', '-u', 'm5', '-P', 'secret-m5', '-q', '1'],
-      ...['-t', 'linli/v1/site1/dev/m5/evt', '-m', evt('m5-1', 'sos')],
+      ...['-t', 'linli/v1/site1/dev/m5/evt', '-m', String(evt('m5-1', 'sos'))],
     ];
     const out = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(MOSQUITTO_PUB, args, { timeout: 20_000 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+      execFile(MOSQUITTO_PUB, args, { timeout: 20_000, encoding: 'utf8' }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr: String(stderr) }),
       );
     });
     expect(out).toEqual({ code: 0, stderr: '' });

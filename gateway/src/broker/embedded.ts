@@ -353,7 +353,8 @@ export class EmbeddedBroker implements Transport {
     req?: IncomingMessage,
   ): void {
     // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
-    const guard = new PacketSizeGuard(this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
+    const maxBytes = this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    const guard = new PacketSizeGuard(maxBytes);
     const onData = (chunk: Buffer) => {
       const verdict = guard.observe(chunk);
       if (verdict.ok) return;
@@ -361,7 +362,7 @@ export class EmbeddedBroker implements Transport {
       this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
       close();
     };
-    peekLevel(stream, (level) => {
+    peekLevel(stream, maxBytes, (level) => {
       let conn: Duplex = stream;
       if (level === 5) {
         conn = mqtt5Bridge(stream, (err) =>

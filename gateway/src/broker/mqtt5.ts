@@ -14,27 +14,39 @@ const CONNACK_REASON: Record<number, number> = { 0: 0, 1: 0x84, 2: 0x85, 3: 0x88
 
 const PEEK_TIMEOUT_MS = 30_000;
 
-/** The protocol level of a CONNECT at the start of `buf`; undefined until enough bytes came. */
-export function connectLevel(buf: Buffer): number | undefined | 'not-connect' {
+/** The protocol level of a CONNECT at the start of `buf`; undefined until enough bytes came;
+ *  'other' when aedes should see the bytes as they are (not a CONNECT, a malformed or a
+ *  declared length over `maxBytes`: aedes and the packet guard refuse those at once). */
+export function connectLevel(buf: Buffer, maxBytes = Number.POSITIVE_INFINITY): number | undefined | 'other' {
   if (buf.length < 1) return undefined;
-  if (buf[0] !== 0x10) return 'not-connect';
+  if (buf[0] !== 0x10) return 'other';
+  let length = 0;
   let i = 1;
-  while (i < buf.length && i <= 4 && (buf[i]! & 0x80) !== 0) i++;
-  i++; // past the last remaining-length byte
+  for (let mul = 1; ; mul *= 128) {
+    if (i > 4) return 'other'; // a remaining length has at most 4 bytes
+    if (i >= buf.length) return undefined;
+    const b = buf[i++]!;
+    length += (b & 0x7f) * mul;
+    if ((b & 0x80) === 0) break;
+  }
+  if (length > maxBytes) return 'other';
   if (buf.length < i + 2) return undefined;
-  const nameLen = buf.readUInt16BE(i);
-  const at = i + 2 + nameLen;
+  const at = i + 2 + buf.readUInt16BE(i);
   return buf.length > at ? buf[at] : undefined;
 }
 
 /** Wait for the CONNECT's protocol level without consuming it (bytes are put back). */
-export function peekLevel(stream: Duplex, onLevel: (level: number | undefined) => void): void {
+export function peekLevel(
+  stream: Duplex,
+  maxBytes: number,
+  onLevel: (level: number | undefined) => void,
+): void {
   let buf: Buffer = Buffer.alloc(0);
   // a connection that never sends its CONNECT is closed (as aedes' own connect timeout would)
   const timer = setTimeout(() => stream.destroy(), PEEK_TIMEOUT_MS);
   const onData = (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    const level = connectLevel(buf);
+    const level = connectLevel(buf, maxBytes);
     if (level === undefined && buf.length < 64) return;
     clearTimeout(timer);
     stream.off('data', onData);

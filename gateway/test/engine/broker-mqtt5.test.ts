@@ -72,7 +72,10 @@ describe('MQTT 5 devices on the embedded broker', () => {
     const v5 = Buffer.from([0x10, 0x20, 0, 4, 0x4d, 0x51, 0x54, 0x54, 5, 0xc2]);
     for (let i = 0; i < 9; i++) expect(connectLevel(v5.subarray(0, i))).toBeUndefined();
     expect(connectLevel(v5)).toBe(5);
-    expect(connectLevel(Buffer.from([0x30, 0]))).toBe('not-connect');
+    expect(connectLevel(Buffer.from([0x30, 0]))).toBe('other');
+    // a declared length over the limit goes straight to aedes and the packet guard
+    expect(connectLevel(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64]), 65_536)).toBe('other');
+    expect(connectLevel(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x80, 1]))).toBe('other');
   });
 
   it('retained lookups: exact topics by key, wildcards by match', () => {

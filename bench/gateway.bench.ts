@@ -9,18 +9,22 @@
 // Run alone: `npx tsx bench/run.ts gateway` (or `npm run bench -- gateway`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import {
+  deviceClient as client,
+  FLEET_SECRET,
+  HB_INTERVAL_S,
+  percentile,
+  FLEET_SITE as SITE,
+  startFleet,
+} from './fleet.ts';
 import type { BenchResult } from './types.ts';
 
-const SITE = 'load';
-const SECRET = 'bench-secret-0123456';
 const BACKGROUND = Number(process.env.LINLI_BENCH_DEVICES ?? 10_000);
-const HB_INTERVAL_S = 30;
 const PRESSES = 400;
 const PRESS_SPREAD_S = 12;
 const TP_CLIENTS = 400;
@@ -60,7 +64,7 @@ async function child(mode: string): Promise<void> {
     log: silentLogger,
     noHttp: true,
   });
-  const prepared = await gw.registry.prepareSecret(SECRET);
+  const prepared = await gw.registry.prepareSecret(FLEET_SECRET);
   const ids = [
     ...Array.from({ length: BACKGROUND }, (_, i) => `hb-${i}`),
     ...Array.from({ length: PRESSES }, (_, i) => `press-${i}`),
@@ -161,107 +165,6 @@ function stopChild(proc: ChildProcess): Promise<void> {
     });
     proc.kill('SIGTERM');
   });
-}
-
-// Minimal MQTT 3.1.1 packets for the background fleet (no library per connection).
-function str(s: string): Buffer {
-  const b = Buffer.from(s);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length);
-  return Buffer.concat([len, b]);
-}
-function remLen(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-function connectPacket(clientId: string, user: string, pass: string, keepalive: number): Buffer {
-  const vh = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, keepalive >> 8, keepalive & 0xff])]);
-  const body = Buffer.concat([vh, str(clientId), str(user), str(pass)]);
-  return Buffer.concat([Buffer.from([0x10]), remLen(body.length), body]);
-}
-function publish0(topic: string, payload: string): Buffer {
-  const body = Buffer.concat([str(topic), Buffer.from(payload)]);
-  return Buffer.concat([Buffer.from([0x30]), remLen(body.length), body]);
-}
-
-export interface Fleet {
-  connected: number;
-  heartbeats: number;
-  stop(): void;
-}
-
-export async function startFleet(port: number, n: number): Promise<Fleet> {
-  const sockets: Socket[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  const fleet: Fleet = {
-    connected: 0,
-    heartbeats: 0,
-    stop() {
-      for (const t of timers) clearInterval(t);
-      for (const s of sockets) s.destroy();
-    },
-  };
-  const one = (i: number) =>
-    new Promise<void>((resolve) => {
-      const id = `hb-${i}`;
-      const s = netConnect(port, '127.0.0.1');
-      sockets.push(s);
-      s.setNoDelay(true);
-      s.on('error', () => resolve());
-      s.once('data', (b) => {
-        if (b[0] === 0x20 && b[3] === 0) {
-          fleet.connected++;
-          const topic = `linli/v1/${SITE}/dev/${id}/hb`;
-          const beat = () => {
-            if (s.writable) {
-              s.write(publish0(topic, `{"ts":${Date.now()},"battery":90}`));
-              fleet.heartbeats++;
-            }
-          };
-          const start = setTimeout(
-            () => {
-              beat();
-              timers.push(setInterval(beat, HB_INTERVAL_S * 1000));
-            },
-            Math.random() * HB_INTERVAL_S * 1000,
-          );
-          timers.push(start);
-        }
-        s.on('data', () => {});
-        resolve();
-      });
-      s.once('connect', () => s.write(connectPacket(`linli-${SITE}-${id}`, id, SECRET, 90)));
-    });
-  for (let i = 0; i < n; i += 500) {
-    await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, k) => one(i + k)));
-  }
-  return fleet;
-}
-
-function client(port: number, id: string): Promise<MqttClient> {
-  const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
-    clientId: `linli-${SITE}-${id}`,
-    username: id,
-    password: SECRET,
-    clean: true,
-    reconnectPeriod: 0,
-    connectTimeout: 30_000,
-  });
-  return new Promise((resolve, reject) => {
-    c.once('connect', () => resolve(c));
-    c.once('error', reject);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** QoS 1 throughput: TP_CLIENTS clients keep TP_WINDOW publishes in flight for TP_SECONDS. */

@@ -10,7 +10,8 @@ import type { DeviceRecord } from '../gateway/src/types.ts';
 
 /** The site and shared device secret of the in-memory directory's fleet. */
 export const FLEET_SITE = 'load';
-export const FLEET_SECRET = 'bench-secret';
+/** ≥ 16 characters: the registry refuses shorter given secrets (gateway.bench provisions them). */
+export const FLEET_SECRET = 'bench-secret-0123456';
 export const HB_INTERVAL_S = 30;
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -39,7 +40,7 @@ export function memoryDirectory(n: number, users = /^(hb|press|tp)-\d+$/) {
   };
   for (let i = 0; i < n; i++) rec(`hb-${i}`);
   return {
-    authenticate: (u: string, p: Buffer | string) =>
+    authenticate: async (u: string, p: Buffer | string) =>
       users.test(u) && p.toString() === FLEET_SECRET ? rec(u) : undefined,
     get: (id: string) => devices.get(id),
     list: () => [...devices.values()],

@@ -35,7 +35,7 @@ export class MemoryDirectory implements DeviceDirectory {
     this.residents.set(rec.id, rec);
     return rec;
   }
-  authenticate(username: string, password: Buffer | string): DeviceRecord | undefined {
+  async authenticate(username: string, password: Buffer | string): Promise<DeviceRecord | undefined> {
     const d = this.devices.get(username);
     if (!d || d.retired) return undefined;
     return this.secrets.get(username) === password.toString() ? d : undefined;

@@ -379,6 +379,16 @@ export const GatewaySchema = Type.Object({
       300,
       'Role center: webhook requests whose X-Linli-Timestamp is further from now are refused, seconds.',
     ),
+    webhookFailLimit: positive(
+      'LINLI_GW_CENTER_WEBHOOK_FAIL_LIMIT',
+      20,
+      'Role center: webhook requests failing their signature from one address within webhookFailWindowS before that address is refused (429) until the window ends.',
+    ),
+    webhookFailWindowS: positive(
+      'LINLI_GW_CENTER_WEBHOOK_FAIL_WINDOW_S',
+      600,
+      "Role center: the window of webhookFailLimit, seconds (an address blocked stays blocked until its window's end).",
+    ),
   }),
   hmacKey: Type.String({
     default: '',

@@ -15,6 +15,7 @@ import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
+import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
@@ -357,6 +358,13 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
               center: center.center,
               replayWindowS: config.center.replayWindowS,
               now: () => engine.clock.now(),
+              guard: new WebhookGuard({
+                limit: config.center.webhookFailLimit,
+                windowS: config.center.webhookFailWindowS,
+                metrics: engine.metrics,
+                log,
+                now: () => engine.clock.now(),
+              }),
             },
           }
         : {}),

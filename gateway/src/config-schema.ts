@@ -309,6 +309,11 @@ export const GatewaySchema = Type.Object({
       30,
       'Supervision message on each path this often, seconds; a path silent for twice this raises its technical alert and hands the traffic to the other path.',
     ),
+    registrySnapshotS: positive(
+      'LINLI_GW_UPLINK_REGISTRY_SNAPSHOT_S',
+      300,
+      "The station's registry summary (devices, residents' names and phones, online, battery, last seen) is sent whole to the center this often, seconds; changes go up within 2 s.",
+    ),
     ackTimeoutS: positive(
       'LINLI_GW_UPLINK_ACK_TIMEOUT_S',
       10,

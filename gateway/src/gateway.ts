@@ -31,6 +31,7 @@ import { StoreHealth } from './ingest/store-health.ts';
 import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
 import { Uplink, uplinkConfigured } from './outbox/index.ts';
+import { RegistrySummary } from './outbox/registry-summary.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { HttpNotifier, ResponderEscalator } from './responders/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
@@ -309,6 +310,9 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     uplink ? () => uplink.health() : undefined,
   );
   uplink?.start();
+  const summary = uplink?.center
+    ? startRegistrySummary(config, engine, directory, registry, uplink, log)
+    : undefined;
   if (transport.mode === 'external') engine.feedback.resendAll();
   // A device retired or changed in the registry is cut off and must authenticate again (a
   // device provisioned elsewhere too: a secret rotated between two polls shows as provisioned).
@@ -407,6 +411,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         )
         .catch(() => {});
       link?.stop();
+      summary?.stop();
       await uplink?.stop();
       await transport.stop();
       engine.close();
@@ -418,6 +423,40 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   if (uplink) running.uplink = uplink;
   if (center) running.center = center;
   return running;
+}
+
+/** The station's registry summarised for the center console (outbox/registry-summary.ts): a
+ *  device's registry change or live transition marks it; a resident's change sends a snapshot. */
+function startRegistrySummary(
+  config: GatewayConfig,
+  engine: Engine,
+  directory: DeviceDirectory,
+  registry: Registry,
+  uplink: Uplink,
+  log: Logger,
+): { stop(): void } {
+  const summary = new RegistrySummary({
+    site: config.site,
+    directory,
+    state: (id) => engine.states.peek(id),
+    send: (body, key) => uplink.sendState(body, key),
+    clock: engine.clock,
+    log,
+    snapshotS: config.uplink.registrySnapshotS,
+  });
+  const onDevice = (e: { id: string }) => summary.deviceChanged(e.id);
+  engine.bus.on('device.changed', onDevice);
+  const offRegistry = registry.onChange((c) =>
+    c.type.startsWith('device.') ? summary.deviceChanged(c.id) : summary.snapshotSoon(),
+  );
+  summary.start();
+  return {
+    stop() {
+      summary.stop();
+      engine.bus.off('device.changed', onDevice);
+      offRegistry();
+    },
+  };
 }
 
 /** The escalator to responders: off (said loudly) without a notifier URL. */

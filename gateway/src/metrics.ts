@@ -186,6 +186,10 @@ export class Metrics {
     'linli_gateway_center_refused_total',
     'Role center: station messages and webhook requests refused, by path and reason',
   );
+  readonly centerRegistry = new Counter(
+    'linli_gateway_center_registry_devices_total',
+    'Role center: station device summaries received (registry messages), by path and mode',
+  );
   readonly centerWebhookBlocks = new Counter(
     'linli_gateway_center_webhook_address_blocks_total',
     'Role center: addresses blocked on the webhook after repeated signature failures',
@@ -227,6 +231,7 @@ export class Metrics {
       this.centerActions.render(),
       this.centerRevisions.render(),
       this.centerRefused.render(),
+      this.centerRegistry.render(),
       this.centerWebhookBlocks.render(),
       this.centerWebhookBlocked.render(),
     ];

@@ -77,6 +77,19 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       limit?: number;
       offset?: number;
     };
+    // at the center: the stations' registries as they summarise them (center/devices.ts)
+    if (ctx.center) {
+      const found = ctx.center.devices.list({
+        ...(q.site ? { site: q.site } : {}),
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.grid ? { grid: q.grid } : {}),
+        ...(q.building ? { building: q.building } : {}),
+        ...(q.resident ? { resident: q.resident } : {}),
+        ...(q.online !== undefined ? { online: q.online } : {}),
+      });
+      const offset = q.offset ?? 0;
+      return { total: found.length, devices: found.slice(offset, offset + (q.limit ?? 1000)) };
+    }
     let all = ctx.registry.list({
       ...(q.site ? { site: q.site } : {}),
       ...(q.kind ? { kind: q.kind } : {}),
@@ -100,6 +113,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/api/devices/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
     const { id } = req.params as { id: string };
     const d = ctx.registry.get(id);
+    const summarised = d ? undefined : ctx.center?.devices.get(id);
+    if (summarised) return { device: summarised };
     if (!d) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
     return { device: withState(d) };
   });

@@ -121,6 +121,8 @@ export interface Durations {
 export interface Summary {
   total: Durations;
   byType: (Durations & { type: string })[];
+  /** Per station (at the center: one row per site) */
+  bySite: (Durations & { site: string })[];
   buckets: (Durations & { key: string })[];
 }
 export interface PastAlert {

@@ -199,6 +199,35 @@ describe('center: the stations’ registries', () => {
     await row(page, 'st2', 'x-door-1').waitFor();
     expect(await page.getByRole('columnheader', { name: zh['queue.station'] }).count()).toBe(1);
     expect(await axeSerious(page)).toEqual([]);
+    // history at the center: a press of p1 with its station column in the CSV, the resident's
+    // name from the station's context, and the report's by-station breakdown
+    const p1Sim = link.devices.find((d) => d.id === 'p1')!;
+    await p1Sim.press();
+    await until('the press at the center', async () =>
+      (await link.alerts('center')).find((a) => a.deviceId === 'p1' && a.type === 'sos'),
+    );
+    await page.goto(`${link.base('center')}/#/history`);
+    await page.locator('tr[data-alert]').first().waitFor();
+    await page.getByTestId('report-by-site').locator('tr[data-site="st1"]').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: zh['history.csv'] }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const [head, ...lines] = csv.split('\r\n');
+    expect(head!.split(',').slice(0, 2)).toEqual([zh['history.raised'], zh['queue.station']]);
+    const pressed = lines.find((l) => l.includes('李秀英'));
+    expect(pressed?.split(',')[1]).toBe('st1');
+    const [report] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: zh['report.csv'] }).click(),
+    ]);
+    const reportCsv = readFileSync((await report.path())!, 'utf8');
+    expect(reportCsv.split('\r\n').some((l) => /^,st1,,\d+,/.test(l))).toBe(true);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.goto(`${link.base('center')}/#/devices`);
+    await row(page, 'st1', 'p1').waitFor();
+
     // the site filter: only the second station's device
     await page.getByTestId('site-filter').selectOption('st2');
     await expect.poll(async () => page.locator('tr[data-site="st1"]').count(), { timeout: 15_000 }).toBe(0);

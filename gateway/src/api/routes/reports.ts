@@ -88,6 +88,9 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
+/** The resident's name: the station's registry, or at the center the context its station sent. */
+const RESIDENT_NAME = "COALESCE(r.name, json_extract(c.context, '$.resident.name'))";
+
 export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const select = (
     q: { from: number; to: number; site?: string },
@@ -98,8 +101,9 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
     ctx.db
       .prepare(
         `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
-                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, r.name AS resident_name
+                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, ${RESIDENT_NAME} AS resident_name
            FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
+           LEFT JOIN center_alert_context c ON c.alert_id = a.id
           WHERE a.raised_at >= ? AND a.raised_at < ? ${q.site ? 'AND a.site = ?' : ''} ${extra}
           ORDER BY a.raised_at DESC LIMIT ${limit}`,
       )
@@ -120,6 +124,8 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const rows = select(q);
       const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
       byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+      const bySite = [...groupBy(rows, (r) => r.site)].map(([site, rs]) => ({ site, ...durations(rs) }));
+      bySite.sort((a, b) => b.count - a.count || a.site.localeCompare(b.site));
       const buckets = [...groupBy(rows, (r) => bucketOf(r.raised_at, q.bucket, tz))]
         .map(([key, rs]) => ({ key, ...durations(rs) }))
         .sort((a, b) => a.key.localeCompare(b.key));
@@ -139,6 +145,7 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
         tz,
         total: durations(rows),
         byType,
+        bySite,
         buckets,
         outcomes,
       };
@@ -163,7 +170,7 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (q.type) where.push('AND a.type = ?') && params.push(q.type);
       if (q.outcome) where.push('AND a.outcome = ?') && params.push(q.outcome);
       if (q.resident)
-        where.push("AND r.name LIKE ? ESCAPE '\\'") &&
+        where.push(`AND ${RESIDENT_NAME} LIKE ? ESCAPE '\\'`) &&
           params.push(`%${q.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const rows = select(q, where.join(' '), params, q.limit ?? 200);
       return {

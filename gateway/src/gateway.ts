@@ -14,6 +14,7 @@ import { ExternalBroker } from './broker/external.ts';
 import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
+import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -170,6 +171,8 @@ export interface TransportOptions {
   link?: BrokerLink;
   /** Role center: the station accounts and their messages */
   stations?: StationHooks;
+  /** Role center on an external broker: (re)connected, pending action requests go down again */
+  onCenterConnect?: () => void;
 }
 
 export function createTransport(o: TransportOptions): Transport {
@@ -178,6 +181,19 @@ export function createTransport(o: TransportOptions): Transport {
   const onCommandSubscribe = (id: string) => {
     engine.feedback.resendPending(id);
   };
+  if (c.mqtt.brokerUrl && o.stations) {
+    // role center behind Mosquitto: the broker authenticates the stations (center/mosquitto.ts)
+    return new CenterBrokerClient({
+      url: c.mqtt.brokerUrl,
+      stations: o.stations,
+      log: engine.log,
+      ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
+      ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
+      ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),
+      ...(o.onCenterConnect ? { onConnect: o.onCenterConnect } : {}),
+      ...(o.link ? { link: o.link } : {}),
+    });
+  }
   if (c.mqtt.brokerUrl) {
     const opts: ConstructorParameters<typeof ExternalBroker>[0] = {
       url: c.mqtt.brokerUrl,
@@ -292,7 +308,14 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     directory,
     gatewaySecret,
     ...(link ? { link } : {}),
-    ...(center ? { stations: center.hooks } : {}),
+    ...(center
+      ? {
+          stations: center.hooks,
+          onCenterConnect: () => {
+            for (const st of center.center.stations.list()) center.center.resendPending(st.site);
+          },
+        }
+      : {}),
   });
   transportRef = transport;
   engine.feedback.setSender(transport);

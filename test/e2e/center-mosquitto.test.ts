@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { migrate, openDb, StationStore } from '@linli/gateway';
 import { centerGatewayAccount, centerMosquittoFiles } from '@linli/gateway/center/mosquitto.ts';
 import mqtt from 'mqtt';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AlertView, Link, until } from './center-link-helpers.ts';
 import { HMAC_KEY, tempDir } from './gateway-helpers.ts';
 import { MosquittoRig } from './mosquitto-helpers.ts';
@@ -23,8 +23,9 @@ const OTHER = { password: 'other-station-password-0123', webhookSecret: 'other-s
 const rig = new MosquittoRig();
 let link: Link | undefined;
 
-afterAll(async () => {
+afterEach(async () => {
   await link?.close();
+  link = undefined;
   await rig.stop();
 });
 
@@ -56,7 +57,8 @@ function forged(site: string, alertId: string) {
 function centerRevisions(dir: string): { alert_id: string; rev: number; path: string }[] {
   const db = openDb(join(dir, 'gateway.db'));
   try {
-    return db.prepare('SELECT alert_id, rev, path FROM center_revisions ORDER BY alert_id, rev').all() as {
+    // rowid: the order they were stored in
+    return db.prepare('SELECT alert_id, rev, path FROM center_revisions ORDER BY rowid').all() as {
       alert_id: string;
       rev: number;
       path: string;
@@ -66,40 +68,47 @@ function centerRevisions(dir: string): { alert_id: string; rev: number; path: st
   }
 }
 
+/** Mosquitto with files generated from the center's station accounts, then the center (a client
+ *  of it) and the station (MQTT uplink to it only, no webhook), as processes. */
+async function mosquittoLink(r: MosquittoRig, pendants = ['p1']): Promise<Link> {
+  r.dir = tempDir();
+  const conf = await r.generatedConf({ eventsPerS: 50, outageS: 300 });
+  const url = r.url;
+  const l = await Link.create({
+    pendants,
+    moreStations: { other: OTHER },
+    centerEnv: {
+      LINLI_GW_BROKER_URL: url,
+      LINLI_GW_BROKER_USERNAME: CENTER_USER,
+      LINLI_GW_BROKER_PASSWORD: CENTER_PASS,
+    },
+    stationEnv: { LINLI_GW_UPLINK_MQTT_URL: url },
+  });
+  // MQTT only: no webhook to fall back on
+  delete l.stationEnv.LINLI_GW_UPLINK_WEBHOOK_URL;
+  delete l.stationEnv.LINLI_GW_UPLINK_WEBHOOK_KEY;
+  // Mosquitto's files from the center's own station accounts
+  const db = openDb(join(l.centerDir, 'gateway.db'));
+  migrate(db);
+  const files = centerMosquittoFiles(
+    new StationStore(db, HMAC_KEY).mosquittoAccounts(),
+    centerGatewayAccount(CENTER_USER, CENTER_PASS),
+  );
+  db.close();
+  expect(files.aclFile).toContain(
+    'user st1\ntopic write linli/v1/center/st1/alert\ntopic read linli/v1/center/st1/ack',
+  );
+  writeFileSync(join(r.dir, 'passwd'), files.passwordFile, { mode: 0o600 });
+  writeFileSync(join(r.dir, 'acl'), files.aclFile, { mode: 0o600 });
+  await r.startBroker(conf);
+  await l.startCenter();
+  await l.startStation();
+  return l;
+}
+
 describe('center behind Mosquitto', () => {
   it('station → Mosquitto → center: a press stored once, the center’s acknowledge back to the pendant', async () => {
-    rig.dir = tempDir();
-    const conf = await rig.generatedConf({ eventsPerS: 50, outageS: 60 });
-    const url = rig.url;
-    link = await Link.create({
-      moreStations: { other: OTHER },
-      centerEnv: {
-        LINLI_GW_BROKER_URL: url,
-        LINLI_GW_BROKER_USERNAME: CENTER_USER,
-        LINLI_GW_BROKER_PASSWORD: CENTER_PASS,
-      },
-      stationEnv: { LINLI_GW_UPLINK_MQTT_URL: url },
-    });
-    // MQTT only: no webhook to fall back on
-    delete link.stationEnv.LINLI_GW_UPLINK_WEBHOOK_URL;
-    delete link.stationEnv.LINLI_GW_UPLINK_WEBHOOK_KEY;
-    // Mosquitto's files from the center's own station accounts
-    const db = openDb(join(link.centerDir, 'gateway.db'));
-    migrate(db);
-    const files = centerMosquittoFiles(
-      new StationStore(db, HMAC_KEY).mosquittoAccounts(),
-      centerGatewayAccount(CENTER_USER, CENTER_PASS),
-    );
-    db.close();
-    expect(files.aclFile).toContain(
-      'user st1\ntopic write linli/v1/center/st1/alert\ntopic read linli/v1/center/st1/ack',
-    );
-    writeFileSync(join(rig.dir, 'passwd'), files.passwordFile, { mode: 0o600 });
-    writeFileSync(join(rig.dir, 'acl'), files.aclFile, { mode: 0o600 });
-    await rig.startBroker(conf);
-    await link.startCenter();
-    await link.startStation();
-
+    link = await mosquittoLink(rig);
     const d = await link.device('p1');
     await d.press();
     const atCenter = await until('the alert at the center', async () =>
@@ -121,7 +130,7 @@ describe('center behind Mosquitto', () => {
     expect(c.acknowledgedBy).toBe('center:admin');
 
     // another station's account: its own topic is stored, st1's is refused by Mosquitto's ACL
-    const other = await mqtt.connectAsync(url, {
+    const other = await mqtt.connectAsync(rig.url, {
       username: 'other',
       password: OTHER.password,
       clientId: 'station-other',
@@ -144,4 +153,92 @@ describe('center behind Mosquitto', () => {
     expect(new Set(of(atCenter.id).map((r) => r.path))).toEqual(new Set(['mqtt']));
     expect(of('al-forged-st1')).toEqual([]);
   });
+
+  // The only long test: the center's broker stopped for 2 minutes while the station carries on.
+  it('the center’s broker stopped for 2 minutes with traffic at the station: every alert arrives in order, none applied twice', async () => {
+    const pendants = ['p1', 'p2', 'p3'];
+    link = await mosquittoLink(rig, pendants);
+    const l = link;
+    const devs = await Promise.all(pendants.map((id) => l.device(id)));
+    await devs[0]!.press();
+    await until('the first alert at the center', async () =>
+      (await l.alerts('center')).find((a) => a.deviceId === 'p1'),
+    );
+
+    await rig.stopBroker();
+    const outageEnd = Date.now() + 120_000;
+    let presses = 0;
+    let actions = 0;
+    // traffic for 2 minutes: a press every 3 s (new alerts and count changes), and every 30 s the
+    // station's operator acknowledges one open alert and resolves another (new revisions too)
+    for (let i = 0; Date.now() < outageEnd; i++) {
+      await devs[i % devs.length]!.press();
+      presses++;
+      if (i % 10 === 9) {
+        const open = (await l.alerts('station')).filter((a) => a.type === 'sos');
+        const raised = open.find((a) => a.state === 'raised');
+        if (raised && (await l.api('station', `/api/alerts/${raised.id}/ack`, {})).status === 200) actions++;
+        const acked = open.find((a) => a.state === 'acknowledged' && a.id !== raised?.id);
+        if (
+          acked &&
+          (await l.api('station', `/api/alerts/${acked.id}/resolve`, { outcome: 'assisted-on-site' }))
+            .status === 200
+        )
+          actions++;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(3000, Math.max(0, outageEnd - Date.now()))));
+    }
+    const health = (await (await fetch(`${l.base('station')}/healthz`)).json()) as {
+      forwarding: { backlog: number };
+    };
+    expect(health.forwarding.backlog).toBeGreaterThan(0);
+    expect(presses).toBeGreaterThanOrEqual(30);
+    expect(actions).toBeGreaterThan(0);
+
+    await rig.startBroker(await rig.generatedConf({ eventsPerS: 50, outageS: 300 }));
+    // drained: the outbox empty and every station alert at the same head revision at the center
+    await until(
+      'every revision at the center',
+      async () => {
+        const h = (await (await fetch(`${l.base('station')}/healthz`)).json()) as {
+          forwarding: { backlog: number };
+        };
+        if (h.forwarding.backlog !== 0) return undefined;
+        const [st, c] = [await l.alerts('station'), await l.alerts('center')];
+        return st.every((s) => c.find((a) => a.id === s.id)?.rev === s.rev) ? true : undefined;
+      },
+      120_000,
+    );
+    // the ledger from the center's API: each station alert's timeline holds every revision once
+    const produced = await l.alerts('station');
+    expect(produced.length).toBeGreaterThanOrEqual(3);
+    for (const s of produced) {
+      const r = await l.api<{
+        history: { rev: number; action: string; at: number }[];
+        alert: { rev: number; state: string };
+      }>('center', `/api/alerts/${s.id}`);
+      expect(r.status, s.id).toBe(200);
+      expect(r.body.alert).toMatchObject({ rev: s.rev, state: s.state });
+      // every revision once, and nothing applied twice: the same timeline as at the station
+      const st = await l.api<{ history: { rev: number; action: string; at: number }[] }>(
+        'station',
+        `/api/alerts/${s.id}`,
+      );
+      const line = (h: { rev: number; action: string; at: number }[]) =>
+        h.map((e) => `${e.rev}:${e.action}:${e.at}`).sort();
+      expect(line(r.body.history), s.id).toEqual(line(st.body.history));
+      expect(new Set(r.body.history.map((h) => h.rev)), s.id).toEqual(
+        new Set(Array.from({ length: s.rev }, (_, i) => i + 1)),
+      );
+    }
+    // and stored in order: the revisions of each alert in the order the center stored them
+    await l.stop('station');
+    await l.stop('center');
+    const stored = centerRevisions(l.centerDir);
+    for (const s of produced)
+      expect(
+        stored.filter((x) => x.alert_id === s.id).map((x) => x.rev),
+        s.id,
+      ).toEqual(Array.from({ length: s.rev }, (_, i) => i + 1));
+  }, 420_000);
 });

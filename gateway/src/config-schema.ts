@@ -309,6 +309,11 @@ export const GatewaySchema = Type.Object({
       30,
       'Supervision message on each path this often, seconds; a path silent for twice this raises its technical alert and hands the traffic to the other path.',
     ),
+    registrySnapshotS: positive(
+      'LINLI_GW_UPLINK_REGISTRY_SNAPSHOT_S',
+      300,
+      "The station's registry summary (devices, residents' names and phones, online, battery, last seen) is sent whole to the center this often, seconds; changes go up within 2 s.",
+    ),
     ackTimeoutS: positive(
       'LINLI_GW_UPLINK_ACK_TIMEOUT_S',
       10,
@@ -378,6 +383,16 @@ export const GatewaySchema = Type.Object({
       'LINLI_GW_CENTER_REPLAY_WINDOW_S',
       300,
       'Role center: webhook requests whose X-Linli-Timestamp is further from now are refused, seconds.',
+    ),
+    webhookFailLimit: positive(
+      'LINLI_GW_CENTER_WEBHOOK_FAIL_LIMIT',
+      20,
+      'Role center: webhook requests failing their signature from one address within webhookFailWindowS before that address is refused (429) until the window ends.',
+    ),
+    webhookFailWindowS: positive(
+      'LINLI_GW_CENTER_WEBHOOK_FAIL_WINDOW_S',
+      600,
+      "Role center: the window of webhookFailLimit, seconds (an address blocked stays blocked until its window's end).",
     ),
   }),
   hmacKey: Type.String({

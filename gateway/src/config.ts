@@ -72,10 +72,10 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
     if (names.has(d.name)) throw new ConfigError('uplink.destinations', `two destinations named ${d.name}`);
     names.add(d.name);
   }
-  if (c.role === 'center' && c.mqtt.brokerUrl)
+  if (c.role === 'center' && c.mqtt.brokerUrl && (!c.mqtt.username || !c.mqtt.password))
     throw new ConfigError(
-      'mqtt.brokerUrl',
-      'role center takes its stations on the embedded broker; an external broker is not supported for the center',
+      'mqtt.username',
+      "role center on an external broker needs the center's own account there (mqtt.username and mqtt.password; `linli-gw center mosquitto-files` writes it)",
     );
   if (c.center.checkIntervalS > c.center.stationTimeoutS)
     throw new ConfigError('center.checkIntervalS', 'must not be longer than center.stationTimeoutS');

@@ -14,7 +14,9 @@ import { ExternalBroker } from './broker/external.ts';
 import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
+import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
+import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
@@ -30,6 +32,7 @@ import { StoreHealth } from './ingest/store-health.ts';
 import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
 import { Uplink, uplinkConfigured } from './outbox/index.ts';
+import { RegistrySummary } from './outbox/registry-summary.ts';
 import { openRegistry, type Registry } from './registry/index.ts';
 import { HttpNotifier, ResponderEscalator } from './responders/index.ts';
 import { type Clock, systemClock } from './supervision/clock.ts';
@@ -168,6 +171,8 @@ export interface TransportOptions {
   link?: BrokerLink;
   /** Role center: the station accounts and their messages */
   stations?: StationHooks;
+  /** Role center on an external broker: (re)connected, pending action requests go down again */
+  onCenterConnect?: () => void;
 }
 
 export function createTransport(o: TransportOptions): Transport {
@@ -176,6 +181,19 @@ export function createTransport(o: TransportOptions): Transport {
   const onCommandSubscribe = (id: string) => {
     engine.feedback.resendPending(id);
   };
+  if (c.mqtt.brokerUrl && o.stations) {
+    // role center behind Mosquitto: the broker authenticates the stations (center/mosquitto.ts)
+    return new CenterBrokerClient({
+      url: c.mqtt.brokerUrl,
+      stations: o.stations,
+      log: engine.log,
+      ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
+      ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
+      ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),
+      ...(o.onCenterConnect ? { onConnect: o.onCenterConnect } : {}),
+      ...(o.link ? { link: o.link } : {}),
+    });
+  }
   if (c.mqtt.brokerUrl) {
     const opts: ConstructorParameters<typeof ExternalBroker>[0] = {
       url: c.mqtt.brokerUrl,
@@ -290,7 +308,14 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     directory,
     gatewaySecret,
     ...(link ? { link } : {}),
-    ...(center ? { stations: center.hooks } : {}),
+    ...(center
+      ? {
+          stations: center.hooks,
+          onCenterConnect: () => {
+            for (const st of center.center.stations.list()) center.center.resendPending(st.site);
+          },
+        }
+      : {}),
   });
   transportRef = transport;
   engine.feedback.setSender(transport);
@@ -308,6 +333,9 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     uplink ? () => uplink.health() : undefined,
   );
   uplink?.start();
+  const summary = uplink?.center
+    ? startRegistrySummary(config, engine, directory, registry, uplink, log)
+    : undefined;
   if (transport.mode === 'external') engine.feedback.resendAll();
   // A device retired or changed in the registry is cut off and must authenticate again (a
   // device provisioned elsewhere too: a secret rotated between two polls shows as provisioned).
@@ -357,6 +385,13 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
               center: center.center,
               replayWindowS: config.center.replayWindowS,
               now: () => engine.clock.now(),
+              guard: new WebhookGuard({
+                limit: config.center.webhookFailLimit,
+                windowS: config.center.webhookFailWindowS,
+                metrics: engine.metrics,
+                log,
+                now: () => engine.clock.now(),
+              }),
             },
           }
         : {}),
@@ -399,6 +434,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         )
         .catch(() => {});
       link?.stop();
+      summary?.stop();
       await uplink?.stop();
       await transport.stop();
       engine.close();
@@ -410,6 +446,40 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   if (uplink) running.uplink = uplink;
   if (center) running.center = center;
   return running;
+}
+
+/** The station's registry summarised for the center console (outbox/registry-summary.ts): a
+ *  device's registry change or live transition marks it; a resident's change sends a snapshot. */
+function startRegistrySummary(
+  config: GatewayConfig,
+  engine: Engine,
+  directory: DeviceDirectory,
+  registry: Registry,
+  uplink: Uplink,
+  log: Logger,
+): { stop(): void } {
+  const summary = new RegistrySummary({
+    site: config.site,
+    directory,
+    state: (id) => engine.states.peek(id),
+    send: (body, key) => uplink.sendState(body, key),
+    clock: engine.clock,
+    log,
+    snapshotS: config.uplink.registrySnapshotS,
+  });
+  const onDevice = (e: { id: string }) => summary.deviceChanged(e.id);
+  engine.bus.on('device.changed', onDevice);
+  const offRegistry = registry.onChange((c) =>
+    c.type.startsWith('device.') ? summary.deviceChanged(c.id) : summary.snapshotSoon(),
+  );
+  summary.start();
+  return {
+    stop() {
+      summary.stop();
+      engine.bus.off('device.changed', onDevice);
+      offRegistry();
+    },
+  };
 }
 
 /** The escalator to responders: off (said loudly) without a notifier URL. */

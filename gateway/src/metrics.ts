@@ -186,6 +186,18 @@ export class Metrics {
     'linli_gateway_center_refused_total',
     'Role center: station messages and webhook requests refused, by path and reason',
   );
+  readonly centerRegistry = new Counter(
+    'linli_gateway_center_registry_devices_total',
+    'Role center: station device summaries received (registry messages), by path and mode',
+  );
+  readonly centerWebhookBlocks = new Counter(
+    'linli_gateway_center_webhook_address_blocks_total',
+    'Role center: addresses blocked on the webhook after repeated signature failures',
+  );
+  readonly centerWebhookBlocked = new Gauge(
+    'linli_gateway_center_webhook_addresses_blocked',
+    'Role center: addresses whose webhook requests are refused now (429) after signature failures',
+  );
   private gauges: GaugeSource | undefined;
 
   setGaugeSource(src: GaugeSource): void {
@@ -219,6 +231,9 @@ export class Metrics {
       this.centerActions.render(),
       this.centerRevisions.render(),
       this.centerRefused.render(),
+      this.centerRegistry.render(),
+      this.centerWebhookBlocks.render(),
+      this.centerWebhookBlocked.render(),
     ];
     if (this.gauges) {
       const byState = this.gauges.alertsByState();

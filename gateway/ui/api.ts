@@ -48,7 +48,8 @@ export interface Device {
   battery?: number | null;
   lastSeen?: number | null;
   batteryLow?: boolean;
-  resident?: { id: string; name: string; livesAlone: boolean } | null;
+  /** At the center, the resident's phone comes with the station's summary */
+  resident?: { id: string; name: string; livesAlone: boolean; phone?: string } | null;
 }
 /** Which program answers: a station's gateway or the community center (GET /api/me). */
 export type GatewayRole = 'station' | 'center';
@@ -120,6 +121,8 @@ export interface Durations {
 export interface Summary {
   total: Durations;
   byType: (Durations & { type: string })[];
+  /** Per station (at the center: one row per site) */
+  bySite: (Durations & { site: string })[];
   buckets: (Durations & { key: string })[];
 }
 export interface PastAlert {
@@ -225,7 +228,7 @@ export const api = {
     ),
   note: (id: string, note: string) =>
     call<unknown>('POST', `/api/alerts/${encodeURIComponent(id)}/notes`, { note }),
-  devices: (q: { building?: string; grid?: string }) =>
+  devices: (q: { building?: string; grid?: string; site?: string }) =>
     call<{ total: number; devices: Device[] }>('GET', `/api/devices?${qs({ ...q, limit: 1000 })}`),
   events: (limit = 200) => call<{ events: StoredEvent[] }>('GET', `/api/events?limit=${limit}`),
   /** Days and months cut in the browser's time zone, as the date pickers are. */

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { type SimDevice, startDevice } from '@linli/firmware-sim';
 import { migrate, openDb, provisionStation } from '@linli/gateway';
+import type { Registry } from '@linli/gateway/registry/index.ts';
 import {
   freePort,
   type GatewayChild,
@@ -32,6 +33,10 @@ export interface LinkOptions {
   centerEnv?: Record<string, string>;
   /** Point the station's MQTT uplink at a port where nothing listens (the webhook must carry). */
   deadMqtt?: boolean;
+  /** More of the station's registry (residents, located devices), after the pendants */
+  registry?: (r: Registry) => void;
+  /** More station accounts at the center (site → its MQTT password and webhook secret) */
+  moreStations?: Record<string, { password: string; webhookSecret: string }>;
 }
 
 /** Center + station processes; restartable, stopped and removed by close(). */
@@ -57,10 +62,13 @@ export class Link {
     const db = openDb(join(centerDir, 'gateway.db'));
     migrate(db);
     await provisionStation(db, HMAC_KEY, site, SECRETS);
+    for (const [other, secrets] of Object.entries(o.moreStations ?? {}))
+      await provisionStation(db, HMAC_KEY, other, secrets);
     db.close();
     provision(stationDir, (r) => {
       for (const id of o.pendants ?? ['p1'])
         r.provision({ id, site, kind: 'pendant', secret: secretOf(id), heartbeatIntervalS: 3600 });
+      o.registry?.(r);
     });
     const ports = {
       centerHttp: await freePort(),

@@ -1,6 +1,7 @@
 // SQL for alerts and their history.
 import type { AlertSeverity, AlertState } from '@linli/shared';
 import type { Db } from '../db/open.ts';
+import { withPresent } from '../db/rows.ts';
 import type { AlertFilter, AlertHistoryEntry, AlertRecord } from '../types.ts';
 
 interface AlertRow {
@@ -32,29 +33,61 @@ export interface StoredAlert extends AlertRecord {
 }
 
 function toRecord(r: AlertRow): StoredAlert {
-  const a: StoredAlert = {
-    id: r.id,
-    rev: r.rev,
-    site: r.site,
-    type: r.type as AlertRecord['type'],
-    severity: r.severity,
-    state: r.state,
-    count: r.count,
-    raisedAt: r.raised_at,
-    lastAt: r.last_at,
-    escalationLevel: r.escalation_level,
-  };
-  if (r.device_id !== null) a.deviceId = r.device_id;
-  if (r.resident_id !== null) a.residentId = r.resident_id;
-  if (r.contact_id !== null) a.contactId = r.contact_id;
-  if (r.acknowledged_at !== null) a.acknowledgedAt = r.acknowledged_at;
-  if (r.acknowledged_by !== null) a.acknowledgedBy = r.acknowledged_by;
-  if (r.resolved_at !== null) a.resolvedAt = r.resolved_at;
-  if (r.resolved_by !== null) a.resolvedBy = r.resolved_by;
-  if (r.outcome !== null) a.outcome = r.outcome;
+  const a = withPresent<StoredAlert, AlertRow>(
+    {
+      id: r.id,
+      rev: r.rev,
+      site: r.site,
+      type: r.type as AlertRecord['type'],
+      severity: r.severity,
+      state: r.state,
+      count: r.count,
+      raisedAt: r.raised_at,
+      lastAt: r.last_at,
+      escalationLevel: r.escalation_level,
+    },
+    r,
+    {
+      device_id: 'deviceId',
+      resident_id: 'residentId',
+      contact_id: 'contactId',
+      acknowledged_at: 'acknowledgedAt',
+      acknowledged_by: 'acknowledgedBy',
+      resolved_at: 'resolvedAt',
+      resolved_by: 'resolvedBy',
+      outcome: 'outcome',
+      next_escalation_at: 'nextEscalationAt',
+    },
+  );
   if (r.cancelled_by_resident) a.cancelledByResident = true;
-  if (r.next_escalation_at !== null) a.nextEscalationAt = r.next_escalation_at;
   return a;
+}
+
+/** The named parameters of an alert row (every column; absent fields are NULL), for the
+ *  statements here and the center's upsert of a station's revision (center/store.ts). */
+export function alertParams(a: StoredAlert): Record<string, string | number | null> {
+  return {
+    id: a.id,
+    rev: a.rev,
+    site: a.site,
+    deviceId: a.deviceId ?? null,
+    residentId: a.residentId ?? null,
+    type: a.type,
+    severity: a.severity,
+    state: a.state,
+    contactId: a.contactId ?? null,
+    count: a.count,
+    raisedAt: a.raisedAt,
+    lastAt: a.lastAt,
+    acknowledgedAt: a.acknowledgedAt ?? null,
+    acknowledgedBy: a.acknowledgedBy ?? null,
+    resolvedAt: a.resolvedAt ?? null,
+    resolvedBy: a.resolvedBy ?? null,
+    outcome: a.outcome ?? null,
+    cancelledByResident: a.cancelledByResident ? 1 : 0,
+    escalationLevel: a.escalationLevel,
+    nextEscalationAt: a.nextEscalationAt ?? null,
+  };
 }
 
 /** Public view: internal fields removed. */
@@ -121,39 +154,10 @@ export class AlertRepo {
     return r && toRecord(r);
   }
   insert(a: StoredAlert): void {
-    this.s.insert.run({
-      id: a.id,
-      rev: a.rev,
-      site: a.site,
-      deviceId: a.deviceId ?? null,
-      residentId: a.residentId ?? null,
-      type: a.type,
-      severity: a.severity,
-      state: a.state,
-      contactId: a.contactId ?? null,
-      count: a.count,
-      raisedAt: a.raisedAt,
-      lastAt: a.lastAt,
-      escalationLevel: a.escalationLevel,
-      nextEscalationAt: a.nextEscalationAt ?? null,
-    });
+    this.s.insert.run(alertParams(a));
   }
   update(a: StoredAlert): void {
-    this.s.update.run({
-      id: a.id,
-      rev: a.rev,
-      state: a.state,
-      count: a.count,
-      lastAt: a.lastAt,
-      acknowledgedAt: a.acknowledgedAt ?? null,
-      acknowledgedBy: a.acknowledgedBy ?? null,
-      resolvedAt: a.resolvedAt ?? null,
-      resolvedBy: a.resolvedBy ?? null,
-      outcome: a.outcome ?? null,
-      cancelledByResident: a.cancelledByResident ? 1 : 0,
-      escalationLevel: a.escalationLevel,
-      nextEscalationAt: a.nextEscalationAt ?? null,
-    });
+    this.s.update.run(alertParams(a));
   }
   addHistory(e: AlertHistoryEntry): void {
     this.s.history.run(e.alertId, e.rev, e.at, e.by, e.action, e.note ?? null);

@@ -4,6 +4,7 @@ import type { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
+import type { CenterDevices } from '../center/devices.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { DeviceClock } from '../supervision/device-clock.ts';
@@ -64,6 +65,8 @@ export interface CenterApi {
   detail(alertId: string): { device: unknown; resident: unknown; actions: CenterActionRecord[] };
   /** Action requests still waiting for their station (all, or one site's). */
   pendingActions(site?: string): CenterActionRecord[];
+  /** The stations' registries as summarised at the center (center/devices.ts) */
+  readonly devices: Pick<CenterDevices, 'list' | 'get'>;
 }
 
 /** A device's clock as judged from the times it sends. */

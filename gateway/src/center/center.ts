@@ -12,6 +12,7 @@ import type { GroupCommitter } from '../ingest/group-commit.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Clock } from '../supervision/clock.ts';
+import { CenterDevices } from './devices.ts';
 import {
   type ActionRequest,
   type CenterAction,
@@ -48,6 +49,8 @@ export type StationSender = (site: string, body: object) => void;
 
 export class Center {
   readonly store: CenterStore;
+  /** The stations' registries, summarised (docs/center-link.md "registry") */
+  readonly devices: CenterDevices;
   readonly watch: StationWatch;
   private sender: StationSender | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
@@ -59,6 +62,7 @@ export class Center {
     private readonly config: GatewayConfig['center'],
   ) {
     this.store = new CenterStore(db);
+    this.devices = new CenterDevices(db);
     this.watch = new StationWatch({
       timeoutS: config.stationTimeoutS,
       checkIntervalS: config.checkIntervalS,
@@ -172,6 +176,11 @@ export class Center {
         return ok;
       });
       return { message: m, duplicate: !changed };
+    }
+    if (m.kind === 'registry') {
+      const changed = await c.submit(() => this.devices.apply(site, m));
+      this.engine.metrics.centerRegistry.inc({ path, mode: m.mode }, m.devices.length);
+      return { message: m, duplicate: changed === 0 };
     }
     await c.submit(() => this.store.saveLink({ site, path, lastSeen: now, ...info }));
     return { message: m, duplicate: false };
@@ -287,6 +296,7 @@ export class Center {
   /** Every station with its link state per path, reported outbox and open alerts. */
   stationsView(): unknown[] {
     const open = this.store.openAlertsBySite();
+    const devices = this.devices.countBySite();
     return this.stations.list().map((s) => {
       const v = this.watch.view(s.site);
       return {
@@ -296,6 +306,7 @@ export class Center {
         ...(v.lastSeen !== undefined ? { lastSeen: v.lastSeen } : {}),
         paths: v.paths,
         openAlerts: open.get(s.site) ?? 0,
+        devices: devices.get(s.site) ?? 0,
         pendingActions: this.store.pendingActions(s.site).length,
       };
     });

@@ -73,6 +73,49 @@ export const ContextSchema = Type.Object({
   ),
 });
 
+/** One station device as the center console shows it (docs/center-link.md "registry"). */
+export const DeviceSummarySchema = Type.Object({
+  id: Id,
+  kind: Text(32),
+  building: Opt(Text(64)),
+  unit: Opt(Text(64)),
+  room: Opt(Text(64)),
+  gridCell: Opt(Text(64)),
+  resident: Opt(
+    Type.Object({
+      id: Id,
+      name: Text(128),
+      phone: Opt(Text(64)),
+      livesAlone: Opt(Type.Boolean()),
+    }),
+  ),
+  online: Opt(Type.Union([Type.Boolean(), Type.Null()])),
+  battery: Opt(Type.Number()),
+  batteryLow: Opt(Type.Boolean()),
+  tamper: Opt(Type.Boolean()),
+  lastSeen: Opt(Ms),
+});
+
+/** Most devices in one registry message (a snapshot is cut into parts). */
+export const REGISTRY_MAX_DEVICES = 200;
+
+export const RegistryMessageSchema = Type.Object({
+  v: Type.Literal(1),
+  kind: Type.Literal('registry'),
+  site: Site,
+  at: Ms,
+  mode: Type.Union([Type.Literal('changes'), Type.Literal('snapshot')]),
+  snapshot: Opt(
+    Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 64 }),
+      part: Type.Integer({ minimum: 0 }),
+      parts: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    }),
+  ),
+  devices: Type.Array(DeviceSummarySchema, { maxItems: REGISTRY_MAX_DEVICES }),
+  removed: Opt(Type.Array(Id, { maxItems: REGISTRY_MAX_DEVICES })),
+});
+
 export const AlertMessageSchema = Type.Object({
   v: Type.Literal(1),
   kind: Type.Literal('alert'),
@@ -110,7 +153,9 @@ export type AlertMessage = Static<typeof AlertMessageSchema>;
 export type ActionResult = Static<typeof ActionResultSchema>;
 export type Supervision = Static<typeof SupervisionSchema>;
 export type AlertContext = Static<typeof ContextSchema>;
-export type StationMessage = AlertMessage | ActionResult | Supervision;
+export type DeviceSummary = Static<typeof DeviceSummarySchema>;
+export type RegistryMessage = Static<typeof RegistryMessageSchema>;
+export type StationMessage = AlertMessage | ActionResult | Supervision | RegistryMessage;
 export type LinkPath = 'mqtt' | 'webhook';
 
 export type CenterAction = 'acknowledge' | 'resolve' | 'note';
@@ -152,7 +197,9 @@ export function parseStationMessage(raw: Buffer | string): StationMessage {
         ? ActionResultSchema
         : kind === 'supervision'
           ? SupervisionSchema
-          : undefined;
+          : kind === 'registry'
+            ? RegistryMessageSchema
+            : undefined;
   if (!schema) throw new MessageError('SCHEMA', `unknown kind ${JSON.stringify(kind)?.slice(0, 40)}`);
   if (!Value.Check(schema, value)) {
     const first = Value.Errors(schema, value).First();
@@ -165,6 +212,10 @@ export function parseStationMessage(raw: Buffer | string): StationMessage {
     if (m.history.some((h) => h.alertId !== m.alertId))
       throw new MessageError('SCHEMA', 'alert: a history entry of another alert');
   }
+  if (m.kind === 'registry' && (m.mode === 'snapshot') !== (m.snapshot !== undefined))
+    throw new MessageError('SCHEMA', 'registry: a snapshot (and only a snapshot) has its part numbers');
+  if (m.kind === 'registry' && m.snapshot && m.snapshot.part >= m.snapshot.parts)
+    throw new MessageError('SCHEMA', 'registry: snapshot part out of range');
   return m;
 }
 
@@ -172,6 +223,7 @@ export function parseStationMessage(raw: Buffer | string): StationMessage {
 export function idempotencyKey(m: StationMessage): string {
   if (m.kind === 'alert') return `${m.site}:${m.alertId}:${m.rev}`;
   if (m.kind === 'action-result') return `${m.site}:action:${m.actionId}`;
+  if (m.kind === 'registry') return `${m.site}:registry:${m.at}:${m.snapshot?.part ?? 0}`;
   return `${m.site}:supervision:${m.at}`;
 }
 

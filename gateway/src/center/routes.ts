@@ -4,6 +4,7 @@
 import { LinliError } from '@linli/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../api/session.ts';
+import { AuthError } from '../auth/errors.ts';
 import type { Center } from './center.ts';
 import {
   IDEMPOTENCY_HEADER,
@@ -14,6 +15,7 @@ import {
   signatureMatches,
   TIMESTAMP_HEADER,
 } from './protocol.ts';
+import type { WebhookGuard } from './webhook-guard.ts';
 
 const SITE_RE = new RegExp(SITE_PATTERN);
 /** Most supervision idempotency keys remembered (they are only deduplicated within the window). */
@@ -23,6 +25,8 @@ export interface CenterRouteOptions {
   center: Center;
   replayWindowS: number;
   now: () => number;
+  /** Blocks addresses after repeated signature failures */
+  guard: WebhookGuard;
 }
 
 export function centerRoutes(app: FastifyInstance, o: CenterRouteOptions): void {
@@ -42,26 +46,32 @@ export function centerRoutes(app: FastifyInstance, o: CenterRouteOptions): void 
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     scope.post('/api/center/v1/ingest', async (req) => {
-      const site = header(req, SITE_HEADER);
-      if (!site || !SITE_RE.test(site))
-        return refuse('BAD_SIGNATURE', 'no-site', `missing or bad ${SITE_HEADER}`);
+      const given = header(req, SITE_HEADER);
+      const site = given && SITE_RE.test(given) ? given : undefined;
+      const wait = o.guard.retryAfterS(req.ip, site);
+      if (wait > 0) {
+        center.refuseWebhook('address-blocked', `${req.ip} after repeated signature failures`, site);
+        throw new AuthError('RATE_LIMITED', `too many failed requests; try again in ${wait} s`, wait);
+      }
+      // an authentication failure: counted against the address (blocked at the limit)
+      const fail = (code: string, reason: string, message: string): never => {
+        o.guard.fail(req.ip, site);
+        return refuse(code, reason, message, site);
+      };
+      if (!site) return fail('BAD_SIGNATURE', 'no-site', `missing or bad ${SITE_HEADER}`);
       const ts = header(req, TIMESTAMP_HEADER);
       const sig = header(req, SIGNATURE_HEADER);
       if (!ts || !/^\d{1,16}$/.test(ts) || !sig)
-        return refuse(
-          'BAD_SIGNATURE',
-          'no-signature',
-          `missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER}`,
-          site,
-        );
+        return fail('BAD_SIGNATURE', 'no-signature', `missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER}`);
       if (Math.abs(o.now() - Number(ts)) > o.replayWindowS * 1000)
-        return refuse('REPLAY_WINDOW', 'replay-window', `timestamp outside ±${o.replayWindowS} s`, site);
+        return fail('REPLAY_WINDOW', 'replay-window', `timestamp outside ±${o.replayWindowS} s`);
       const key = center.stations.webhookSecret(site);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       // an unknown site and a wrong signature answer alike (which sites exist is not told)
-      if (!key) return refuse('BAD_SIGNATURE', 'unknown-site', 'signature does not verify', site);
+      if (!key) return fail('BAD_SIGNATURE', 'unknown-site', 'signature does not verify');
       if (!signatureMatches(key, ts, body, sig))
-        return refuse('BAD_SIGNATURE', 'bad-signature', 'signature does not verify', site);
+        return fail('BAD_SIGNATURE', 'bad-signature', 'signature does not verify');
+      o.guard.succeed(req.ip, site);
       const idem = header(req, IDEMPOTENCY_HEADER);
       // parsed first (a bad body is counted as refused), then the idempotency key is checked
       const m = center.parse(site, 'webhook', body);

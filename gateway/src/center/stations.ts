@@ -11,6 +11,7 @@ import {
   verifySecret,
 } from '@linli/shared/service';
 import type { Db } from '../db/open.ts';
+import { mosquittoHash } from '../registry/mosquitto.ts';
 import { SITE_PATTERN } from './protocol.ts';
 
 export interface StationAccount {
@@ -109,9 +110,15 @@ export class StationStore {
       throw new StationError('STATION_EXISTS', `station ${site} exists (rotate it instead)`);
     this.db
       .prepare(
-        'INSERT INTO center_stations (site, password_hash, webhook_secret, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO center_stations (site, password_hash, webhook_secret, created_at, mosquitto_hash) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(site, hashSecretSync(s.password, DEVICE_COST), this.seal(site, s.webhookSecret), now);
+      .run(
+        site,
+        hashSecretSync(s.password, DEVICE_COST),
+        this.seal(site, s.webhookSecret),
+        now,
+        mosquittoHash(s.password),
+      );
     return s;
   }
 
@@ -120,11 +127,28 @@ export class StationStore {
     const s = this.check(site, given);
     const r = this.db
       .prepare(
-        'UPDATE center_stations SET password_hash = ?, webhook_secret = ?, rotated_at = ? WHERE site = ?',
+        'UPDATE center_stations SET password_hash = ?, webhook_secret = ?, rotated_at = ?, mosquitto_hash = ? WHERE site = ?',
       )
-      .run(hashSecretSync(s.password, DEVICE_COST), this.seal(site, s.webhookSecret), now, site);
+      .run(
+        hashSecretSync(s.password, DEVICE_COST),
+        this.seal(site, s.webhookSecret),
+        now,
+        mosquittoHash(s.password),
+        site,
+      );
     if (r.changes === 0) throw new StationError('STATION_NOT_FOUND', `no station ${site}`);
     return s;
+  }
+
+  /** Each station's Mosquitto password hash (`$7$`), for a center behind Mosquitto; null for an
+   *  account made before it was kept (rotate that station to get one). */
+  mosquittoAccounts(): { site: string; hash: string | null }[] {
+    return (
+      this.db.prepare('SELECT site, mosquitto_hash FROM center_stations ORDER BY site').all() as {
+        site: string;
+        mosquitto_hash: string | null;
+      }[]
+    ).map((r) => ({ site: r.site, hash: r.mosquitto_hash }));
   }
 
   remove(site: string): boolean {

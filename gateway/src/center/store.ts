@@ -2,7 +2,9 @@
 // into the engine's `alerts` / `alert_history` only when the revision is newer (out of order
 // tolerant), each alert's context, action requests and the stations' link state.
 import { LinliError } from '@linli/shared';
+import { alertParams } from '../alerts/repo.ts';
 import type { Db } from '../db/open.ts';
+import { withPresent } from '../db/rows.ts';
 import type { AlertHistoryEntry, AlertRecord, CenterActionRecord } from '../types.ts';
 import type { ActionRequest, AlertContext, AlertMessage, CenterAction, LinkPath } from './protocol.ts';
 
@@ -33,21 +35,11 @@ interface ActionRow {
   reason: string | null;
 }
 function toAction(r: ActionRow): ActionRecord {
-  const a: ActionRecord = {
-    id: r.id,
-    site: r.site,
-    alertId: r.alert_id,
-    action: r.action,
-    by: r.by,
-    at: r.at,
-    state: r.state,
-  };
-  if (r.outcome !== null) a.outcome = r.outcome;
-  if (r.note !== null) a.note = r.note;
-  if (r.result_at !== null) a.resultAt = r.result_at;
-  if (r.result_rev !== null) a.resultRev = r.result_rev;
-  if (r.reason !== null) a.reason = r.reason;
-  return a;
+  return withPresent<ActionRecord, ActionRow>(
+    { id: r.id, site: r.site, alertId: r.alert_id, action: r.action, by: r.by, at: r.at, state: r.state },
+    r,
+    { outcome: 'outcome', note: 'note', result_at: 'resultAt', result_rev: 'resultRev', reason: 'reason' },
+  );
 }
 
 export function actionRequest(a: ActionRecord): ActionRequest {
@@ -143,27 +135,12 @@ export class CenterStore {
     this.s.insertRevision.run(site, m.alertId, m.rev, path, now, applied ? 1 : 0, raw);
     const a = m.alert;
     if (applied)
-      this.s.upsertAlert.run({
-        id: a.id,
-        rev: a.rev,
-        site,
-        deviceId: a.deviceId ?? null,
-        residentId: m.context?.resident?.id ?? null,
-        type: a.type,
-        severity: a.severity,
-        state: a.state,
-        contactId: a.contactId ?? null,
-        count: a.count,
-        raisedAt: a.raisedAt,
-        lastAt: a.lastAt,
-        acknowledgedAt: a.acknowledgedAt ?? null,
-        acknowledgedBy: a.acknowledgedBy ?? null,
-        resolvedAt: a.resolvedAt ?? null,
-        resolvedBy: a.resolvedBy ?? null,
-        outcome: a.outcome ?? null,
-        cancelledByResident: a.cancelledByResident ? 1 : 0,
-        escalationLevel: a.escalationLevel,
-      });
+      this.s.upsertAlert.run(
+        alertParams({
+          ...(a as AlertRecord),
+          ...(m.context?.resident?.id ? { residentId: m.context.resident.id } : {}),
+        }),
+      );
     // the alert row must exist for the history's foreign key: an older revision arriving first
     // inserts it (applied), so history can always be written
     for (const h of m.history) this.s.history.run(h.alertId, h.rev, h.at, h.by, h.action, h.note ?? null);
@@ -232,14 +209,13 @@ export class CenterStore {
         outbox_oldest_age_s: number | null;
         version: string | null;
       }[]
-    ).map((r) => ({
-      site: r.site,
-      path: r.path,
-      lastSeen: r.last_seen,
-      ...(r.outbox_depth !== null ? { outboxDepth: r.outbox_depth } : {}),
-      ...(r.outbox_oldest_age_s !== null ? { outboxOldestAgeS: r.outbox_oldest_age_s } : {}),
-      ...(r.version !== null ? { version: r.version } : {}),
-    }));
+    ).map((r) =>
+      withPresent<LinkRow, typeof r>({ site: r.site, path: r.path, lastSeen: r.last_seen }, r, {
+        outbox_depth: 'outboxDepth',
+        outbox_oldest_age_s: 'outboxOldestAgeS',
+        version: 'version',
+      }),
+    );
   }
   openAlertsBySite(): Map<string, number> {
     return new Map(

@@ -1,6 +1,12 @@
-// center station add | list | remove | rotate: the station accounts of a center gateway.
+// center station add | list | remove | rotate: the station accounts of a center gateway;
+// center mosquitto-files: Mosquitto's files for a center behind an external Mosquitto.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateSecret } from '@linli/shared/service';
+import { centerGatewayAccount, centerMosquittoFiles } from '../center/mosquitto.ts';
 import { StationStore } from '../center/stations.ts';
-import { parse, UsageError } from './args.ts';
+import { mosquittoConf } from '../registry/mosquitto.ts';
+import { parse, str, UsageError } from './args.ts';
 import type { CliContext } from './context.ts';
 import { help, type Out, USAGE } from './usage.ts';
 
@@ -62,5 +68,57 @@ export function stationList(ctx: CliContext, argv: string[], out: Out): number {
       out(
         `${s.site}\tadded ${new Date(s.createdAt).toISOString()}${s.rotatedAt ? `\trotated ${new Date(s.rotatedAt).toISOString()}` : ''}`,
       );
+  return 0;
+}
+
+export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: NodeJS.ProcessEnv): number {
+  const cmd = 'center mosquitto-files';
+  const { values: v, positionals } = parse(
+    argv,
+    { 'center-user': { type: 'string' }, listen: { type: 'string' }, 'persistence-dir': { type: 'string' } },
+    USAGE[cmd]!,
+  );
+  if (v.help) return help(cmd, out);
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) throw new UsageError(USAGE[cmd]!);
+  const listen = /^(?:(.+):)?(\d{1,5})$/.exec(str(v.listen) ?? '1883');
+  if (!listen || Number(listen[2]) > 65535)
+    throw new UsageError(`--listen must be PORT or HOST:PORT, got "${str(v.listen)}"`);
+  const user = str(v['center-user']) ?? env.LINLI_GW_BROKER_USERNAME ?? 'linli-center';
+  let pass = env.LINLI_GW_BROKER_PASSWORD;
+  const shown: string[] = [];
+  if (!pass) {
+    pass = generateSecret();
+    shown.push(`${user}: ${pass}`);
+  }
+  const stations = new StationStore(ctx.db, ctx.key).mosquittoAccounts();
+  const files = centerMosquittoFiles(stations, centerGatewayAccount(user, pass));
+  const outDir = resolve(dir);
+  mkdirSync(outDir, { recursive: true });
+  const pw = join(outDir, 'password_file');
+  const acl = join(outDir, 'acl_file');
+  writeFileSync(pw, files.passwordFile, { mode: 0o640 });
+  writeFileSync(acl, files.aclFile, { mode: 0o640 });
+  chmodSync(pw, 0o640);
+  chmodSync(acl, 0o640);
+  writeFileSync(
+    join(outDir, 'mosquitto-linli.conf'),
+    mosquittoConf({
+      passwordPath: pw,
+      aclPath: acl,
+      persistenceDir: str(v['persistence-dir']) ?? '/var/lib/mosquitto/',
+      listener: { port: Number(listen[2]), ...(listen[1] ? { host: listen[1] } : {}) },
+      // the center's queue: every station's messages while the center gateway is away
+      queue: { eventsPerS: Math.max(10, stations.length), outageS: 600 },
+    }),
+  );
+  out(
+    `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${stations.length} station(s) and the center's account ${user}`,
+  );
+  if (shown.length)
+    out(
+      `generated password (shown once; give it to the center as LINLI_GW_BROKER_PASSWORD):\n  ${shown.join('\n  ')}`,
+    );
+  out('Make the files readable by the mosquitto user, then reload Mosquitto (kill -HUP).');
   return 0;
 }

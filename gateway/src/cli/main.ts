@@ -4,7 +4,7 @@
 import { LinliError } from '@linli/shared';
 import { UsageError } from './args.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
-import { stationAdd, stationList, stationRemove, stationRotate } from './center.ts';
+import { centerMosquitto, stationAdd, stationList, stationRemove, stationRotate } from './center.ts';
 import { type CliContext, openCli } from './context.ts';
 import { deviceAdd, deviceImport, deviceList, deviceRetire, deviceRotate } from './devices.ts';
 import { mosquittoFiles } from './mosquitto.ts';
@@ -55,6 +55,8 @@ export async function run(
         return residentList(ctx, rest, out);
       case 'staff add':
         return await staffAdd(ctx, rest, out);
+      case 'center mosquitto-files':
+        return centerMosquitto(ctx, rest, out, env);
       case 'center station add':
         return stationAdd(ctx, rest, out);
       case 'center station list':

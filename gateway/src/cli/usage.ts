@@ -19,6 +19,8 @@ Commands:
   staff add         add a staff account
   center station add|list|remove|rotate
                     station accounts of a center (role center; docs/center-link.md)
+  center mosquitto-files
+                    password_file and acl_file for a center behind Mosquitto
   mosquitto-files   write password_file and acl_file for an external Mosquitto
   backup            copy the database to a checked backup file (safe while the gateway runs)
   restore           replace the database with a backup (the gateway must be stopped)
@@ -38,6 +40,11 @@ ${ENV_HELP}`,
   A station account at this center: prints the station's MQTT password (username = SITE) and
   its webhook secret once; give them to the station (uplink.password, uplink.webhookKey).`,
   'center station list': `Usage: center station list [--json]`,
+  'center mosquitto-files': `Usage: center mosquitto-files OUTDIR [--center-user USER] [--listen [HOST:]PORT] [--persistence-dir DIR]
+  Mosquitto's password_file, acl_file and mosquitto-linli.conf for a center behind Mosquitto: each
+  station may publish only linli/v1/center/SITE/alert and read only linli/v1/center/SITE/ack; the
+  center's account (USER, default linli-center; password LINLI_GW_BROKER_PASSWORD or generated
+  and shown once) reads and writes linli/v1/center/#. Run again after center station add/rotate.`,
   'center station remove': `Usage: center station remove SITE
   The station can no longer connect or post (its alerts stay).`,
   'center station rotate': `Usage: center station rotate SITE [--json]

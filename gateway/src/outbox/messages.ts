@@ -62,7 +62,35 @@ export interface SupervisionMessage {
   version: string;
 }
 
-export type StationMessage = AlertMessage | ActionResultMessage | SupervisionMessage;
+/** One station device for the center console (center/protocol.ts DeviceSummarySchema). */
+export interface DeviceSummary {
+  id: string;
+  kind: string;
+  building?: string;
+  unit?: string;
+  room?: string;
+  gridCell?: string;
+  resident?: { id: string; name: string; phone?: string; livesAlone: boolean };
+  online: boolean | null;
+  battery?: number;
+  batteryLow?: boolean;
+  tamper?: boolean;
+  lastSeen?: number;
+}
+
+/** The station's registry summarised: changes, or one part of a full snapshot. */
+export interface RegistryMessage {
+  v: 1;
+  kind: 'registry';
+  site: string;
+  at: number;
+  mode: 'changes' | 'snapshot';
+  snapshot?: { id: string; part: number; parts: number };
+  devices: DeviceSummary[];
+  removed?: string[];
+}
+
+export type StationMessage = AlertMessage | ActionResultMessage | SupervisionMessage | RegistryMessage;
 
 export interface StoredReceipt {
   kind: 'stored';

@@ -262,6 +262,17 @@ export class Uplink implements AlertOutbox {
     for (const action of a.actions) this.fromCenter(action, 'webhook');
   }
 
+  /** One message outside the outbox (the registry summary: state the next snapshot sends whole
+   *  again): on MQTT while it carries the traffic, else on the webhook; rejects when neither. */
+  async sendState(body: string, key: string): Promise<void> {
+    const { mqtt, webhook } = this;
+    if (mqtt?.path.connected && (mqtt.monitor.healthy() || !webhook)) return mqtt.path.publish(body);
+    if (!webhook) throw new Error('no path to the center');
+    const answer = await webhook.path.post(body, key);
+    webhook.monitor.ok();
+    this.webhookActions(answer);
+  }
+
   private supervisionMessage(path: 'mqtt' | 'webhook'): SupervisionMessage {
     const now = this.o.engine.clock.now();
     const c = this.pressure.stats.get(CENTER);

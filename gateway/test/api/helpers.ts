@@ -7,6 +7,7 @@ import { type ApiDeps, buildApi } from '../../src/api/app.ts';
 import { StaffStore } from '../../src/auth/staff.ts';
 import { Center } from '../../src/center/center.ts';
 import { StationStore } from '../../src/center/stations.ts';
+import { WebhookGuard } from '../../src/center/webhook-guard.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createEngine } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/ingest/refusals.ts';
@@ -161,7 +162,14 @@ export async function makeApi(
       centerEngine.config.center,
     );
     center.stations.add('s1');
-    deps.center = { center, replayWindowS: 300, now: () => Date.now() };
+    const guard = new WebhookGuard({
+      limit: 20,
+      windowS: 600,
+      metrics: centerEngine.metrics,
+      log: silentLogger,
+      now: () => Date.now(),
+    });
+    deps.center = { center, replayWindowS: 300, now: () => Date.now(), guard };
   }
   if (over.users !== false) {
     const staff = new StaffStore(t.db, TEST_STAFF_COST);

@@ -77,6 +77,7 @@ describe('report and history-search routes', () => {
         resolveWorstMs: null,
       },
     ]);
+    expect(body.bySite).toEqual([{ site: 's1', ...body.total }]);
     expect(body.buckets.map((b: { key: string; count: number }) => [b.key, b.count])).toEqual([
       ['2026-03-01', 2],
       ['2026-03-02', 1],

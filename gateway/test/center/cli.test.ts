@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { provisionStation, StationStore } from '../../src/center/stations.ts';
 import { run } from '../../src/cli/main.ts';
 import { migrate, openDb } from '../../src/db/index.ts';
+import { verifyMosquittoHash } from '../../src/registry/mosquitto.ts';
 
 const KEY = 'center-cli-hmac-key-0123456789';
 
@@ -49,6 +50,38 @@ describe('center station CLI', () => {
     expect((await cli('center', 'station', 'remove', 's1')).code).toBe(1);
     expect((await cli('center', 'station', 'list')).out).toBe('no stations');
     expect((await cli('center', 'station', '--help')).code).toBe(2);
+  });
+
+  it('center mosquitto-files: each station may publish only its own alert topic; hashes verify', async () => {
+    const a = JSON.parse((await cli('center', 'station', 'add', 'mq1', '--json')).out) as {
+      password: string;
+    };
+    await cli('center', 'station', 'add', 'mq2');
+    const out = join(dir, 'mq');
+    const r = await cli(
+      'center',
+      'mosquitto-files',
+      out,
+      '--center-user',
+      'ctr',
+      '--listen',
+      '127.0.0.1:18830',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2 station\(s\)/);
+    expect(r.out).toMatch(/generated password/);
+    const acl = readFileSync(join(out, 'acl_file'), 'utf8');
+    expect(acl).toContain('user ctr\ntopic readwrite linli/v1/center/#');
+    expect(acl).toContain(
+      'user mq1\ntopic write linli/v1/center/mq1/alert\ntopic read linli/v1/center/mq1/ack\n',
+    );
+    expect(acl).not.toMatch(/user mq1\n(?:topic .*\n)*topic .*mq2/);
+    const lines = readFileSync(join(out, 'password_file'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['ctr', 'mq1', 'mq2']);
+    expect(verifyMosquittoHash(a.password, lines[1]!.slice('mq1:'.length))).toBe(true);
+    expect(readFileSync(join(out, 'mosquitto-linli.conf'), 'utf8')).toContain('listener 18830 127.0.0.1');
+    await cli('center', 'station', 'remove', 'mq1');
+    await cli('center', 'station', 'remove', 'mq2');
   });
 
   it('provisionStation is idempotent', async () => {

@@ -44,10 +44,21 @@ describe('config', () => {
     expect(loadConfig({}, { LINLI_GW_BROKER_URL: 'mqtts://broker.example:8883' }).mqtt.brokerUrl).toBe(
       'mqtts://broker.example:8883',
     );
-    // the center takes its stations on the embedded broker: an external one is refused loudly
+    // the center behind an external broker needs its own account there, said loudly
     expect(() =>
       loadConfig({}, { LINLI_GW_ROLE: 'center', LINLI_GW_BROKER_URL: 'mqtts://broker.example:8883' }),
-    ).toThrow(/mqtt.brokerUrl: role center/);
+    ).toThrow(/mqtt.username: role center on an external broker/);
+    expect(
+      loadConfig(
+        {},
+        {
+          LINLI_GW_ROLE: 'center',
+          LINLI_GW_BROKER_URL: 'mqtt://127.0.0.1:1883',
+          LINLI_GW_BROKER_USERNAME: 'linli-center',
+          LINLI_GW_BROKER_PASSWORD: 'center-broker-password',
+        },
+      ).mqtt.brokerUrl,
+    ).toBe('mqtt://127.0.0.1:1883');
     expect(c.alerts.escalation.critical).toEqual([30, 90]);
     expect(c.mqtt.zigbeeBridges).toEqual([{ username: 'z2m', password: 'longenoughpw' }]);
   });

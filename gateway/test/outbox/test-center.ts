@@ -177,7 +177,9 @@ export class TestCenter {
             ? `${this.site}:${m.alertId}:${m.rev}`
             : m.kind === 'action-result'
               ? `${this.site}:action:${m.actionId}`
-              : `${this.site}:supervision:${m.at}`;
+              : m.kind === 'registry'
+                ? `${this.site}:registry:${m.at}:${(m.snapshot as { part?: number } | undefined)?.part ?? 0}`
+                : `${this.site}:supervision:${m.at}`;
         if (key !== expected) return refuse(400, 'IDEMPOTENCY_KEY');
         if (!this.answering) return; // silent: the request hangs until the station gives up
         const answer = this.record(m, 'webhook');

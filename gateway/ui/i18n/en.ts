@@ -180,6 +180,7 @@ const strings: Catalogue<Key> = {
   'report.count': 'Count',
   'report.all': 'All types',
   'report.period': 'Period',
+  'report.bySite': 'By station',
   'report.byType': 'By type',
   'report.chart': 'Alerts per period',
   'report.csv': 'Export report CSV',

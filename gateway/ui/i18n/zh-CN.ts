@@ -179,6 +179,7 @@ export const strings = {
   'report.count': '数量',
   'report.all': '合计',
   'report.period': '日期',
+  'report.bySite': '按站点',
   'report.byType': '按类型',
   'report.chart': '各时段报警数量',
   'report.csv': '导出报表 CSV',

@@ -62,6 +62,19 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/devices', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
     const query = req.query;
+    // at the center: the stations' registries as they summarise them (center/devices.ts)
+    if (ctx.center) {
+      const found = ctx.center.devices.list({
+        ...(query.site ? { site: query.site } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.grid ? { grid: query.grid } : {}),
+        ...(query.building ? { building: query.building } : {}),
+        ...(query.resident ? { resident: query.resident } : {}),
+        ...(query.online !== undefined ? { online: query.online } : {}),
+      });
+      const offset = query.offset ?? 0;
+      return { total: found.length, devices: found.slice(offset, offset + (query.limit ?? 1000)) };
+    }
     let all = ctx.registry.list({
       ...(query.site ? { site: query.site } : {}),
       ...(query.kind ? { kind: query.kind } : {}),
@@ -85,6 +98,8 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
   app.get('/api/devices/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
     const { id } = req.params;
     const device = ctx.registry.get(id);
+    const summarised = device ? undefined : ctx.center?.devices.get(id);
+    if (summarised) return { device: summarised };
     if (!device) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
     return { device: withState(device) };
   });

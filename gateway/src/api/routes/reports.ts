@@ -89,6 +89,9 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
+/** The resident's name: the station's registry, or at the center the context its station sent. */
+const RESIDENT_NAME = "COALESCE(r.name, json_extract(c.context, '$.resident.name'))";
+
 export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const select = (
@@ -100,8 +103,9 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
     ctx.db
       .prepare(
         `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
-                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, r.name AS resident_name
+                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, ${RESIDENT_NAME} AS resident_name
            FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
+           LEFT JOIN center_alert_context c ON c.alert_id = a.id
           WHERE a.raised_at >= ? AND a.raised_at < ? ${query.site ? 'AND a.site = ?' : ''} ${extra}
           ORDER BY a.raised_at DESC LIMIT ${limit}`,
       )
@@ -116,6 +120,8 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
       const rows = select(query);
       const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
       byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+      const bySite = [...groupBy(rows, (r) => r.site)].map(([site, rs]) => ({ site, ...durations(rs) }));
+      bySite.sort((a, b) => b.count - a.count || a.site.localeCompare(b.site));
       const buckets = [...groupBy(rows, (r) => bucketOf(r.raised_at, query.bucket, tz))]
         .map(([key, rs]) => ({ key, ...durations(rs) }))
         .sort((a, b) => a.key.localeCompare(b.key));
@@ -135,6 +141,7 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
         tz,
         total: durations(rows),
         byType,
+        bySite,
         buckets,
         outcomes,
       };
@@ -151,7 +158,7 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
       if (query.type) where.push('AND a.type = ?') && params.push(query.type);
       if (query.outcome) where.push('AND a.outcome = ?') && params.push(query.outcome);
       if (query.resident)
-        where.push("AND r.name LIKE ? ESCAPE '\\'") &&
+        where.push(`AND ${RESIDENT_NAME} LIKE ? ESCAPE '\\'`) &&
           params.push(`%${query.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       const rows = select(query, where.join(' '), params, query.limit ?? 200);
       return {

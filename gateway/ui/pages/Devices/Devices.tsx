@@ -21,17 +21,24 @@ const DOOR_TYPES = new Set([
 const problem = (d: Device) => d.online === false || !!d.batteryLow;
 
 export function Devices({ open }: { open: QueueItem[] }) {
-  const { t, lang, user, role } = useUi();
+  const { t, lang, user, role, site } = useUi();
+  const center = role === 'center';
   const supervisor = role === 'station' && (user?.role === 'supervisor' || user?.role === 'admin');
   const [filter, setFilter] = useState({ building: '', grid: '', problems: false });
   const [devices, setDevices] = useState<Device[]>();
   const [events, setEvents] = useState<StoredEvent[]>([]);
   useEffect(() => {
-    api.devices({ building: filter.building || undefined, grid: filter.grid || undefined }).then(
-      (r) => setDevices(r.devices),
-      () => setDevices([]),
-    );
-  }, [filter.building, filter.grid]);
+    api
+      .devices({
+        building: filter.building || undefined,
+        grid: filter.grid || undefined,
+        site: (center && site) || undefined,
+      })
+      .then(
+        (r) => setDevices(r.devices),
+        () => setDevices([]),
+      );
+  }, [filter.building, filter.grid, center, site]);
   useEffect(() => {
     api.events(300).then(
       (r) => setEvents(r.events.filter((e) => DOOR_TYPES.has(e.type)).slice(0, 50)),
@@ -41,7 +48,10 @@ export function Devices({ open }: { open: QueueItem[] }) {
   const welfare = new Set(open.filter((i) => i.alert.type === 'welfare.check').map((i) => i.alert.deviceId));
   const shown = (devices ?? [])
     .filter((d) => !filter.problems || problem(d))
-    .sort((a, b) => Number(problem(b)) - Number(problem(a)) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        Number(problem(b)) - Number(problem(a)) || a.site.localeCompare(b.site) || a.id.localeCompare(b.id),
+    );
   const submit = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
@@ -85,6 +95,7 @@ export function Devices({ open }: { open: QueueItem[] }) {
         <table class={css.table}>
           <thead>
             <tr>
+              {center && <th scope="col">{t.t('queue.station')}</th>}
               <th scope="col">{t.t('devices.id')}</th>
               <th scope="col">{t.t('detail.kind')}</th>
               <th scope="col">{t.t('detail.location')}</th>
@@ -97,7 +108,13 @@ export function Devices({ open }: { open: QueueItem[] }) {
           </thead>
           <tbody>
             {shown.map((d) => (
-              <tr key={d.id} data-device={d.id} class={problem(d) ? css.problem : ''}>
+              <tr
+                key={`${d.site}/${d.id}`}
+                data-device={d.id}
+                data-site={d.site}
+                class={problem(d) ? css.problem : ''}
+              >
+                {center && <td>{d.site}</td>}
                 <td>{d.id}</td>
                 <td>{named(t, 'kind', d.kind)}</td>
                 <td>{place(d.location) || '—'}</td>
@@ -117,6 +134,12 @@ export function Devices({ open }: { open: QueueItem[] }) {
                     </a>
                   ) : (
                     (d.resident?.name ?? '—')
+                  )}
+                  {center && d.resident?.phone && (
+                    <>
+                      {' · '}
+                      <a href={`tel:${d.resident.phone}`}>{d.resident.phone}</a>
+                    </>
                   )}
                 </td>
                 <td>

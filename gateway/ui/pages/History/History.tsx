@@ -89,6 +89,7 @@ export function History() {
       toCsv([
         [
           t.t('history.raised'),
+          ...(center ? [t.t('queue.station')] : []),
           t.t('history.type'),
           t.t('queue.resident'),
           t.t('door.device'),
@@ -100,6 +101,7 @@ export function History() {
         ],
         ...(found ?? []).map((a) => [
           dateTime(lang, a.raisedAt),
+          ...(center ? [a.site] : []),
           named(t, 'type', a.type),
           a.residentName,
           a.deviceId,
@@ -119,6 +121,7 @@ export function History() {
       toCsv([
         [
           t.t('report.period'),
+          ...(center ? [t.t('queue.station')] : []),
           t.t('history.type'),
           t.t('report.count'),
           t.t('report.ackMedian'),
@@ -128,6 +131,7 @@ export function History() {
         ],
         ...summary.buckets.map((b) => [
           b.key,
+          ...(center ? [''] : []),
           '',
           b.count,
           sec(b.ackMedianMs),
@@ -137,7 +141,18 @@ export function History() {
         ]),
         ...summary.byType.map((b) => [
           '',
+          ...(center ? [''] : []),
           named(t, 'type', b.type),
+          b.count,
+          sec(b.ackMedianMs),
+          sec(b.ackWorstMs),
+          sec(b.resolveMedianMs),
+          sec(b.resolveWorstMs),
+        ]),
+        ...(center ? summary.bySite : []).map((b) => [
+          '',
+          b.site,
+          '',
           b.count,
           sec(b.ackMedianMs),
           sec(b.ackWorstMs),
@@ -242,6 +257,33 @@ export function History() {
                 ))}
               </tbody>
             </table>
+            {center && (
+              <table class={css.table} data-testid="report-by-site">
+                <caption>{t.t('report.bySite')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.t('queue.station')}</th>
+                    <th scope="col">{t.t('report.count')}</th>
+                    <th scope="col">{t.t('report.ackMedian')}</th>
+                    <th scope="col">{t.t('report.ackWorst')}</th>
+                    <th scope="col">{t.t('report.resolveMedian')}</th>
+                    <th scope="col">{t.t('report.resolveWorst')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {summary.bySite.map((b) => (
+                    <tr key={b.site} data-site={b.site}>
+                      <th scope="row">{b.site}</th>
+                      <td>{b.count}</td>
+                      <td>{duration(t, b.ackMedianMs)}</td>
+                      <td>{duration(t, b.ackWorstMs)}</td>
+                      <td>{duration(t, b.resolveMedianMs)}</td>
+                      <td>{duration(t, b.resolveWorstMs)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </div>
         )}
       </section>

@@ -23,6 +23,8 @@ export function opsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/metrics', async (_req, reply) => {
     const text = await ctx.metrics.render();
     const engine = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(engine + ctx.apiMetrics.render());
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(engine + (await ctx.apiMetrics.render()));
   });
 }

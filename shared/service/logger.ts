@@ -90,7 +90,8 @@ export const silentLogger: ServiceLogger = pino({ level: 'silent' });
 export interface LogRecord {
   level: Level;
   msg: string;
-  [field: string]: unknown;
+  /** The fields as written (an `err` serialized: type, message, stack). */
+  fields?: Record<string, unknown>;
 }
 
 /** A real pino logger that keeps its records in memory: for tests that assert what is logged. */
@@ -98,11 +99,18 @@ export function memoryLogger(level: LevelWithSilent = 'debug'): { log: ServiceLo
   const records: LogRecord[] = [];
   const labels = pino.levels.labels;
   const log = pino(
-    { level, base: null, timestamp: false, serializers: { err: pino.stdSerializers.err } },
+    {
+      level,
+      base: null,
+      timestamp: false,
+      serializers: { err: pino.stdSerializers.err, req: redactedRequest },
+    },
     {
       write(line: string) {
-        const raw = JSON.parse(line) as Record<string, unknown> & { level: number };
-        records.push({ ...raw, level: labels[raw.level] as Level, msg: String(raw.msg ?? '') });
+        const { level: n, msg, ...fields } = JSON.parse(line) as Record<string, unknown> & { level: number };
+        const record: LogRecord = { level: labels[n] as Level, msg: String(msg ?? '') };
+        if (Object.keys(fields).length > 0) record.fields = fields;
+        records.push(record);
       },
     },
   );

@@ -52,6 +52,11 @@ abstract class CellFamily {
     return this.cell(labels).value;
   }
 
+  /** Every label set used so far with its value (for reports; a scrape reads the same cells). */
+  samples(): [Labels, number][] {
+    return [...this.cells.values()].map((c) => [c.labels, c.value]);
+  }
+
   protected allCells(): Iterable<Cell> {
     return this.cells.values();
   }

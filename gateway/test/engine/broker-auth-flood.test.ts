@@ -25,7 +25,7 @@ describe('embedded broker: unauthenticated floods', () => {
     const count = () => {
       lines++;
     };
-    h.log = { info: count, warn: count, error: count } satisfies Logger;
+    h.log = { debug: count, info: count, warn: count, error: count } satisfies Logger;
     await h.start(d, { mqtt: { authFailLimit: 10, authFailWindowS: 600, authBlockS: 3600 } });
     const port = h.gw!.ports.mqtt!;
     // a device behind the flooder's address has authenticated before the flood

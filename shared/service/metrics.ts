@@ -56,26 +56,12 @@ abstract class CellFamily {
   samples(): [Labels, number][] {
     return [...this.cells.values()].map((c) => [c.labels, c.value]);
   }
-
-  protected allCells(): Iterable<Cell> {
-    return this.cells.values();
-  }
 }
 
 export class CounterFamily extends CellFamily {
   constructor(registry: Registry, name: string, help: string, labelNames: readonly string[] = []) {
     super(labelNames);
-    const cells = () => this.allCells();
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const c of cells()) this.inc(c.labels, c.value);
-      },
-    });
+    scrapedCounter(registry, name, help, labelNames, () => this.samples());
   }
 
   inc(labels?: Labels, by = 1): void {
@@ -89,17 +75,9 @@ export class GaugeFamily extends CellFamily {
 
   constructor(registry: Registry, name: string, help: string, labelNames: readonly string[] = []) {
     super(labelNames);
-    const self = this;
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        self.collect?.();
-        this.reset();
-        for (const c of self.allCells()) this.set(c.labels, c.value);
-      },
+    scrapedGauge(registry, name, help, labelNames, () => {
+      this.collect?.();
+      return this.samples();
     });
   }
 
@@ -133,6 +111,8 @@ export class HistogramFamily {
   }
 }
 
+type Read = () => [Labels, number][];
+
 /**
  * A gauge read from its sources at scrape time only (nothing on any hot path): `read` returns the
  * samples, label sets absent from it are dropped.
@@ -142,37 +122,43 @@ export function scrapedGauge(
   name: string,
   help: string,
   labelNames: readonly string[],
-  read: () => [Labels, number][],
+  read: Read,
 ): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [labels, value] of read()) this.set(sorted(labels), Number.isFinite(value) ? value : 0);
-    },
-  });
+  scraped(Gauge, registry, name, help, labelNames, read);
 }
 
-/** The same for a counter whose total is kept elsewhere (a device driver's counters). */
+/** The same for a counter whose total is kept elsewhere (a device driver's counters, cells). */
 export function scrapedCounter(
   registry: Registry,
   name: string,
   help: string,
   labelNames: readonly string[],
-  read: () => [Labels, number][],
+  read: Read,
 ): void {
-  new Counter({
+  scraped(Counter, registry, name, help, labelNames, read);
+}
+
+function scraped(
+  Kind: typeof Gauge | typeof Counter,
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  read: Read,
+): void {
+  const counter = Kind === Counter;
+  new Kind({
     name,
     help,
     labelNames,
     registers: [registry],
-    collect() {
+    collect(this: Gauge | Counter) {
       this.reset();
-      for (const [labels, value] of read())
-        this.inc(sorted(labels), Number.isFinite(value) && value > 0 ? value : 0);
+      for (const [labels, raw] of read()) {
+        const value = Number.isFinite(raw) && (!counter || raw > 0) ? raw : 0;
+        if (this instanceof Gauge) this.set(sorted(labels), value);
+        else this.inc(sorted(labels), value);
+      }
     },
   });
 }

@@ -113,30 +113,23 @@ export class HistogramFamily {
 
 type Read = () => [Labels, number][];
 
+/** Registers a family whose samples `read` returns at each scrape. */
+export type ScrapedFamily = (
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  read: Read,
+) => void;
+
 /**
  * A gauge read from its sources at scrape time only (nothing on any hot path): `read` returns the
  * samples, label sets absent from it are dropped.
  */
-export function scrapedGauge(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly string[],
-  read: Read,
-): void {
-  scraped(Gauge, registry, name, help, labelNames, read);
-}
+export const scrapedGauge: ScrapedFamily = (...args) => scraped(Gauge, ...args);
 
 /** The same for a counter whose total is kept elsewhere (a device driver's counters, cells). */
-export function scrapedCounter(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly string[],
-  read: Read,
-): void {
-  scraped(Counter, registry, name, help, labelNames, read);
-}
+export const scrapedCounter: ScrapedFamily = (...args) => scraped(Counter, ...args);
 
 function scraped(
   Kind: typeof Gauge | typeof Counter,

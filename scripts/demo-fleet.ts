@@ -19,6 +19,8 @@ interface FleetFile {
     secret?: string;
     location?: Record<string, string>;
     heartbeatIntervalS?: number;
+    /** Silence after which the gateway raises device.offline (short for the demo's silent pendant). */
+    offlineTimeoutS?: number;
     resident?: { name: string; livesAlone?: boolean };
   }[];
 }
@@ -54,6 +56,7 @@ export async function provisionDemoFleet(o: { fleetFile: string; env: NodeJS.Pro
           kind: d.kind,
           ...(d.location ? { location: d.location } : {}),
           ...(d.heartbeatIntervalS ? { heartbeatIntervalS: d.heartbeatIntervalS } : {}),
+          ...(d.offlineTimeoutS ? { offlineTimeoutS: d.offlineTimeoutS } : {}),
           ...(residentId ? { residentId } : {}),
           ...(d.secret && d.kind !== 'zigbee' ? { secret: d.secret } : {}),
         },

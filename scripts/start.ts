@@ -25,6 +25,16 @@ const READY_TIMEOUT_MS = 120_000;
  *  LINLI_CENTER_MQTT_PORT to move them). */
 const centerHttpPort = process.env.LINLI_CENTER_HTTP_PORT ?? '8081';
 const centerMqttPort = process.env.LINLI_CENTER_MQTT_PORT ?? '1884';
+/** The demo scenario played once on the running fleet at every start (LINLI_DEMO_SCENARIO=off to
+ *  skip it, or a path to play another one) and its time factor. */
+const demoScenario =
+  process.env.LINLI_DEMO_SCENARIO ?? join(root, 'firmware-sim/fixtures/scenarios/demo.yaml');
+const demoSpeed = process.env.LINLI_DEMO_SPEED ?? '4';
+/** The demo's window clerks at the kiosk (window console sign-in). */
+const DEMO_CLERKS = [
+  { username: 'window1', displayName: '窗口一', role: 'window' },
+  { username: 'window2', displayName: '窗口二', role: 'window' },
+] as const;
 
 interface Part {
   name: string;
@@ -115,6 +125,48 @@ function stationSecrets(file: string): StationSecrets {
   return s;
 }
 
+/** The demo's one staff password (station, center and kiosk admins, the window clerks): generated
+ *  at the first start and kept (0600) in data/demo-logins.json, so every start prints the same
+ *  logins. LINLI_GW_ADMIN_PASSWORD / LINLI_KIOSK_ADMIN_PASSWORD still choose their own. */
+function demoPassword(file: string): string {
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { password?: string };
+    if (saved.password && saved.password.length >= 8) return saved.password;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const password = `demo-${randomBytes(6).toString('base64url')}-1`;
+  writeFileSync(file, `${JSON.stringify({ password })}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Sign in to the kiosk as its admin and create the demo's window clerks that are missing. */
+async function ensureDemoClerks(kioskUrl: string, adminPassword: string, password: string): Promise<string> {
+  const login = await fetch(`${kioskUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: adminPassword }),
+  });
+  if (!login.ok) {
+    return `not created: the kiosk admin's password is not the demo one (${login.status}); sign in with yours`;
+  }
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const headers = { 'content-type': 'application/json', cookie };
+  const list = (await (await fetch(`${kioskUrl}/api/admin/staff`, { headers })).json()) as {
+    staff: { username: string }[];
+  };
+  for (const clerk of DEMO_CLERKS) {
+    if (list.staff.some((s) => s.username === clerk.username)) continue;
+    const res = await fetch(`${kioskUrl}/api/admin/staff`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...clerk, password }),
+    });
+    if (!res.ok) return `not created: ${res.status} ${await res.text()}`;
+  }
+  return 'ready';
+}
+
 /** Create (or bring up to date) the station's account in the center's database; idempotent. */
 async function provisionAtCenter(env: NodeJS.ProcessEnv, secrets: StationSecrets): Promise<string> {
   const config = loadConfig({}, env);
@@ -130,9 +182,13 @@ async function provisionAtCenter(env: NodeJS.ProcessEnv, secrets: StationSecrets
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
+  const password = demoPassword(join(dataDir, 'demo-logins.json'));
+  const gwAdminPassword = process.env.LINLI_GW_ADMIN_PASSWORD || password;
+  const kioskAdminPassword = process.env.LINLI_KIOSK_ADMIN_PASSWORD || password;
   const gatewayEnv = {
     LINLI_GW_DATA_DIR: join(dataDir, 'gateway'),
     LINLI_GW_SITE: site,
+    LINLI_GW_ADMIN_PASSWORD: gwAdminPassword,
   };
   say(`[start] data under ${dataDir}`);
   for (const name of Object.keys(SCREENS) as ScreenName[]) {
@@ -150,6 +206,7 @@ async function main(): Promise<void> {
     LINLI_GW_HTTP_PORT: centerHttpPort,
     LINLI_GW_MQTT_PORT: centerMqttPort,
     LINLI_GW_WS_PORT: '-1',
+    LINLI_GW_ADMIN_PASSWORD: gwAdminPassword,
   };
   mkdirSync(centerEnv.LINLI_GW_DATA_DIR, { recursive: true });
   const secrets = stationSecrets(join(centerEnv.LINLI_GW_DATA_DIR, `station-${site}.secrets.json`));
@@ -188,7 +245,11 @@ async function main(): Promise<void> {
   const sim = await startPart(
     'sim',
     'firmware-sim/src/cli/main.ts',
-    ['all', '--url', mqttUrl, '--file', fleetFile, '--out', join(dataDir, 'printer-sim')],
+    [
+      'all',
+      ...['--url', mqttUrl, '--file', fleetFile, '--out', join(dataDir, 'printer-sim')],
+      ...(demoScenario === 'off' ? [] : ['--scenario', demoScenario, '--speed', demoSpeed]),
+    ],
     {},
     (l) => l.startsWith('fleet '),
   );
@@ -211,44 +272,59 @@ async function main(): Promise<void> {
       LINLI_KIOSK_IDCARD: idcard.path,
       LINLI_KIOSK_PRINTER: printer.path,
       LINLI_KIOSK_SCANNER: scanner.path,
+      LINLI_KIOSK_ADMIN_PASSWORD: kioskAdminPassword,
+      // the demo takes tickets at any hour; the resident screen says so on every service
+      LINLI_KIOSK_ENFORCE_HOURS: process.env.LINLI_KIOSK_ENFORCE_HOURS ?? 'false',
     },
     (l) => l.includes('kiosk service listening on'),
   );
   const kioskUrl =
     /listening on (http:\/\/[^\s"]+)/.exec(kiosk.lines.at(-1)!)?.[1] ?? 'http://127.0.0.1:8090';
 
+  const clerks = await ensureDemoClerks(kioskUrl, kioskAdminPassword, password);
+  const station = `http://127.0.0.1:${gwInfo.http}`;
+  const centerUrl = `http://127.0.0.1:${centerInfo.http}`;
+  const table: [string, string, string][] = [
+    ['resident kiosk', `${kioskUrl}/`, 'touch screen; the phone page is /follow/<token> (QR on a ticket)'],
+    ['window console', `${kioskUrl}/window/`, `window1 or window2 / ${password}  (clerks: ${clerks})`],
+    ['display board', `${kioskUrl}/board/`, 'no sign-in; calls spoken in Mandarin'],
+    ['admin and statistics', `${kioskUrl}/admin/`, `admin / ${kioskAdminPassword}`],
+    ['station alarm console', `${station}/`, `admin / ${gwAdminPassword}`],
+    [
+      'center alarm console',
+      `${centerUrl}/`,
+      `admin / ${gwAdminPassword}  (station "${site}" forwards here)`,
+    ],
+    ['station API', `${station}/api`, 'health /healthz, metrics /metrics'],
+    [
+      'center API',
+      `${centerUrl}/api`,
+      `stations /api/center/stations; broker mqtt://127.0.0.1:${centerInfo.mqtt}`,
+    ],
+    ['kiosk API', `${kioskUrl}/api`, 'live events /api/stream; metrics /metrics'],
+    ['MQTT broker (station)', mqttUrl, `WebSocket ws://127.0.0.1:${gwInfo.ws}`],
+    ['ID-card reader (sim)', idcard.path, `control ${idcard.control}`],
+    ['printer (sim)', printer.path, `control ${printer.control}`],
+    ['scanner (sim)', scanner.path, `control ${scanner.control}`],
+  ];
+  const width = Math.max(...table.map(([name]) => name.length));
+  const urlWidth = Math.max(...table.map(([, url]) => url.length));
   say('');
   say('Linli is running:');
-  say(`  alarm console (station)      http://127.0.0.1:${gwInfo.http}/   (staff sign in)`);
+  for (const [name, url, note] of table) say(`  ${name.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`);
+  say('');
+  say(`Demo fleet: ${provisioned.devices} devices on site "${site}".`);
   say(
-    `  alarm console (center)       http://127.0.0.1:${centerInfo.http}/   (center staff sign in; station "${site}" forwards here)`,
+    demoScenario === 'off'
+      ? 'Demo scenario: off (LINLI_DEMO_SCENARIO=off).'
+      : `Demo scenario: playing now on the fleet (${demoSpeed}x): presses, a forced door, a denied card, and a pendant that goes silent (device.offline after 90 s); the alerts reach both consoles.`,
   );
   say(
-    `  gateway API                  http://127.0.0.1:${gwInfo.http}/api   (health: /healthz, metrics: /metrics)`,
+    'Service hours are not enforced in the demo (LINLI_KIOSK_ENFORCE_HOURS=false): tickets at any hour, the kiosk screen says so.',
   );
-  say(`  MQTT broker                  ${mqttUrl}   (WebSocket: ws://127.0.0.1:${gwInfo.ws})`);
-  say(
-    `  center API                   http://127.0.0.1:${centerInfo.http}/api   (stations: /api/center/stations; broker mqtt://127.0.0.1:${centerInfo.mqtt})`,
-  );
-  say(
-    `  resident kiosk screen        ${kioskUrl}/   (the phone page: /follow/<token> from a ticket's QR code)`,
-  );
-  say(`  admin and statistics         ${kioskUrl}/admin/   (the station head; kiosk admin account)`);
-  say(`  kiosk API                    ${kioskUrl}/api   (live events: /api/stream)`);
-  say(`  ID-card reader (simulated)   ${idcard.path}   control ${idcard.control}`);
-  say(`  printer (simulated)          ${printer.path}   control ${printer.control}`);
-  say(`  scanner (simulated)          ${scanner.path}   control ${scanner.control}`);
-  say(`  demo fleet                   ${provisioned.devices} devices on site "${site}"`);
   say('Try:  npm run sim -- ctl idcard place li-92        (a resident aged 92 places her ID card)');
   say('      npm run sim -- ctl printer tickets           (what the printer printed)');
-  say(
-    '      npm run sim -- scenario firmware-sim/fixtures/scenarios/demo.yaml --speed 10   (demo alerts; they reach the center console too)',
-  );
-  say(
-    `Staff accounts: the station gateway and the center each print their generated admin password at their first start`,
-  );
-  say('  (lines "[gateway] …" and "[center] …"; set LINLI_GW_ADMIN_PASSWORD to choose it for both);');
-  say(`  the kiosk's is in ${join(dataDir, 'kiosk', 'initial-admin-password.txt')}.`);
+  say(`Logins are kept in ${join(dataDir, 'demo-logins.json')} (0600).`);
   say('Ctrl-C stops everything.');
 }
 

@@ -6,6 +6,8 @@ export interface Service {
   prefix: string;
   idRequired: boolean;
   open: boolean;
+  /** false: tickets are taken at any hour (a demo set-up); the screen says so. */
+  hoursEnforced?: boolean;
   hoursToday: string[];
   waiting: number;
   estimatedWaitMin: number;

@@ -67,6 +67,8 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
           prefix: s.prefix,
           idRequired: s.idRequired,
           open: !ctx.config.queue.enforceHours || (!closedDay(s.id) && isOpen(s.hours, at)),
+          // false when the station takes tickets at any hour (the demo of `npm start`): the screen says so
+          hoursEnforced: ctx.config.queue.enforceHours,
           hoursToday: closedDay(s.id) ? [] : hoursToday(s.hours, at),
           closedToday: closedDay(s.id) !== undefined,
           hours: s.hours,

@@ -18,6 +18,7 @@ const strings: Catalogue<Key> = {
   'home.rate': 'Rate our service',
   'service.open': 'Open now',
   'service.closed': 'Closed now',
+  'service.openAnyHour': 'Demo: tickets at any hour (usual hours {hours})',
   'service.opensAt': 'Open {hours}',
   'service.closedToday': 'Closed today',
   'service.waiting': '{n} waiting',

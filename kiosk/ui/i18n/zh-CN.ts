@@ -18,6 +18,7 @@ export const strings = {
   'service.closed': '现在不办理',
   'service.opensAt': '{hours} 办理',
   'service.closedToday': '今天不办理',
+  'service.openAnyHour': '演示：任何时间都可以取号（平时办理时间 {hours}）',
   'service.waiting': '{n} 人在等',
   'service.needsCard': '需要身份证',
   'service.wait': '约等 {min} 分钟',

@@ -13,7 +13,9 @@ export function ServiceGrid({ services, onPick }: { services: Service[]; onPick(
       {services.map((s) => {
         const hours = s.hoursToday.join(' ');
         const state = s.open
-          ? t.t('service.open')
+          ? s.hoursEnforced === false
+            ? t.t('service.openAnyHour', { hours: hours || '—' })
+            : t.t('service.open')
           : hours
             ? `${t.t('service.closed')} · ${t.t('service.opensAt', { hours })}`
             : t.t('service.closedToday');

@@ -60,7 +60,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { app, stop } = await main();
     const addr = app.server.address();
     const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
-    app.log.info({ url }, 'kiosk service listening');
+    app.log.info({ url }, `kiosk service listening on ${url}`);
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       process.once(sig, () => {
         app.log.info({ signal: sig }, 'stopping');

@@ -68,6 +68,10 @@ export async function run(): Promise<BenchResult[]> {
     { LINLI_KIOSK_DATA_DIR: dir, LINLI_KIOSK_ADMIN_PASSWORD: PASSWORD },
     60_000,
     'serve-with-printer.ts',
+    // LINLI_BENCH_CPU_PROF=<dir>: the kiosk process writes a V8 CPU profile there when it stops.
+    process.env.LINLI_BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LINLI_BENCH_CPU_PROF}`]
+      : [],
   );
   try {
     const base = server.base;

@@ -1,9 +1,27 @@
 // A small local HTTP control endpoint (127.0.0.1) for a running simulator: JSON in, JSON out.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// Also the HTTP face of the simulated SMS gateway (sms/gateway.ts), which reads the raw body and
+// headers to check a signature and answers with its own status codes (ControlReply).
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LinliError } from '@linli/shared';
 
-export type ControlHandler = (body: Record<string, unknown>, query: URLSearchParams) => unknown;
+/** The request as received, for a handler that checks what was sent (a signature over the body). */
+export interface ControlRequest {
+  text: string;
+  headers: IncomingHttpHeaders;
+}
+/** A handler's answer with a status other than 200. */
+export class ControlReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+export type ControlHandler = (
+  body: Record<string, unknown>,
+  query: URLSearchParams,
+  req: ControlRequest,
+) => unknown;
 /** Routes keyed by 'METHOD /path', e.g. 'POST /place'. */
 export type ControlRoutes = Record<string, ControlHandler>;
 
@@ -33,8 +51,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Start the control endpoint on 127.0.0.1 (port 0 = ephemeral). Handler errors become 400 with their message. */
-export async function startControlServer(routes: ControlRoutes, port = 0): Promise<ControlServer> {
+/**
+ * Start the control endpoint on 127.0.0.1 (port 0 = ephemeral). Handler errors become 400 with
+ * their message; a handler returning a ControlReply answers with its status.
+ */
+export async function startControlServer(
+  routes: ControlRoutes,
+  port = 0,
+  host = '127.0.0.1',
+): Promise<ControlServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const handler = routes[`${req.method} ${url.pathname}`];
@@ -60,7 +85,9 @@ export async function startControlServer(routes: ControlRoutes, port = 0): Promi
           }
           body = parsed as Record<string, unknown>;
         }
-        send(200, await handler(body, url.searchParams));
+        const answer = await handler(body, url.searchParams, { text, headers: req.headers });
+        if (answer instanceof ControlReply) send(answer.status, answer.body);
+        else send(200, answer);
       })
       .catch((err: unknown) => {
         const e = err as { code?: string; message?: string };
@@ -69,7 +96,7 @@ export async function startControlServer(routes: ControlRoutes, port = 0): Promi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
   return {

@@ -8,7 +8,7 @@ import {
   loadServiceConfig,
   type ServiceConfigSpec,
 } from '@linli/shared/service';
-import { API_CONFIG_SPEC } from './api/config.ts';
+import { API_CONFIG_SPEC, type ApiSection } from './api/config.ts';
 import { type GatewayConfig, GatewaySchema } from './config-schema.ts';
 
 export { ConfigError } from '@linli/shared/service';
@@ -84,15 +84,18 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
   return c;
 }
 
+/** The gateway's config with the HTTP API's section as given (resolveApiConfig checks it). */
+export type LoadedGatewayConfig = GatewayConfig & { api?: ApiSection };
+
 /** Defaults ← LINLI_GW_CONFIG_FILE ← overrides (from code) ← environment (LINLI_GW_*), then validated. */
 export function loadConfig(
-  overrides: DeepPartial<GatewayConfig> = {},
+  overrides: DeepPartial<GatewayConfig> & { api?: ApiSection } = {},
   env: NodeJS.ProcessEnv = process.env,
-): GatewayConfig {
+): LoadedGatewayConfig {
   const file = env[CONFIG_FILE_VARIABLE] || undefined;
   // The HTTP API's section (`api`) is the API's own settings: kept as given and checked key by key
   // by the API's loader (resolveApiConfig), which refuses an unknown key there the same way.
-  const { api, ...engine } = overrides as DeepPartial<GatewayConfig> & { api?: unknown };
+  const { api, ...engine } = overrides;
   const config = validateConfig(loadServiceConfig(GATEWAY_CONFIG_SPEC, { file, overrides: engine, env }));
   return api === undefined ? config : Object.assign(config, { api });
 }

@@ -28,8 +28,9 @@ export interface ResidentRecord {
 
 /** The registry (devices, residents, credentials), as the broker and engine need it. */
 export interface DeviceDirectory {
-  /** Verify a device credential (hashed at rest); undefined when unknown, retired or wrong. */
-  authenticate(username: string, password: Buffer | string): DeviceRecord | undefined;
+  /** Verify a device credential (hashed at rest) without blocking the event loop; undefined
+   *  when unknown, retired or wrong. */
+  authenticate(username: string, password: Buffer | string): Promise<DeviceRecord | undefined>;
   get(id: string): DeviceRecord | undefined;
   list(): DeviceRecord[];
   resident(id: string): ResidentRecord | undefined;

@@ -3,7 +3,8 @@
 // the administrator role; the API refuses them anyway (every /api/admin route is admin only).
 import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { SignInForm } from '@linli/shared/ui/components/sign-in/SignInForm.tsx';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { signInStrings, useStaffLanguage } from '@linli/shared/ui/staff-shell.ts';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Staff } from './api.ts';
 import { type Key, LANGUAGES, makeT } from './i18n/index.ts';
 import { Appointments } from './pages/Appointments.tsx';
@@ -29,8 +30,7 @@ const PAGES: { id: string; key: Key; Page: () => preact.JSX.Element }[] = [
 ];
 
 export function AdminApp() {
-  const [lang, setLang] = useState(() => localStorage.getItem(LANG_KEY) ?? 'zh-CN');
-  const t = useMemo(() => makeT(lang), [lang]);
+  const { lang, setLang, t } = useStaffLanguage(LANG_KEY, makeT);
   const [user, setUser] = useState<Staff | null>();
   const [today, setToday] = useState('');
   const route = useRoute();
@@ -42,11 +42,6 @@ export function AdminApp() {
     );
     api.today().then(setToday, () => setToday(new Date().toISOString().slice(0, 10)));
   }, []);
-  useEffect(() => {
-    document.documentElement.lang = lang;
-    document.title = t.t('app.title');
-    localStorage.setItem(LANG_KEY, lang);
-  }, [lang, t]);
 
   const signOut = async () => {
     await api.logout().catch(() => undefined);
@@ -69,16 +64,7 @@ export function AdminApp() {
   if (user === null)
     return (
       <SignInForm
-        strings={{
-          title: t.t('signin.title'),
-          username: t.t('signin.username'),
-          password: t.t('signin.password'),
-          submit: t.t('signin.submit'),
-          failed: t.t('signin.failed'),
-          limited: t.t('signin.limited'),
-          error: t.t('signin.error'),
-          langLabel: t.t('lang.label'),
-        }}
+        strings={signInStrings(t)}
         login={async (username, password) => setUser((await api.login(username, password)).staff)}
         lang={lang}
         languages={LANGUAGES}

@@ -1,50 +1,32 @@
 // The kiosk API as the admin screen uses it (docs/kiosk-queue.md, docs/admin-and-statistics.md).
 // Same origin, the staff session cookie; a refusal throws ApiError with the service's code and
 // its sentence in Chinese and English.
-export type Role = 'window' | 'admin';
-export type Hours = Record<'0' | '1' | '2' | '3' | '4' | '5' | '6', string[]>;
-export interface Staff {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  active: boolean;
-  createdAt: number;
-}
-export interface Service {
-  id: string;
-  nameZh: string;
-  nameEn: string;
-  prefix: string;
-  rangeStart: number;
-  rangeEnd: number;
-  dailyCap: number;
-  hours: Hours;
-  idRequired: boolean;
-  expectedServiceS: number;
-  active: boolean;
-  sort: number;
-}
-export interface Window {
-  id: number;
-  name: string;
-  active: boolean;
-  staffId: number | null;
-  staffName: string | null;
-  serviceIds: string[];
-}
-export interface Policy {
-  policy: 'strict' | 'ratio' | 'weighted';
-  normalPerPriority: number;
-  priorityWeight: number;
-  priorityAge: number;
-  priorityClasses: string[];
-}
-export interface ClosedDay {
-  day: string;
-  serviceIds: '*' | string[];
-  note: string;
-}
+// The shapes shared with the service: one definition (kiosk/src/queue/api-types.ts), type-only.
+export type {
+  AuditEntry,
+  ClosedDay,
+  Dist,
+  Hours,
+  PolicySettings as Policy,
+  Role,
+  Service,
+  StaffView as Staff,
+  Stats,
+  StatsGroup,
+  Window,
+} from '../src/queue/api-types.ts';
+
+import type {
+  AuditEntry,
+  ClosedDay,
+  PolicySettings as Policy,
+  Role,
+  Service,
+  StaffView as Staff,
+  Stats,
+  Window,
+} from '../src/queue/api-types.ts';
+
 export interface Appointment {
   id: string;
   code: string;
@@ -54,38 +36,6 @@ export interface Appointment {
   idMasked: string | null;
   state: string;
   ticketId: string | null;
-}
-export interface Dist {
-  count: number;
-  median: number | null;
-  p90: number | null;
-  max: number | null;
-}
-export interface StatsGroup {
-  key: string;
-  label: string;
-  tickets: number;
-  done: number;
-  noShow: number;
-  cancelled: number;
-  transferred: number;
-  expired: number;
-  wait: Dist;
-  service: Dist;
-  total: Dist;
-  ratings: Record<'1' | '2' | '3' | '4' | '5', number>;
-  ratingMean: number | null;
-}
-export interface Stats {
-  from: string;
-  to: string;
-  overall: StatsGroup;
-  byService: StatsGroup[];
-  byWindow: StatsGroup[];
-  byStaff: StatsGroup[];
-  byDay: StatsGroup[];
-  byHour: StatsGroup[];
-  perHour: { hour: number; issued: number }[];
 }
 export interface BadRating {
   id: string;
@@ -101,16 +51,6 @@ export interface BadRating {
   followupAt: number | null;
   followupBy: number | null;
   followupNote: string | null;
-}
-export interface AuditEntry {
-  id: number;
-  at: number;
-  staffId: number | null;
-  username: string | null;
-  action: string;
-  target: string | null;
-  detail: unknown;
-  address: string | null;
 }
 
 export class ApiError extends Error {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  installCookies,
   LoginLimiter,
   octal,
   type ScryptCost,
@@ -15,7 +16,6 @@ import {
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { adminSettingsRoutes } from './api/admin-settings.ts';
-import { adminUiRoutes } from './api/admin-ui.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { installErrorHandler } from './api/errors.ts';
@@ -23,10 +23,9 @@ import { kioskAddressGuard } from './api/kiosk-address.ts';
 import { metricsRoutes } from './api/metrics.ts';
 import { issuedBody, publicRoutes } from './api/public.ts';
 import { followTokenOf, ScannedTickets, scannedTicketRoutes } from './api/scanned-ticket.ts';
+import { screenRoutes } from './api/screens.ts';
 import { SpeechCache, speechRoutes } from './api/speech.ts';
 import { staffRoutes } from './api/staff.ts';
-import { staffScreenRoutes } from './api/staff-screens.ts';
-import { uiRoutes } from './api/ui.ts';
 import { windowFigureRoutes } from './api/window-figures.ts';
 import { StaffStore } from './auth/staff.ts';
 import { type KioskConfig, resolveIdHmacKey } from './config.ts';
@@ -161,6 +160,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app, refusals);
+  await installCookies(app);
   authRoutes(app, ctx);
   publicRoutes(app, ctx);
   staffRoutes(app, ctx);
@@ -182,9 +182,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   scannedTicketRoutes(app, scanned, config);
   speechRoutes(app, new SpeechCache(join(config.dataDir, 'speech')), config);
   metricsRoutes(app, ctx);
-  await uiRoutes(app);
-  staffScreenRoutes(app);
-  await adminUiRoutes(app);
+  await screenRoutes(app);
   const hardware = opts.hardware;
   if (hardware) {
     await app.register(async (scope) => {

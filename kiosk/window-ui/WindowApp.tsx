@@ -1,7 +1,8 @@
 // The window console: staff sign-in (shared SignInForm), the choice of window, then the console.
 // A staff member already signed in at a window goes straight to its console.
 import { SignInForm } from '@linli/shared/ui/components/sign-in/SignInForm.tsx';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { signInStrings, useStaffLanguage } from '@linli/shared/ui/staff-shell.ts';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, type Staff, type WindowInfo } from './api.ts';
 import { ChooseWindow } from './ChooseWindow.tsx';
 import { Console } from './Console.tsx';
@@ -11,8 +12,7 @@ import { UiContext } from './ui-context.ts';
 const LANG_KEY = 'linli.window.lang';
 
 export function WindowApp() {
-  const [lang, setLang] = useState(() => localStorage.getItem(LANG_KEY) ?? 'zh-CN');
-  const t = useMemo(() => makeT(lang), [lang]);
+  const { lang, setLang, t } = useStaffLanguage(LANG_KEY, makeT);
   const [staff, setStaff] = useState<Staff | null>();
   const [win, setWin] = useState<WindowInfo | null>(null);
 
@@ -31,11 +31,6 @@ export function WindowApp() {
   useEffect(() => {
     void enter();
   }, [enter]);
-  useEffect(() => {
-    document.documentElement.lang = lang;
-    document.title = t.t('app.title');
-    localStorage.setItem(LANG_KEY, lang);
-  }, [lang, t]);
 
   const ended = useCallback(() => {
     setWin(null);
@@ -51,16 +46,7 @@ export function WindowApp() {
   if (staff === null)
     page = (
       <SignInForm
-        strings={{
-          title: t.t('signin.title'),
-          username: t.t('signin.username'),
-          password: t.t('signin.password'),
-          submit: t.t('signin.submit'),
-          failed: t.t('signin.failed'),
-          limited: t.t('signin.limited'),
-          error: t.t('signin.error'),
-          langLabel: t.t('lang.label'),
-        }}
+        strings={signInStrings(t)}
         login={async (u, p) => {
           await api.login(u, p).catch((e: { status?: number }) => {
             throw Object.assign(new Error('login'), { status: e.status });

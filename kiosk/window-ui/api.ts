@@ -1,42 +1,17 @@
 // The kiosk API as the window console uses it (docs/kiosk-queue.md). Same origin, session cookie.
+// The shapes shared with the service have one definition (kiosk/src/queue/api-types.ts), type-only.
+import type { StaffTicket, Window } from '../src/queue/api-types.ts';
+
 export interface Staff {
   id: number;
   username: string;
   displayName: string;
   role: 'window' | 'admin';
 }
-export interface WindowInfo {
-  id: number;
-  name: string;
-  active: boolean;
-  staffId: number | null;
-  staffName: string | null;
-  serviceIds: string[];
-}
-export interface Ticket {
-  id: string;
-  number: string;
-  serviceId: string;
-  serviceZh: string;
-  serviceEn: string;
-  priority: boolean;
-  appointment: boolean;
-  state: string;
-  windowId: number | null;
-  arrivedAt: number;
-  calledAt: number | null;
-  recalls: number;
-  priorityClass: string;
-  source: string;
-  nameMasked: string | null;
-  idMasked: string | null;
-  queuedAt: number;
-  startedAt: number | null;
-  slotAt: number | null;
-  note: string | null;
-  transferredFrom: string | null;
-  position?: number;
-}
+
+export type WindowInfo = Window;
+/** A ticket as staff see it; `position` in a window's waiting list. */
+export type Ticket = StaffTicket & { position?: number };
 export interface Figures {
   served: number;
   called: number;

@@ -1,5 +1,6 @@
 // Entry of the window console (index.html).
 import '@linli/shared/ui/theme.css';
+import '@linli/shared/ui/desk.css';
 import './window.css';
 import { ErrorBoundary } from '@linli/shared/ui/components/error-boundary/ErrorBoundary.tsx';
 import { render } from 'preact';

@@ -12,5 +12,7 @@ export * from './nearest-name.ts';
 export * from './private-files.ts';
 export * from './redact-url.ts';
 export * from './scrypt.ts';
+export * from './session-cookie.ts';
 export * from './sqlite-backup.ts';
+export * from './sse.ts';
 export * from './url-errors.ts';

@@ -386,6 +386,35 @@ describe('admin screen: the station head at work', () => {
     }
   });
 
+  it('the statistics of today follow the live stream: a ticket finished and rated shows without a reload', async () => {
+    await open(page, 'stats', 'stats-overall');
+    await page.getByTestId('stats-live').waitFor();
+    expect(await page.getByTestId('stats-live').getAttribute('data-stale')).toBe('false');
+    const figure = (id: string) => page.getByTestId(`figure-${id}`).locator('dd').textContent();
+    const before = Number(await figure('tickets'));
+    const doneBefore = Number(await figure('done'));
+    const r = await fetch(`${kiosk.base}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceId: 'elderly-care', identity: 'anonymous' }),
+    });
+    const issued = (await r.json()) as { ticket: { id: string }; token: string };
+    await expect.poll(() => figure('tickets'), { timeout: 15_000 }).toBe(String(before + 1));
+    await admin.call('POST', '/api/windows/1/call', { ticketId: issued.ticket.id });
+    await admin.call('POST', `/api/tickets/${issued.ticket.id}/finish`, { outcome: 'resolved' });
+    await expect.poll(() => figure('done'), { timeout: 15_000 }).toBe(String(doneBefore + 1));
+    const rated = await fetch(`${kiosk.base}/api/follow/${issued.token}/rating`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: 4 }),
+    });
+    expect(rated.status).toBe(200);
+    await expect.poll(() => figure('good-bad'), { timeout: 15_000 }).toBe('2 / 1');
+    const stats = await admin.call<{ overall: { tickets: number; done: number } }>('GET', '/api/admin/stats');
+    expect(await figure('tickets')).toBe(String(stats.overall.tickets));
+    expect(await figure('done')).toBe(String(stats.overall.done));
+  });
+
   it('the bad rating is listed and marked followed up with a note', async () => {
     await open(page, 'ratings', 'bad-ratings');
     const number = (

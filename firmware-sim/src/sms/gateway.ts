@@ -7,9 +7,9 @@
 //   GET  /sim/messages     what was received (?to=<phone>)
 //   POST /sim/answer       {id | to, action: going|there|ambulance|false-alarm|view}
 //   POST /sim/fail         {count, status?}: answer the next `count` messages with `status` (503)
+// The HTTP side is firmware-sim's control server (control.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ControlReply, type ControlRequest, type ControlServer, startControlServer } from '../control.ts';
 import { SimError } from '../errors.ts';
 
 export interface SmsMessage {
@@ -38,14 +38,12 @@ export interface SmsGatewayCounters {
   failedOnPurpose: number;
 }
 
-const MAX_BODY = 64 * 1024;
-
 export class SmsGatewaySim {
   readonly messages: SmsMessage[] = [];
   readonly counters: SmsGatewayCounters = { accepted: 0, duplicates: 0, badSignature: 0, failedOnPurpose: 0 };
   private failing = 0;
   private failStatus = 503;
-  private server: Server | undefined;
+  private server: ControlServer | undefined;
   private waiters: (() => void)[] = [];
   port = 0;
 
@@ -59,16 +57,24 @@ export class SmsGatewaySim {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: Error) =>
-        send(res, 400, { error: 'BAD_REQUEST', message: err.message }),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.o.port ?? 0, this.o.host ?? '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.server = await startControlServer(
+      {
+        'POST /messages': (body, _query, req) => this.receive(body, req),
+        'GET /sim/messages': (_body, query) => {
+          const to = query.get('to');
+          return { messages: this.messages.filter((m) => !to || m.to === to), counters: this.counters };
+        },
+        'POST /sim/answer': (body) =>
+          this.answer(String(body.id ?? body.to ?? ''), String(body.action) as 'view'),
+        'POST /sim/fail': (body) => {
+          this.failNext(Number(body.count ?? 1), Number(body.status ?? 503));
+          return { ok: true };
+        },
+      },
+      this.o.port ?? 0,
+      this.o.host ?? '127.0.0.1',
+    );
+    this.port = this.server.port;
     return this;
   }
 
@@ -76,8 +82,7 @@ export class SmsGatewaySim {
     const s = this.server;
     if (!s) return;
     this.server = undefined;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await s.close();
   }
 
   /** Answer the next `count` messages with `status` (the notifier must retry). */
@@ -125,7 +130,8 @@ export class SmsGatewaySim {
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 
-  private verify(req: IncomingMessage, body: string): boolean {
+  private verify(req: ControlRequest): boolean {
+    const body = req.text;
     const ts = String(req.headers['x-linli-timestamp'] ?? '');
     const sig = String(req.headers['x-linli-signature'] ?? '');
     if (!/^\d{1,16}$/.test(ts) || Math.abs(Date.now() - Number(ts)) > (this.o.maxSkewMs ?? 300_000))
@@ -137,75 +143,29 @@ export class SmsGatewaySim {
     return got.length === want.length && timingSafeEqual(got, want);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const route = `${req.method} ${url.pathname}`;
-    const text = await readBody(req);
-    if (route === 'POST /messages') {
-      if (!this.verify(req, text)) {
-        this.counters.badSignature++;
-        return send(res, 401, { error: 'SIGNATURE' });
-      }
-      if (this.failing > 0) {
-        this.failing--;
-        this.counters.failedOnPurpose++;
-        return send(res, this.failStatus, { error: 'FAILING' });
-      }
-      const m = JSON.parse(text) as Omit<SmsMessage, 'receivedAt'>;
-      if (typeof m.id !== 'string' || typeof m.to !== 'string' || typeof m.link !== 'string')
-        return send(res, 400, { error: 'FIELDS' });
-      if (this.messages.some((x) => x.id === m.id)) {
-        this.counters.duplicates++;
-        return send(res, 200, { ok: true, duplicate: true });
-      }
-      this.messages.push({ ...m, receivedAt: Date.now() });
-      this.counters.accepted++;
-      for (const w of this.waiters.splice(0)) w();
-      return send(res, 200, { ok: true });
+  /** POST /messages: the notifier's signed message. */
+  private receive(body: Record<string, unknown>, req: ControlRequest): ControlReply {
+    if (!this.verify(req)) {
+      this.counters.badSignature++;
+      return new ControlReply(401, { error: 'SIGNATURE' });
     }
-    if (route === 'GET /sim/messages') {
-      const to = url.searchParams.get('to');
-      return send(res, 200, {
-        messages: this.messages.filter((m) => !to || m.to === to),
-        counters: this.counters,
-      });
+    if (this.failing > 0) {
+      this.failing--;
+      this.counters.failedOnPurpose++;
+      return new ControlReply(this.failStatus, { error: 'FAILING' });
     }
-    const body = text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (route === 'POST /sim/answer')
-      return send(
-        res,
-        200,
-        await this.answer(String(body.id ?? body.to ?? ''), String(body.action) as 'view'),
-      );
-    if (route === 'POST /sim/fail') {
-      this.failNext(Number(body.count ?? 1), Number(body.status ?? 503));
-      return send(res, 200, { ok: true });
+    const m = body as unknown as Omit<SmsMessage, 'receivedAt'>;
+    if (typeof m.id !== 'string' || typeof m.to !== 'string' || typeof m.link !== 'string')
+      return new ControlReply(400, { error: 'FIELDS' });
+    if (this.messages.some((x) => x.id === m.id)) {
+      this.counters.duplicates++;
+      return new ControlReply(200, { ok: true, duplicate: true });
     }
-    send(res, 404, { error: 'NOT_FOUND', message: `no route ${route}` });
+    this.messages.push({ ...m, receivedAt: Date.now() });
+    this.counters.accepted++;
+    for (const w of this.waiters.splice(0)) w();
+    return new ControlReply(200, { ok: true });
   }
-}
-
-function send(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(value));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new SimError('SIM_CONTROL', `body over ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export function startSmsGateway(o: SmsGatewayOptions): Promise<SmsGatewaySim> {

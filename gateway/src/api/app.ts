@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   createLogger,
+  installCookies,
   LoginLimiter,
   type ScryptCost,
   type ServiceLogger,
@@ -20,9 +21,9 @@ import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import { responderApi } from '../responders/index.ts';
 import type { AlertService } from '../types.ts';
-import { type ApiConfig, resolveApiConfig } from './config.ts';
+import { type ApiConfig, type ApiConfigSource, resolveApiConfig } from './config.ts';
 import { consoleRoutes } from './console.ts';
-import type { BusLike, DeviceClockSource, RouteContext } from './context.ts';
+import type { BusLike, DeviceClockSource, DeviceStateSource, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
@@ -43,11 +44,12 @@ export interface ApiDeps {
   alerts: AlertService;
   bus: BusLike;
   metrics: { render(): string | Promise<string> };
-  /** The gateway's config; an `api` section (Partial<ApiConfig>) is used when present. */
-  config?: unknown;
+  /** The gateway's config; its `api` section, when present, is checked key by key (api/config.ts). */
+  config?: ApiConfigSource;
   /** Live device state (online, battery, last seen); else `engine.states`, else the device_state table. */
-  deviceState?: unknown;
-  engine?: unknown;
+  deviceState?: DeviceStateSource;
+  /** The running engine: its live device states. */
+  engine?: { states: DeviceStateSource };
   /** What /healthz reports (the running gateway's database, broker link, forwarding). */
   health?: HealthSource;
   /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
@@ -92,6 +94,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installValidator(app);
   const apiMetrics = new ApiMetrics();
   installErrorHandlers(app, apiMetrics, deps.log ?? logger!);
+  await installCookies(app);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');

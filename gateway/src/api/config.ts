@@ -62,9 +62,17 @@ export const DEFAULT_API_CONFIG: ApiConfig = loadServiceConfig(API_CONFIG_SPEC, 
   allowUnknown: true,
 });
 
-export function resolveApiConfig(config: unknown, env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const section =
-    config && typeof config === 'object' && 'api' in config ? (config as { api?: unknown }).api : undefined;
+/** The API's settings as given in code: any of them, each checked by the loader. */
+export type ApiSection = Partial<ApiConfig>;
+/** What the API reads of the gateway's config: its `api` section. */
+export interface ApiConfigSource {
+  api?: ApiSection | undefined;
+}
+
+export function resolveApiConfig(
+  config: ApiConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ApiConfig {
   // The gateway's loader checks the whole LINLI_GW_ prefix; this section reads its own keys only.
-  return loadServiceConfig(API_CONFIG_SPEC, { overrides: section, env, allowUnknown: true });
+  return loadServiceConfig(API_CONFIG_SPEC, { overrides: config?.api, env, allowUnknown: true });
 }

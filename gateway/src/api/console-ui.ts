@@ -4,11 +4,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+
+const WildcardParams = Type.Object({ '*': Type.String() });
 
 export const CONSOLE_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
-export async function consoleUiRoutes(app: FastifyInstance, dist = CONSOLE_DIST): Promise<void> {
+export async function consoleUiRoutes(root: FastifyInstance, dist = CONSOLE_DIST): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(fastifyStatic, { root: dist, serve: false, decorateReply: true });
   app.get('/', (_req, reply) => {
     if (!existsSync(`${dist}index.html`))
@@ -24,8 +29,8 @@ export async function consoleUiRoutes(app: FastifyInstance, dist = CONSOLE_DIST)
       )
       .sendFile('index.html', { cacheControl: false });
   });
-  app.get('/assets/*', (req, reply) => {
-    const file = (req.params as { '*': string })['*'];
+  app.get('/assets/*', { schema: { params: WildcardParams } }, (req, reply) => {
+    const file = req.params['*'];
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .sendFile(`assets/${file}`, { cacheControl: false });

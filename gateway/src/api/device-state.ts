@@ -3,14 +3,13 @@
 import type { Database } from 'better-sqlite3';
 import type { DeviceStateSource, LiveDeviceState } from './context.ts';
 
-function hasPeek(x: unknown): x is DeviceStateSource {
-  return !!x && typeof (x as DeviceStateSource).peek === 'function';
-}
-
-export function deviceStateSource(db: Database, given?: unknown, engine?: unknown): DeviceStateSource {
-  if (hasPeek(given)) return given;
-  const states = engine && typeof engine === 'object' ? (engine as { states?: unknown }).states : undefined;
-  if (hasPeek(states)) return states;
+export function deviceStateSource(
+  db: Database,
+  given?: DeviceStateSource,
+  engine?: { states: DeviceStateSource },
+): DeviceStateSource {
+  if (given) return given;
+  if (engine) return engine.states;
   const table = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'device_state'")
     .get();
@@ -20,7 +19,7 @@ export function deviceStateSource(db: Database, given?: unknown, engine?: unknow
   );
   return {
     peek(id) {
-      const r = stmt.get(id) as
+      const row = stmt.get(id) as
         | {
             online: number;
             last_seen: number | null;
@@ -30,16 +29,16 @@ export function deviceStateSource(db: Database, given?: unknown, engine?: unknow
             battery_low: number;
           }
         | undefined;
-      if (!r) return undefined;
-      const s: LiveDeviceState = {
-        online: r.online === 1,
-        tamper: r.tamper === 1,
-        batteryLow: r.battery_low === 1,
+      if (!row) return undefined;
+      const state: LiveDeviceState = {
+        online: row.online === 1,
+        tamper: row.tamper === 1,
+        batteryLow: row.battery_low === 1,
       };
-      if (r.last_seen !== null) s.lastSeen = r.last_seen;
-      if (r.battery !== null) s.battery = r.battery;
-      if (r.connected !== null) s.connected = r.connected === 1;
-      return s;
+      if (row.last_seen !== null) state.lastSeen = row.last_seen;
+      if (row.battery !== null) state.battery = row.battery;
+      if (row.connected !== null) state.connected = row.connected === 1;
+      return state;
     },
   };
 }

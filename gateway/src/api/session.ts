@@ -1,8 +1,12 @@
-// Staff sessions on requests: the cookie is read once per request, and routes declare the
+// Staff sessions on requests: the cookie (@fastify/cookie, installed by app.ts) is read once per request, and routes declare the
 // least role they need.
+import {
+  clearSessionCookie as clearCookie,
+  readSessionCookie,
+  setSessionCookie as setCookie,
+} from '@linli/shared/service';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/audit.ts';
-import { parseCookies, serializeCookie } from '../auth/cookies.ts';
 import { AuthError } from '../auth/errors.ts';
 import { hasRole, type Role } from '../auth/roles.ts';
 import type { Session, SessionStore } from '../auth/sessions.ts';
@@ -18,7 +22,7 @@ declare module 'fastify' {
 export function installSessions(app: FastifyInstance, sessions: SessionStore): void {
   app.decorateRequest('staff', null);
   app.addHook('onRequest', async (req) => {
-    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const token = readSessionCookie(req, SESSION_COOKIE);
     req.staff = token ? (sessions.lookup(token) ?? null) : null;
   });
 }
@@ -41,26 +45,13 @@ export function actorOf(req: FastifyRequest): Actor {
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string, maxAgeS: number, secure: boolean): void {
-  reply.header(
-    'set-cookie',
-    serializeCookie(SESSION_COOKIE, token, {
-      maxAgeS,
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure,
-      path: '/',
-    }),
-  );
+  setCookie(reply, SESSION_COOKIE, token, { maxAgeS, secure });
 }
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
-  reply.header(
-    'set-cookie',
-    serializeCookie(SESSION_COOKIE, '', {
-      maxAgeS: 0,
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure,
-      path: '/',
-    }),
-  );
+  clearCookie(reply, SESSION_COOKIE, secure);
+}
+
+/** The session token the request carries, if any. */
+export function sessionToken(req: FastifyRequest): string | undefined {
+  return readSessionCookie(req, SESSION_COOKIE);
 }

@@ -1,6 +1,5 @@
 export * from './audit.ts';
 export * from './bootstrap.ts';
-export * from './cookies.ts';
 export * from './errors.ts';
 export * from './roles.ts';
 export * from './sessions.ts';

@@ -19,8 +19,10 @@ import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
 import { AuthThrottle } from './auth-throttle.ts';
 import { ClientIdPolicy } from './client-ids.ts';
+import { mqtt5Bridge, peekLevel } from './mqtt5.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { indexedRetainedPersistence } from './retained-index.ts';
 import type { Transport } from './transport.ts';
 
 export interface EmbeddedBrokerOptions {
@@ -67,6 +69,11 @@ function safeEqual(a: Buffer, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Pending TCP connections the kernel queues for us (capped by net.core.somaxconn). Node's
+ *  default 511 overflows when thousands of devices reconnect at once after a power cut: the
+ *  dropped SYNs are retried by the devices' kernels after 1, 3, 7 s… and the storm drags on. */
+const LISTEN_BACKLOG = 8192;
+
 /** An error that closes a client after it was counted as a refusal (not counted again). */
 class RefusedError extends Error {}
 
@@ -112,6 +119,7 @@ export class EmbeddedBroker implements Transport {
     o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
+      persistence: indexedRetainedPersistence(),
       authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet.topic, packet, done),
       authorizeSubscribe: (client, sub, done) =>
@@ -228,25 +236,32 @@ export class EmbeddedBroker implements Transport {
       );
       return;
     }
-    let principal: Principal;
     const bridge = this.o.zigbeeBridges.find((b) => b.username === username);
     if (username.startsWith('gateway:')) {
       if (!safeEqual(password, this.o.gatewaySecret)) return refuse('bad gateway credential');
-      principal = { kind: 'gateway', username };
-    } else if (bridge) {
-      if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
-      principal = { kind: 'bridge', username };
-    } else {
-      let device: ReturnType<DeviceDirectory['authenticate']>;
-      try {
-        device = this.o.directory.authenticate(username, password);
-      } catch (err) {
-        return refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false);
-      }
-      if (!device || device.retired) return refuse('unknown device or wrong secret');
-      principal = { kind: 'device', device, clientId: client.id };
+      return this.admit({ kind: 'gateway', username }, client, address, username, refuse, done);
     }
-    this.admit(principal, client, address, username, refuse, done);
+    if (bridge) {
+      if (!safeEqual(password, bridge.password)) return refuse('bad bridge credential');
+      return this.admit({ kind: 'bridge', username }, client, address, username, refuse, done);
+    }
+    // a device: its credential is hashed on the thread pool (a reconnect storm is thousands at once)
+    Promise.resolve()
+      .then(() => this.o.directory.authenticate(username, password))
+      .then(
+        (device) => {
+          if (!device || device.retired) return refuse('unknown device or wrong secret');
+          this.admit(
+            { kind: 'device', device, clientId: client.id },
+            client,
+            address,
+            username,
+            refuse,
+            done,
+          );
+        },
+        (err: Error) => refuse(`directory error: ${(err as Error).message}`, 4, 'auth', false),
+      );
   }
 
   private admit(
@@ -337,18 +352,17 @@ export class EmbeddedBroker implements Transport {
     );
   }
 
-  /** Hand a connection to aedes, with a guard that closes it on an oversize packet (counted). */
+  /** Hand a connection to aedes (through the MQTT 5 translator when its CONNECT says level 5),
+   *  with a guard that closes it on an oversize packet (counted). */
   private accept(
     stream: Duplex,
     close: () => void,
     address: string | undefined,
     req?: IncomingMessage,
   ): void {
-    this.addresses.set(stream, address ?? 'unknown');
-    if (req) this.aedes.handle(stream, req);
-    else this.aedes.handle(stream);
     // Attached after aedes' 'readable' listener, a 'data' listener only observes what aedes reads.
-    const guard = new PacketSizeGuard(this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES);
+    const maxBytes = this.o.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    const guard = new PacketSizeGuard(maxBytes);
     const onData = (chunk: Buffer) => {
       const verdict = guard.observe(chunk);
       if (verdict.ok) return;
@@ -356,7 +370,18 @@ export class EmbeddedBroker implements Transport {
       this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
       close();
     };
-    stream.on('data', onData);
+    peekLevel(stream, maxBytes, (level) => {
+      let conn: Duplex = stream;
+      if (level === 5) {
+        conn = mqtt5Bridge(stream, (err) =>
+          this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
+        );
+      }
+      this.addresses.set(conn, address ?? 'unknown');
+      if (req) this.aedes.handle(conn, req);
+      else this.aedes.handle(conn);
+      stream.on('data', onData);
+    });
   }
 
   async start(): Promise<void> {
@@ -366,7 +391,7 @@ export class EmbeddedBroker implements Transport {
       this.tcp = tcp;
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
-        tcp.listen(this.o.port, this.o.host, () => resolve());
+        tcp.listen({ port: this.o.port, host: this.o.host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
       this.port = (tcp.address() as AddressInfo).port;
     }
@@ -378,7 +403,7 @@ export class EmbeddedBroker implements Transport {
       this.tlsServer = tls;
       await new Promise<void>((resolve, reject) => {
         tls.once('error', reject);
-        tls.listen(this.o.tls!.port, this.o.host, () => resolve());
+        tls.listen({ port: this.o.tls!.port, host: this.o.host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
       this.tlsPort = (tls.address() as AddressInfo).port;
     }

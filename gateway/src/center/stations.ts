@@ -71,8 +71,12 @@ export class StationStore {
     }
   }
 
+  /** Prepared once: read on every message a station sends (has) and every webhook (secret). */
+  private rowStmt: ReturnType<Db['prepare']> | undefined;
+
   private row(site: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM center_stations WHERE site = ?').get(site) as Row | undefined;
+    this.rowStmt ??= this.db.prepare('SELECT * FROM center_stations WHERE site = ?');
+    return this.rowStmt.get(site) as Row | undefined;
   }
 
   has(site: string): boolean {

@@ -2,6 +2,7 @@
 // password_file lines are `user:$7$<iterations>$<salt b64>$<PBKDF2-HMAC-SHA512 b64>`, the format
 // mosquitto_passwd 2.x writes (checked against /usr/bin/mosquitto_passwd in the tests).
 import { pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
 
 /** mosquitto_passwd's default iteration count. */
 export const MOSQUITTO_ITERATIONS = 101;
@@ -154,4 +155,16 @@ export function mosquittoConf(o: MosquittoConfOptions): string {
     `max_queued_bytes ${q.bytes}`,
     '',
   ].join('\n');
+}
+
+/** Active MQTT devices with their Mosquitto hashes, for password_file / acl_file. */
+export function listMosquittoDevices(db: Database): MosquittoDevice[] {
+  return (
+    db
+      .prepare(
+        `SELECT d.id, d.site, c.mosquitto_hash FROM devices d JOIN device_credentials c ON c.device_id = d.id
+         WHERE d.retired_at IS NULL ORDER BY d.site, d.id`,
+      )
+      .all() as { id: string; site: string; mosquitto_hash: string }[]
+  ).map((r) => ({ id: r.id, site: r.site, mosquittoHash: r.mosquitto_hash }));
 }

@@ -1,22 +1,25 @@
 // The device registry: devices, their credentials and the residents they serve, in SQLite.
 // Implements DeviceDirectory for the broker and the engine; every change is audited in the
-// same transaction.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  DEVICE_COST,
-  generateSecret,
-  hashSecret,
-  hashSecretSync,
-  verifySecret,
-  verifySecretSync,
-} from '@linli/shared/service';
-import type { Database, Statement } from 'better-sqlite3';
+// same transaction. The parts: device rows (devices.ts), credentials (credentials.ts: the one,
+// non-blocking, way a device password is checked), residents (residents.ts), the Mosquitto
+// export (mosquitto.ts); this file is the audited changes and their announcements.
+import type { Database } from 'better-sqlite3';
 import { type Actor, SYSTEM, writeAudit } from '../auth/audit.ts';
 import { gatewayKeys } from '../keys.ts';
-import type { DeviceDirectory, DeviceKind, DeviceRecord } from '../types.ts';
+import type { DeviceDirectory, DeviceRecord } from '../types.ts';
+import { DeviceCredentials, type PreparedSecret } from './credentials.ts';
+import {
+  BATTERY_OFFLINE_S,
+  DEFAULT_HEARTBEAT_S,
+  type DeviceFilter,
+  DeviceRows,
+  MAINS_KINDS,
+  MAINS_OFFLINE_S,
+  type RegistryDevice,
+} from './devices.ts';
 import { RegistryError } from './errors.ts';
 import { ExternalChanges, type RegistryChange } from './external-changes.ts';
-import { type MosquittoDevice, mosquittoHash, mosquittoHashAsync } from './mosquitto.ts';
+import { listMosquittoDevices, type MosquittoDevice } from './mosquitto.ts';
 import { type RegistryResident, type ResidentFilter, ResidentStore } from './residents.ts';
 import {
   check,
@@ -31,87 +34,20 @@ import {
 } from './schemas.ts';
 import { checkZigbeeName } from './zigbee.ts';
 
-export interface RegistryDevice extends DeviceRecord {
-  zigbeeName?: string;
-  retiredAt?: number;
-  updatedAt: number;
-}
-export interface DeviceFilter {
-  site?: string;
-  kind?: DeviceKind;
-  residentId?: string;
-  grid?: string;
-  building?: string;
-  /** false (default): active devices only; true: retired only; 'all': both. */
-  retired?: boolean | 'all';
-  limit?: number;
-  offset?: number;
-}
+export type { PreparedSecret } from './credentials.ts';
+export {
+  BATTERY_OFFLINE_S,
+  DEFAULT_HEARTBEAT_S,
+  type DeviceFilter,
+  MAINS_OFFLINE_S,
+  type RegistryDevice,
+} from './devices.ts';
 export type { RegistryChange } from './external-changes.ts';
-
-/** A device secret with its two hashes, computed before the transaction that stores it. */
-export interface PreparedSecret {
-  secret: string;
-  given: boolean;
-  secretHash: string;
-  mosquittoHash: string;
-}
-
-function checkGivenSecret(secret: string | undefined): void {
-  if (secret !== undefined && (secret.length < 16 || secret.length > 128)) {
-    throw new RegistryError('VALIDATION', 'secret must be 16 to 128 characters');
-  }
-}
 
 export interface ProvisionResult {
   device: RegistryDevice;
   /** The device's MQTT password, returned once; absent for Zigbee devices (they use their bridge). */
   secret?: string;
-}
-
-/** Default supervision by power source (Zigbee2MQTT's availability defaults). */
-export const MAINS_OFFLINE_S = 600;
-export const BATTERY_OFFLINE_S = 90_000;
-export const DEFAULT_HEARTBEAT_S = 60;
-const MAINS_KINDS: ReadonlySet<DeviceKind> = new Set(['access-reader']);
-
-interface Raw {
-  id: string;
-  site: string;
-  kind: DeviceKind;
-  building: string | null;
-  unit: string | null;
-  room: string | null;
-  grid: string | null;
-  heartbeat_interval_s: number;
-  offline_timeout_s: number;
-  resident_id: string | null;
-  zigbee_name: string | null;
-  retired_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromRow(r: Raw): RegistryDevice {
-  const location: DeviceRecord['location'] = {};
-  if (r.building !== null) location.building = r.building;
-  if (r.unit !== null) location.unit = r.unit;
-  if (r.room !== null) location.room = r.room;
-  if (r.grid !== null) location.grid = r.grid;
-  return {
-    id: r.id,
-    site: r.site,
-    kind: r.kind,
-    location,
-    heartbeatIntervalS: r.heartbeat_interval_s,
-    offlineTimeoutS: r.offline_timeout_s,
-    ...(r.resident_id !== null ? { residentId: r.resident_id } : {}),
-    ...(r.zigbee_name !== null ? { zigbeeName: r.zigbee_name } : {}),
-    retired: r.retired_at !== null,
-    ...(r.retired_at !== null ? { retiredAt: r.retired_at } : {}),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
 }
 
 export interface RegistryOptions {
@@ -121,125 +57,49 @@ export interface RegistryOptions {
 
 export class Registry implements DeviceDirectory {
   readonly residents: ResidentStore;
-  private readonly key: Buffer;
-  /** HMAC key of the in-memory credential cache (a subkey: never stored). */
-  private readonly cacheKey: Buffer;
-  /** username → keyed hash of the password that last verified, and the stored hash it matched. */
-  private readonly authCache = new Map<string, { mac: Buffer; hash: string }>();
+  private readonly devices: DeviceRows;
+  private readonly credentials: DeviceCredentials;
   private readonly listeners = new Set<(c: RegistryChange) => void>();
   private external: ExternalChanges | undefined;
-  private readonly stmt: { get: Statement; byZigbee: Statement; credential: Statement };
 
   constructor(
     private readonly db: Database,
     opts: RegistryOptions,
   ) {
-    this.key = Buffer.isBuffer(opts.secretKey) ? opts.secretKey : Buffer.from(opts.secretKey, 'utf8');
-    if (this.key.length < 16)
-      throw new RegistryError('CONFIG', 'registry secretKey must be at least 16 bytes');
-    const keys = gatewayKeys(this.key);
-    this.cacheKey = keys.deviceAuthCache;
+    const key = Buffer.isBuffer(opts.secretKey) ? opts.secretKey : Buffer.from(opts.secretKey, 'utf8');
+    if (key.length < 16) throw new RegistryError('CONFIG', 'registry secretKey must be at least 16 bytes');
+    const keys = gatewayKeys(key);
     this.residents = new ResidentStore(db, keys.idNumber, keys.legacy);
-    this.stmt = {
-      get: db.prepare('SELECT * FROM devices WHERE id = ?'),
-      byZigbee: db.prepare('SELECT * FROM devices WHERE zigbee_name = ?'),
-      credential: db.prepare(
-        'SELECT c.secret_hash FROM device_credentials c JOIN devices d ON d.id = c.device_id WHERE c.device_id = ? AND d.retired_at IS NULL',
-      ),
-    };
+    this.devices = new DeviceRows(db);
+    this.credentials = new DeviceCredentials(db, keys.deviceAuthCache);
   }
 
   // ---- DeviceDirectory -------------------------------------------------------------------
 
-  authenticate(username: string, password: Buffer | string): DeviceRecord | undefined {
-    if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
-    // one indexed read: a credential rotated or a device retired elsewhere (the CLI, another
-    // process) is seen at once, whatever the cache holds
-    const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
-    if (!row) {
-      this.authCache.delete(username);
-      return undefined;
-    }
-    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
-    const cached = this.authCache.get(username);
-    const hit = cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac);
-    if (!hit) {
-      if (!verifySecretSync(password, row.secret_hash)) return undefined;
-      this.authCache.set(username, { mac, hash: row.secret_hash });
-    }
-    return this.get(username);
-  }
-
-  /** As authenticate, with a cache miss hashed on the thread pool instead of the event loop:
-   *  for a broker's async authenticate hook, when thousands of devices reconnect at once. */
-  async authenticateAsync(username: string, password: Buffer | string): Promise<DeviceRecord | undefined> {
-    if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
-    const row = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
-    if (!row) return undefined;
-    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
-    const cached = this.authCache.get(username);
-    if (!(cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac))) {
-      if (!(await verifySecret(password, row.secret_hash))) return undefined;
-      // the credential may have changed while hashing: cache only what is still stored
-      const now = this.stmt.credential.get(username) as { secret_hash: string } | undefined;
-      if (now?.secret_hash !== row.secret_hash) return undefined;
-      this.authCache.set(username, { mac, hash: row.secret_hash });
-    }
-    return this.get(username);
+  /** The device whose credential this is; undefined when unknown, retired or wrong. Hashing
+   *  runs on the thread pool: thousands of devices reconnecting at once do not block the loop. */
+  async authenticate(username: string, password: Buffer | string): Promise<DeviceRecord | undefined> {
+    if (!(await this.credentials.verify(username, password))) return undefined;
+    const d = this.devices.get(username);
+    return d && d.id === username && !d.retired ? d : undefined;
   }
 
   /** Hash a device secret (given, or generated) off the event loop, for provision/rotate. */
-  async prepareSecret(given?: string): Promise<PreparedSecret> {
-    checkGivenSecret(given);
-    const secret = given ?? generateSecret();
-    const [secretHash, mosq] = await Promise.all([
-      hashSecret(secret, DEVICE_COST),
-      mosquittoHashAsync(secret),
-    ]);
-    return { secret, given: given !== undefined, secretHash, mosquittoHash: mosq };
-  }
-
-  prepareSecretSync(given?: string): PreparedSecret {
-    checkGivenSecret(given);
-    const secret = given ?? generateSecret();
-    return {
-      secret,
-      given: given !== undefined,
-      secretHash: hashSecretSync(secret, DEVICE_COST),
-      mosquittoHash: mosquittoHash(secret),
-    };
+  prepareSecret(given?: string): Promise<PreparedSecret> {
+    return this.credentials.prepare(given);
   }
 
   /** A device by id; for Zigbee devices the friendly name is accepted too. */
   get(id: string): RegistryDevice | undefined {
-    const r = (this.stmt.get.get(id) ?? this.stmt.byZigbee.get(id)) as Raw | undefined;
-    return r && fromRow(r);
+    return this.devices.get(id);
   }
 
   byZigbeeName(name: string): RegistryDevice | undefined {
-    const r = this.stmt.byZigbee.get(name) as Raw | undefined;
-    return r && fromRow(r);
+    return this.devices.byZigbee(name);
   }
 
   list(f: DeviceFilter = {}): RegistryDevice[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    const eq = (col: string, v: string | undefined) => {
-      if (v === undefined) return;
-      where.push(`${col} = ?`);
-      args.push(v);
-    };
-    eq('site', f.site);
-    eq('kind', f.kind);
-    eq('resident_id', f.residentId);
-    eq('grid', f.grid);
-    eq('building', f.building);
-    const retired = f.retired ?? false;
-    if (retired !== 'all') where.push(retired ? 'retired_at IS NOT NULL' : 'retired_at IS NULL');
-    const limit = f.limit !== undefined ? Math.min(Math.max(f.limit, 1), 100_000) : -1;
-    const offset = Math.max(f.offset ?? 0, 0);
-    const sql = `SELECT * FROM devices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY site, id LIMIT ${limit} OFFSET ${offset}`;
-    return (this.db.prepare(sql).all(...args) as Raw[]).map(fromRow);
+    return this.devices.list(f);
   }
 
   resident(id: string): RegistryResident | undefined {
@@ -260,7 +120,7 @@ export class Registry implements DeviceDirectory {
     const watcher = new ExternalChanges(
       this.db,
       (c) => {
-        if (c.type.startsWith('device.')) this.authCache.delete(c.id);
+        if (c.type.startsWith('device.')) this.credentials.forget(c.id);
         this.announce(c);
       },
       onError,
@@ -347,7 +207,7 @@ export class Registry implements DeviceDirectory {
     prepared?: PreparedSecret,
   ): ProvisionResult {
     const input = check<DeviceInput>(DeviceInputSchema, raw, 'device');
-    const existing = this.stmt.get.get(input.id) as Raw | undefined;
+    const existing = this.devices.raw(input.id);
     if (existing) {
       throw new RegistryError(
         'DEVICE_EXISTS',
@@ -361,7 +221,7 @@ export class Registry implements DeviceDirectory {
     if (input.kind === 'zigbee') {
       zigbeeName = input.zigbeeName ?? input.id;
       checkZigbeeName(zigbeeName);
-      if (this.stmt.byZigbee.get(zigbeeName)) {
+      if (this.devices.byZigbee(zigbeeName)) {
         throw new RegistryError(
           'ZIGBEE_NAME_TAKEN',
           `zigbee friendly name ${JSON.stringify(zigbeeName)} is taken`,
@@ -396,8 +256,8 @@ export class Registry implements DeviceDirectory {
       );
     let secret: PreparedSecret | undefined;
     if (input.kind !== 'zigbee') {
-      secret = prepared ?? this.prepareSecretSync(input.secret);
-      this.storeSecret(input.id, secret, now);
+      secret = prepared ?? this.credentials.prepareSync(input.secret);
+      this.credentials.store(input.id, secret, now);
     }
     writeAudit(this.db, {
       ...by,
@@ -416,17 +276,6 @@ export class Registry implements DeviceDirectory {
     return secret ? { device, secret: secret.secret } : { device };
   }
 
-  private storeSecret(id: string, p: PreparedSecret, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO device_credentials (device_id, secret_hash, mosquitto_hash, rotated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET secret_hash = excluded.secret_hash,
-           mosquitto_hash = excluded.mosquitto_hash, rotated_at = excluded.rotated_at`,
-      )
-      .run(id, p.secretHash, p.mosquittoHash, now);
-    this.authCache.delete(id);
-  }
-
   private active(id: string): RegistryDevice {
     const d = this.get(id);
     if (!d || d.id !== id) throw new RegistryError('DEVICE_NOT_FOUND', `device ${id} not found`);
@@ -436,11 +285,11 @@ export class Registry implements DeviceDirectory {
 
   /** Replace a device's secret (given or generated); the old one stops working at once. */
   rotateSecret(id: string, secret?: string, by: Actor = SYSTEM, prepared?: PreparedSecret): string {
-    const p = prepared ?? this.prepareSecretSync(secret);
+    const p = prepared ?? this.credentials.prepareSync(secret);
     this.db.transaction(() => {
       const d = this.active(id);
       if (d.kind === 'zigbee') throw new RegistryError('VALIDATION', 'zigbee devices have no secret');
-      this.storeSecret(id, p, Date.now());
+      this.credentials.store(id, p, Date.now());
       writeAudit(this.db, { ...by, action: 'device.rotate-secret', target: `device:${id}` });
     })();
     this.emit({ type: 'device.updated', id });
@@ -515,7 +364,7 @@ export class Registry implements DeviceDirectory {
       });
       return this.get(id)!;
     })();
-    this.authCache.delete(id);
+    this.credentials.forget(id);
     this.emit({ type: 'device.retired', id });
     return d;
   }
@@ -564,14 +413,7 @@ export class Registry implements DeviceDirectory {
 
   /** Active MQTT devices with their Mosquitto hashes, for password_file / acl_file. */
   mosquittoDevices(): MosquittoDevice[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT d.id, d.site, c.mosquitto_hash FROM devices d JOIN device_credentials c ON c.device_id = d.id
-           WHERE d.retired_at IS NULL ORDER BY d.site, d.id`,
-        )
-        .all() as { id: string; site: string; mosquitto_hash: string }[]
-    ).map((r) => ({ id: r.id, site: r.site, mosquittoHash: r.mosquitto_hash }));
+    return listMosquittoDevices(this.db);
   }
 }
 

@@ -3,6 +3,7 @@
 // request line, log or Referer). One alert only, nothing to list: the routes take no id. Every
 // use is audited (actor responder:<id>), and every refusal too (without the token). A link of an
 // alert that has ended, past its expiry, or never issued is refused.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LinliError } from '@linli/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -33,11 +34,12 @@ interface Attendance {
 }
 
 export function responderPageApi(
-  app: FastifyInstance,
+  root: FastifyInstance,
   ctx: RouteContext,
   linkKey: Buffer,
   now: () => number = Date.now,
 ): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const store = new ResponderStore(ctx.db);
   const s = {
     mine: ctx.db.prepare(
@@ -113,7 +115,7 @@ export function responderPageApi(
 
   app.post('/api/responder/action', { schema: { body: ActionBody } }, async (req) => {
     const o = open(req);
-    const { action } = req.body as { action: ResponderAction };
+    const { action } = req.body;
     const by = `responder:${o.responder.id}`;
     const t = now();
     if (action === 'going') s.going.run(t, o.alert.id, o.responder.id);

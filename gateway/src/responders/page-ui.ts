@@ -4,11 +4,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+
+const WildcardParams = Type.Object({ '*': Type.String() });
 
 export const RESPONDER_DIST = fileURLToPath(new URL('../../responder-ui/dist/', import.meta.url));
 
-export async function responderPageUi(app: FastifyInstance, dist = RESPONDER_DIST): Promise<void> {
+export async function responderPageUi(root: FastifyInstance, dist = RESPONDER_DIST): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   // reply.sendFile comes from the console's @fastify/static (console-ui.ts, registered first)
   if (!app.hasReplyDecorator('sendFile'))
     await app.register(fastifyStatic, { root: dist, serve: false, decorateReply: true });
@@ -27,8 +32,8 @@ export async function responderPageUi(app: FastifyInstance, dist = RESPONDER_DIS
       )
       .sendFile('index.html', dist, { cacheControl: false });
   });
-  app.get('/responder/assets/*', (req, reply) => {
-    const file = (req.params as { '*': string })['*'];
+  app.get('/responder/assets/*', { schema: { params: WildcardParams } }, (req, reply) => {
+    const file = req.params['*'];
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .sendFile(`assets/${file}`, dist, { cacheControl: false });

@@ -1,5 +1,6 @@
 // Staff API of responders (issue #15): a resident's responders and plan (read: supervisor;
 // change: admin; every change audited), and the monthly volunteer-hours export (supervisor).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../api/context.ts';
@@ -7,14 +8,7 @@ import { actorOf, requireRole } from '../api/session.ts';
 import { writeAudit } from '../auth/audit.ts';
 import { IdString } from '../registry/schemas.ts';
 import { hoursCsv, hoursOfMonth } from './hours.ts';
-import {
-  type PlanInput,
-  PlanSchema,
-  type ResponderInput,
-  ResponderInputSchema,
-  type ResponderPatch,
-  ResponderPatchSchema,
-} from './schemas.ts';
+import { PlanSchema, ResponderInputSchema, ResponderPatchSchema } from './schemas.ts';
 import { ResponderStore } from './store.ts';
 
 const ResidentParams = Type.Object({ id: IdString }, { additionalProperties: false });
@@ -30,7 +24,8 @@ const HoursQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinutes: number): void {
+export function responderRoutes(root: FastifyInstance, ctx: RouteContext, tzMinutes: number): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const store = new ResponderStore(ctx.db);
   const supervisor = { onRequest: requireRole('supervisor') };
   const admin = { onRequest: requireRole('admin') };
@@ -41,7 +36,7 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/residents/:id/responders',
     { ...supervisor, schema: { params: ResidentParams } },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       return { responders: store.list(id), plan: store.plan(id) };
     },
   );
@@ -50,8 +45,8 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/residents/:id/responders',
     { ...admin, schema: { params: ResidentParams, body: ResponderInputSchema } },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const responder = store.create(id, req.body as ResponderInput, actorOf(req).actor);
+      const { id } = req.params;
+      const responder = store.create(id, req.body, actorOf(req).actor);
       audit(req, 'responder.create', `resident:${id}`, {
         responder: responder.id,
         consent: responder.consent,
@@ -64,8 +59,8 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/residents/:id/responders/:rid',
     { ...admin, schema: { params: ResponderParams, body: ResponderPatchSchema } },
     async (req) => {
-      const { id, rid } = req.params as { id: string; rid: string };
-      const patch = req.body as ResponderPatch;
+      const { id, rid } = req.params;
+      const patch = req.body;
       const responder = store.update(id, rid, patch, actorOf(req).actor);
       audit(req, 'responder.update', `resident:${id}`, { responder: rid, fields: Object.keys(patch) });
       return { responder };
@@ -76,7 +71,7 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/residents/:id/responders/:rid',
     { ...admin, schema: { params: ResponderParams } },
     async (req, reply) => {
-      const { id, rid } = req.params as { id: string; rid: string };
+      const { id, rid } = req.params;
       store.remove(id, rid);
       audit(req, 'responder.delete', `resident:${id}`, { responder: rid });
       return reply.code(204).send();
@@ -87,8 +82,8 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/residents/:id/responders/plan',
     { ...admin, schema: { params: ResidentParams, body: PlanSchema } },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const plan = store.setPlan(id, req.body as PlanInput, actorOf(req).actor);
+      const { id } = req.params;
+      const plan = store.setPlan(id, req.body, actorOf(req).actor);
       audit(req, 'responder.plan', `resident:${id}`, { immediate: plan.immediate });
       return { plan };
     },
@@ -98,7 +93,7 @@ export function responderRoutes(app: FastifyInstance, ctx: RouteContext, tzMinut
     '/api/volunteer-hours',
     { ...supervisor, schema: { querystring: HoursQuery } },
     async (req, reply) => {
-      const { month, format } = req.query as { month: string; format?: 'csv' | 'json' };
+      const { month, format } = req.query;
       const rows = hoursOfMonth(ctx.db, month, tzMinutes);
       audit(req, 'volunteer-hours.export', `month:${month}`, { rows: rows.length });
       if (format === 'json') return { month, hours: rows };

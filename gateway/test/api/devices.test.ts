@@ -38,7 +38,7 @@ describe('device, resident, log and ops routes', () => {
     const { device, secret } = res.json();
     expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(device).toMatchObject({ id: 'p-1', online: null, battery: null, lastSeen: null, resident: null });
-    expect(api.registry.authenticate('p-1', secret)?.id).toBe('p-1');
+    expect((await api.registry.authenticate('p-1', secret))?.id).toBe('p-1');
     const again = await req('GET', '/api/devices/p-1', op);
     expect(again.json().device.secret).toBeUndefined();
     expect(listAudit(api.t.db, { target: 'device:p-1' })[0]).toMatchObject({
@@ -81,12 +81,12 @@ describe('device, resident, log and ops routes', () => {
     expect((await req('PATCH', '/api/devices/w-1', admin, {})).statusCode).toBe(400);
     const rot = await req('POST', '/api/devices/w-1/secret', admin);
     expect(rot.statusCode).toBe(200);
-    expect(api.registry.authenticate('w-1', rot.json().secret)?.id).toBe('w-1');
+    expect((await api.registry.authenticate('w-1', rot.json().secret))?.id).toBe('w-1');
     expect((await req('POST', '/api/devices/w-1/retire', op, { reason: 'lost' })).statusCode).toBe(403);
     const ret = await req('POST', '/api/devices/w-1/retire', admin, { reason: 'lost' });
     expect(ret.statusCode).toBe(200);
     expect(ret.json().device).toMatchObject({ retired: true, online: false });
-    expect(api.registry.authenticate('w-1', rot.json().secret)).toBeUndefined();
+    expect(await api.registry.authenticate('w-1', rot.json().secret)).toBeUndefined();
     expect((await req('POST', '/api/devices/w-1/retire', admin)).json().error.code).toBe('DEVICE_RETIRED');
     const all = await req('GET', '/api/devices?retired=all', op);
     expect(all.json().devices.map((d: { id: string }) => d.id)).toContain('w-1');

@@ -44,7 +44,8 @@ export function alert(id: string, over: Partial<AlertRecord> = {}): AlertRecord 
   };
 }
 
-/** An in-memory AlertService with the engine's error codes; records calls. */
+/** An in-memory AlertService with the engine's error codes; records calls. Held to the real
+ *  engine's behaviour by the contract suite (test/contracts/alert-service.test.ts). */
 export class FakeAlerts implements AlertService {
   readonly alerts = new Map<string, AlertRecord>();
   readonly history = new Map<string, AlertHistoryEntry[]>();
@@ -78,7 +79,22 @@ export class FakeAlerts implements AlertService {
   list(filter: Parameters<AlertService['list']>[0]): AlertRecord[] {
     this.calls.push(['list', filter]);
     if (this.failWith) throw this.failWith;
-    return [...this.alerts.values()].filter((a) => !filter.state || a.state === filter.state);
+    // as the engine's repository: every filter, newest first (raisedAt, then id), at most `limit`
+    const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 100)), 1000);
+    return [...this.alerts.values()]
+      .filter(
+        (record) =>
+          (!filter.state || record.state === filter.state) &&
+          (!filter.severity || record.severity === filter.severity) &&
+          (!filter.site || record.site === filter.site) &&
+          (!filter.deviceId || record.deviceId === filter.deviceId) &&
+          (filter.before === undefined || record.raisedAt < filter.before),
+      )
+      .sort(
+        (left, right) =>
+          right.raisedAt - left.raisedAt || (right.id < left.id ? -1 : right.id > left.id ? 1 : 0),
+      )
+      .slice(0, limit);
   }
   get(id: string) {
     this.calls.push(['get', id]);

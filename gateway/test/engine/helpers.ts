@@ -35,7 +35,7 @@ export class MemoryDirectory implements DeviceDirectory {
     this.residents.set(rec.id, rec);
     return rec;
   }
-  authenticate(username: string, password: Buffer | string): DeviceRecord | undefined {
+  async authenticate(username: string, password: Buffer | string): Promise<DeviceRecord | undefined> {
     const d = this.devices.get(username);
     if (!d || d.retired) return undefined;
     return this.secrets.get(username) === password.toString() ? d : undefined;
@@ -43,9 +43,15 @@ export class MemoryDirectory implements DeviceDirectory {
   get(id: string): DeviceRecord | undefined {
     return this.devices.get(id);
   }
+  /** As the registry: the devices in service, by site then id (contract: test/contracts). */
   list(): DeviceRecord[] {
-    return [...this.devices.values()];
+    // SQLite's ORDER BY site, id: binary order of the strings
+    const key = (device: DeviceRecord) => `${device.site}\u0000${device.id}`;
+    return [...this.devices.values()]
+      .filter((device) => !device.retired)
+      .sort((left, right) => (key(left) < key(right) ? -1 : key(left) > key(right) ? 1 : 0));
   }
+
   resident(id: string): ResidentRecord | undefined {
     return this.residents.get(id);
   }

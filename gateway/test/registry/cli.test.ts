@@ -87,7 +87,7 @@ describe('gateway CLI', () => {
 
     const ctx = openCli(env);
     try {
-      expect(ctx.registry.authenticate('p1', secret)?.residentId).toBe('r1');
+      expect((await ctx.registry.authenticate('p1', secret))?.residentId).toBe('r1');
       expect(ctx.db.prepare('SELECT actor FROM audit_log WHERE action = ?').get('device.retire')).toEqual({
         actor: expect.stringMatching(/^cli:/),
       });

@@ -66,7 +66,7 @@ describe('CSV device import', () => {
         { name: '赵', phone: '010-1234567' },
       ],
     });
-    expect(reg.authenticate('p-1', r.imported[0]!.secret!)?.id).toBe('p-1');
+    expect((await reg.authenticate('p-1', r.imported[0]!.secret!))?.id).toBe('p-1');
     // nothing from the failed rows was written
     expect(reg.list().map((d) => d.id)).toEqual(['d-1', 'existing', 'p-1', 'z-1']);
   });
@@ -97,7 +97,7 @@ describe('CSV device import', () => {
     );
     expect(r.imported).toEqual([{ row: 2, id: 'g1', secret: 'a-long-enough-secret' }]);
     expect(r.errors).toEqual([{ row: 3, column: 'secret', reason: expect.stringMatching(/16 to 128/) }]);
-    expect(reg.authenticate('g1', 'a-long-enough-secret')?.id).toBe('g1');
+    expect((await reg.authenticate('g1', 'a-long-enough-secret'))?.id).toBe('g1');
   });
 
   it('header names are case-insensitive and cells are trimmed', async () => {

@@ -14,7 +14,7 @@ describe('registry', () => {
   });
   afterEach(() => t.close());
 
-  it('provisions a device with a generated secret that authenticates; the secret is hashed at rest', () => {
+  it('provisions a device with a generated secret that authenticates; the secret is hashed at rest', async () => {
     const { device, secret } = reg.provision(
       { id: 'p-001', site: 'site1', kind: 'pendant', location: { building: '3', room: '402' } },
       { actor: 'alice' },
@@ -29,10 +29,10 @@ describe('registry', () => {
       offlineTimeoutS: 90_000,
       retired: false,
     });
-    expect(reg.authenticate('p-001', Buffer.from(secret!))?.id).toBe('p-001');
-    expect(reg.authenticate('p-001', secret!)?.id).toBe('p-001'); // cached path
-    expect(reg.authenticate('p-001', 'wrong-secret-xxxxxxxx')).toBeUndefined();
-    expect(reg.authenticate('nobody', secret!)).toBeUndefined();
+    expect((await reg.authenticate('p-001', Buffer.from(secret!)))?.id).toBe('p-001');
+    expect((await reg.authenticate('p-001', secret!))?.id).toBe('p-001'); // cached path
+    expect(await reg.authenticate('p-001', 'wrong-secret-xxxxxxxx')).toBeUndefined();
+    expect(await reg.authenticate('nobody', secret!)).toBeUndefined();
     const dump = JSON.stringify(t.db.prepare('SELECT * FROM device_credentials').all());
     expect(dump).not.toContain(secret);
     expect(dump).toContain('scrypt$1024$8$1$');
@@ -44,16 +44,16 @@ describe('registry', () => {
     });
   });
 
-  it('authenticateAsync hashes off the event loop, with the same answers and cache', async () => {
+  it('authenticate hashes off the event loop, with the same answers and cache', async () => {
     const { secret } = await reg.provisionAsync({ id: 'pa', site: 's', kind: 'pendant' });
-    expect((await reg.authenticateAsync('pa', secret!))?.id).toBe('pa');
-    expect((await reg.authenticateAsync('pa', secret!))?.id).toBe('pa');
-    expect(reg.authenticate('pa', secret!)?.id).toBe('pa');
-    expect(await reg.authenticateAsync('pa', 'wrong-secret-xxxxxxxx')).toBeUndefined();
-    expect(await reg.authenticateAsync('nobody', secret!)).toBeUndefined();
+    expect((await reg.authenticate('pa', secret!))?.id).toBe('pa');
+    expect((await reg.authenticate('pa', secret!))?.id).toBe('pa');
+    expect((await reg.authenticate('pa', secret!))?.id).toBe('pa');
+    expect(await reg.authenticate('pa', 'wrong-secret-xxxxxxxx')).toBeUndefined();
+    expect(await reg.authenticate('nobody', secret!)).toBeUndefined();
     const next = await reg.rotateSecretAsync('pa');
-    expect(await reg.authenticateAsync('pa', secret!)).toBeUndefined();
-    expect((await reg.authenticateAsync('pa', next))?.id).toBe('pa');
+    expect(await reg.authenticate('pa', secret!)).toBeUndefined();
+    expect((await reg.authenticate('pa', next))?.id).toBe('pa');
   });
 
   it('uses a given secret, mains timeouts for access readers, and refuses duplicates', () => {
@@ -81,11 +81,11 @@ describe('registry', () => {
     }
   });
 
-  it('retire deletes the credential: the device can no longer connect, even from the cache', () => {
+  it('retire deletes the credential: the device can no longer connect, even from the cache', async () => {
     const { secret } = reg.provision({ id: 'p2', site: 's', kind: 'pendant' });
-    expect(reg.authenticate('p2', secret!)).toBeDefined();
+    expect(await reg.authenticate('p2', secret!)).toBeDefined();
     reg.retire('p2', { actor: 'bob' }, 'lost');
-    expect(reg.authenticate('p2', secret!)).toBeUndefined();
+    expect(await reg.authenticate('p2', secret!)).toBeUndefined();
     expect(reg.get('p2')?.retired).toBe(true);
     expect(reg.list().map((d) => d.id)).toEqual([]);
     expect(reg.list({ retired: 'all' }).map((d) => d.id)).toEqual(['p2']);
@@ -94,23 +94,23 @@ describe('registry', () => {
     expect(() => reg.provision({ id: 'p2', site: 's', kind: 'pendant' })).toThrow(/retired/);
   });
 
-  it('rotating a secret revokes the old one at once', () => {
+  it('rotating a secret revokes the old one at once', async () => {
     const { secret } = reg.provision({ id: 'p3', site: 's', kind: 'wall-button' });
-    expect(reg.authenticate('p3', secret!)).toBeDefined();
+    expect(await reg.authenticate('p3', secret!)).toBeDefined();
     const next = reg.rotateSecret('p3');
-    expect(reg.authenticate('p3', secret!)).toBeUndefined();
-    expect(reg.authenticate('p3', next)).toBeDefined();
+    expect(await reg.authenticate('p3', secret!)).toBeUndefined();
+    expect(await reg.authenticate('p3', next)).toBeDefined();
   });
 
-  it('a rotation or retirement by another process is seen at once despite the cache', () => {
+  it('a rotation or retirement by another process is seen at once despite the cache', async () => {
     const { secret } = reg.provision({ id: 'p4', site: 's', kind: 'pendant' });
-    expect(reg.authenticate('p4', secret!)).toBeDefined(); // now cached here
+    expect(await reg.authenticate('p4', secret!)).toBeDefined(); // now cached here
     const other = openRegistry(t.db, { secretKey: KEY }); // e.g. the CLI
     const next = other.rotateSecret('p4');
-    expect(reg.authenticate('p4', secret!)).toBeUndefined();
-    expect(reg.authenticate('p4', next)).toBeDefined();
+    expect(await reg.authenticate('p4', secret!)).toBeUndefined();
+    expect(await reg.authenticate('p4', next)).toBeDefined();
     other.retire('p4');
-    expect(reg.authenticate('p4', next)).toBeUndefined();
+    expect(await reg.authenticate('p4', next)).toBeUndefined();
   });
 
   it('zigbee devices: found by friendly name, no secret, names checked', () => {

@@ -152,6 +152,8 @@ export const en: Language<Key> = {
     'stats.csvHelp': 'CSV in UTF-8 with a BOM: Excel opens the Chinese text correctly.',
     'stats.minutes': '{n} min',
     'stats.empty': 'No tickets in this period.',
+    'stats.live': 'Includes today: tickets, finishes and ratings update as they happen.',
+    'stats.stale': 'Live updates interrupted, reconnecting; the figures may be out of date.',
     'ratings.title': 'Ratings and bad-rating follow-up',
     'ratings.openOnly': 'Not yet followed up only',
     'ratings.number': 'Number',

@@ -145,6 +145,8 @@ const strings = {
   'stats.csvHelp': 'CSV为UTF-8编码（带BOM），Excel可直接打开中文。',
   'stats.minutes': '{n}分钟',
   'stats.empty': '这段时间没有取号。',
+  'stats.live': '含今天：取号、办结和评价随时更新。',
+  'stats.stale': '实时更新已中断，正在重新连接；显示的数字可能不是最新的。',
   'ratings.title': '好差评与差评回访',
   'ratings.openOnly': '只看未回访',
   'ratings.number': '号码',

@@ -1,9 +1,12 @@
 // Statistics of a period: the totals, two charts (tickets per hour; median wait per service) and
 // the tables per service, window, staff member, day and hour, each exportable as CSV. The CSV is
 // made by the service (GET /api/admin/stats.csv: RFC 4180 quoting, UTF-8 BOM for Excel,
-// spreadsheet formulas defused); the link downloads it with the session cookie.
+// spreadsheet formulas defused); the link downloads it with the session cookie. A period that
+// includes today follows the kiosk's live stream: each ticket issued, finished, no-show, cancelled,
+// transferred or rated reloads the figures (at most once a second).
 import { BarChart } from '@linli/shared/ui/components/bar-chart/BarChart.tsx';
-import { useState } from 'preact/hooks';
+import { connectLive } from '@linli/shared/ui/live.ts';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Dist, type StatsGroup } from '../api.ts';
 import { Loading, Page } from '../components.tsx';
 import { HBarChart } from '../HBarChart.tsx';
@@ -20,11 +23,58 @@ const GROUPS = [
 
 const min = (s: number | null) => (s === null ? '—' : (s / 60).toFixed(1));
 
+/** The events that change a day's figures. */
+const CHANGES = [
+  'ticket.issued',
+  'ticket.finished',
+  'ticket.no-show',
+  'ticket.cancelled',
+  'ticket.transferred',
+  'ticket.rated',
+  'queue.rollover',
+];
+const RELOAD_MS = 1000;
+
+/** While `on`: reloads after each change on the live stream (throttled); returns whether the stream is down. */
+function useLiveReload(on: boolean, reload: () => void): boolean {
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    if (!on) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        reload();
+      }, RELOAD_MS);
+    };
+    let opened = false;
+    const client = connectLive({
+      url: '/api/stream',
+      types: CHANGES,
+      // the first connect needs no reload (the page has just loaded); a reconnect may have missed changes
+      resync: () => {
+        if (opened) soon();
+        opened = true;
+      },
+      onEvent: soon,
+      onStale: setStale,
+    });
+    return () => {
+      client.close();
+      if (timer) clearTimeout(timer);
+      setStale(false);
+    };
+  }, [on, reload]);
+  return stale;
+}
+
 export function Stats() {
   const { t, today } = useUi();
   const [range, setRange] = useState({ from: today, to: today });
   const [form, setForm] = useState(range);
   const data = useLoad(() => api.stats(range.from, range.to), [range.from, range.to]);
+  const live = range.from <= today && today <= range.to;
+  const stale = useLiveReload(live, data.reload);
   const s = data.data;
   return (
     <Page title={t.t('stats.title')}>
@@ -100,6 +150,11 @@ export function Stats() {
               }))}
             />
           </div>
+          {live && (
+            <p class="help" role="status" data-testid="stats-live" data-stale={stale ? 'true' : 'false'}>
+              {t.t(stale ? 'stats.stale' : 'stats.live')}
+            </p>
+          )}
           <p class="help">{t.t('stats.csvHelp')}</p>
           {GROUPS.map(([field, by, key]) => (
             <GroupTable

@@ -1,15 +1,17 @@
 // Admin routes for the station settings kept in the database (queue/station-settings.ts): the
 // calling policy with its priority classes, and the closed days. Admin only, validated twice
 // (schema here, rules in the settings), every change audited.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ClosedDay, PolicySettings } from '../queue/station-settings.ts';
 import { actor, requireStaff } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { CLASS, DAY, obj, SERVICE_ID } from './schemas.ts';
+import { CLASS, DAY, obj, oneOf, SERVICE_ID } from './schemas.ts';
 
-const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum });
+const int = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
 
-export function adminSettingsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function adminSettingsRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { engine } = ctx;
   const guard = { onRequest: requireStaff('admin') };
 
@@ -19,20 +21,21 @@ export function adminSettingsRoutes(app: FastifyInstance, ctx: ApiContext): void
     {
       ...guard,
       schema: {
-        body: {
-          ...obj({
-            policy: { type: 'string', enum: ['strict', 'ratio', 'weighted'] },
+        body: obj(
+          {
+            policy: oneOf(['strict', 'ratio', 'weighted']),
             normalPerPriority: int(1, 100),
             priorityWeight: int(1, 100),
             priorityAge: int(0, 150),
-            priorityClasses: { type: 'array', maxItems: 20, items: CLASS },
-          }),
-          minProperties: 1,
-        },
+            priorityClasses: Type.Array(CLASS, { maxItems: 20 }),
+          },
+          [],
+          { minProperties: 1 },
+        ),
       },
     },
     async (req) => {
-      const policy = engine.settings.setPolicy(req.body as Partial<PolicySettings>, actor(req));
+      const policy = engine.settings.setPolicy(req.body, actor(req));
       engine.context.changed(); // people-ahead figures follow the new order
       return { policy };
     },
@@ -47,22 +50,23 @@ export function adminSettingsRoutes(app: FastifyInstance, ctx: ApiContext): void
         params: obj({ day: DAY }, ['day']),
         body: obj(
           {
-            serviceIds: {
+            // '*' (every service) or a list of services
+            serviceIds: Type.Unsafe<'*' | string[]>({
               oneOf: [
                 { type: 'string', const: '*' },
                 { type: 'array', minItems: 1, maxItems: 50, items: SERVICE_ID },
               ],
-            },
-            note: { type: 'string', maxLength: 100 },
+            }),
+            note: Type.String({ maxLength: 100 }),
           },
           ['serviceIds'],
         ),
       },
     },
     async (req) => {
-      const b = req.body as Omit<ClosedDay, 'day'>;
+      const body = req.body;
       const closedDay = engine.settings.setClosedDay(
-        { day: (req.params as { day: string }).day, serviceIds: b.serviceIds, note: b.note ?? '' },
+        { day: req.params.day, serviceIds: body.serviceIds, note: body.note ?? '' },
         (id) => engine.service(id),
         actor(req),
       );
@@ -74,7 +78,7 @@ export function adminSettingsRoutes(app: FastifyInstance, ctx: ApiContext): void
     '/api/admin/closed-days/:day',
     { ...guard, schema: { params: obj({ day: DAY }, ['day']) } },
     async (req) => {
-      engine.settings.removeClosedDay((req.params as { day: string }).day, actor(req));
+      engine.settings.removeClosedDay(req.params.day, actor(req));
       engine.context.changed();
       return { ok: true };
     },

@@ -1,38 +1,40 @@
 // Admin routes: services, windows, staff accounts, audit log (with filters), bad ratings,
 // statistics and CSV. Closed days and the calling policy: admin-settings.ts.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Role } from '../auth/staff.ts';
 import { createService, type ServiceInput, saveWindow, updateService } from '../queue/admin.ts';
 import { readAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import { shiftDay } from '../queue/rollover.ts';
-import { type CsvGroup, computeStats, statsCsv } from '../queue/stats.ts';
+import { computeStats, statsCsv } from '../queue/stats.ts';
 import { zonedToUtc } from '../queue/time.ts';
 import { actor, requireStaff } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { DAY, HOURS, NUM_PARAM, obj, params, SERVICE_ID, str } from './schemas.ts';
+import { DAY, HOURS, NUM_PARAM, obj, oneOf, params, SERVICE_ID, str } from './schemas.ts';
 
 const serviceProps = {
   nameZh: str(40),
   nameEn: str(80),
   prefix: str(1, { pattern: '^[A-Z]$' }),
-  rangeStart: { type: 'integer', minimum: 0, maximum: 9999 },
-  rangeEnd: { type: 'integer', minimum: 1, maximum: 9999 },
-  dailyCap: { type: 'integer', minimum: 0, maximum: 9999 },
+  rangeStart: Type.Integer({ minimum: 0, maximum: 9999 }),
+  rangeEnd: Type.Integer({ minimum: 1, maximum: 9999 }),
+  dailyCap: Type.Integer({ minimum: 0, maximum: 9999 }),
   hours: HOURS,
-  idRequired: { type: 'boolean' },
-  expectedServiceS: { type: 'integer', minimum: 10, maximum: 86400 },
-  active: { type: 'boolean' },
-  sort: { type: 'integer', minimum: 0, maximum: 10000 },
+  idRequired: Type.Boolean(),
+  expectedServiceS: Type.Integer({ minimum: 10, maximum: 86400 }),
+  active: Type.Boolean(),
+  sort: Type.Integer({ minimum: 0, maximum: 10000 }),
 };
 const staffProps = {
   displayName: str(40),
-  role: { type: 'string', enum: ['window', 'admin'] },
-  active: { type: 'boolean' },
+  role: oneOf(['window', 'admin']),
+  active: Type.Boolean(),
   password: str(128),
 };
 
-export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { engine } = ctx;
   const guard = { onRequest: requireStaff('admin') };
 
@@ -45,57 +47,48 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
         body: obj({ id: SERVICE_ID, ...serviceProps }, ['id', 'nameZh', 'nameEn', 'prefix', 'hours']),
       },
     },
+    // The two casts left: HOURS lets a weekday be left out (no hours that day), which the
+    // queue's ServiceInput types as all seven (parseHours fills the missing ones).
     async (req, reply) =>
       reply.status(201).send({ service: createService(engine, req.body as ServiceInput, actor(req)) }),
   );
   app.patch(
     '/api/admin/services/:id',
-    { ...guard, schema: { params: params.service, body: { ...obj(serviceProps), minProperties: 1 } } },
+    { ...guard, schema: { params: params.service, body: obj(serviceProps, [], { minProperties: 1 }) } },
     async (req) => ({
-      service: updateService(
-        engine,
-        (req.params as { id: string }).id,
-        req.body as Partial<ServiceInput>,
-        actor(req),
-      ),
+      service: updateService(engine, req.params.id, req.body as Partial<ServiceInput>, actor(req)),
     }),
   );
 
   const windowBody = {
     name: str(40),
-    active: { type: 'boolean' },
-    serviceIds: { type: 'array', maxItems: 50, items: SERVICE_ID },
+    active: Type.Boolean(),
+    serviceIds: Type.Array(SERVICE_ID, { maxItems: 50 }),
   };
   app.post(
     '/api/admin/windows',
     {
       ...guard,
       schema: {
-        body: obj({ id: { type: 'integer', minimum: 1, maximum: 999 }, ...windowBody }, ['id', 'name']),
+        body: obj({ id: Type.Integer({ minimum: 1, maximum: 999 }), ...windowBody }, ['id', 'name']),
       },
     },
     async (req, reply) => {
-      const b = req.body as { id: number; name: string; active?: boolean; serviceIds?: string[] };
-      return reply.status(201).send({ window: saveWindow(engine, b.id, b, actor(req), true) });
+      const body = req.body;
+      return reply.status(201).send({ window: saveWindow(engine, body.id, body, actor(req), true) });
     },
   );
   app.patch(
     '/api/admin/windows/:id',
-    { ...guard, schema: { params: params.window, body: { ...obj(windowBody), minProperties: 1 } } },
+    { ...guard, schema: { params: params.window, body: obj(windowBody, [], { minProperties: 1 }) } },
     async (req) => ({
-      window: saveWindow(
-        engine,
-        Number((req.params as { id: string }).id),
-        req.body as object,
-        actor(req),
-        false,
-      ),
+      window: saveWindow(engine, Number(req.params.id), req.body, actor(req), false),
     }),
   );
 
-  const range = (q: { from?: string; to?: string }) => {
-    const from = q.from ?? engine.today();
-    const to = q.to ?? from;
+  const range = (query: { from?: string; to?: string }) => {
+    const from = query.from ?? engine.today();
+    const to = query.to ?? from;
     if (to < from) throw new QueueError('VALIDATION', '结束日期早于开始日期', '`to` is before `from`');
     return { from, to };
   };
@@ -109,19 +102,15 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const b = req.body as { username: string; displayName: string; role: Role; password: string };
-      return reply.status(201).send({ staff: await ctx.staff.create(b, actor(req)) });
+      const body = req.body;
+      return reply.status(201).send({ staff: await ctx.staff.create(body, actor(req)) });
     },
   );
   app.patch(
     '/api/admin/staff/:id',
-    { ...guard, schema: { params: params.staff, body: { ...obj(staffProps), minProperties: 1 } } },
+    { ...guard, schema: { params: params.staff, body: obj(staffProps, [], { minProperties: 1 }) } },
     async (req) => ({
-      staff: await ctx.staff.update(
-        Number((req.params as { id: string }).id),
-        req.body as object,
-        actor(req),
-      ),
+      staff: await ctx.staff.update(Number(req.params.id), req.body, actor(req)),
     }),
   );
 
@@ -142,17 +131,17 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req) => {
-      const q = req.query as Record<string, string | undefined>;
-      const { from, to } = q.from || q.to ? range(q) : { from: undefined, to: undefined };
+      const query = req.query;
+      const { from, to } = query.from || query.to ? range(query) : { from: undefined, to: undefined };
       const tz = ctx.config.timeZone;
       return {
         entries: readAudit(engine.db, {
-          limit: Math.min(1000, Number(q.limit ?? 100)),
-          before: q.before === undefined ? undefined : Number(q.before),
+          limit: Math.min(1000, Number(query.limit ?? 100)),
+          before: query.before === undefined ? undefined : Number(query.before),
           // 'service.update' is one action; 'service' is the family (create, update)
-          ...(q.action?.includes('.') ? { action: q.action } : { actionPrefix: q.action }),
-          username: q.username,
-          target: q.target,
+          ...(query.action?.includes('.') ? { action: query.action } : { actionPrefix: query.action }),
+          username: query.username,
+          target: query.target,
           from: from === undefined ? undefined : zonedToUtc(from, '00:00', tz),
           to: to === undefined ? undefined : zonedToUtc(shiftDay(to, 1), '00:00', tz),
         }),
@@ -162,14 +151,14 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get(
     '/api/admin/ratings/bad',
-    { ...guard, schema: { querystring: obj({ open: { type: 'string', enum: ['0', '1'] } }) } },
-    async (req) => ({ ratings: engine.badRatings({ open: (req.query as { open?: string }).open === '1' }) }),
+    { ...guard, schema: { querystring: obj({ open: oneOf(['0', '1']) }) } },
+    async (req) => ({ ratings: engine.badRatings({ open: req.query.open === '1' }) }),
   );
   app.post(
     '/api/admin/ratings/:id/follow-up',
     { ...guard, schema: { params: params.ticket, body: obj({ note: str(500) }, ['note']) } },
     async (req) => {
-      engine.followUp((req.params as { id: string }).id, (req.body as { note: string }).note, actor(req));
+      engine.followUp(req.params.id, req.body.note, actor(req));
       return { ok: true };
     },
   );
@@ -178,7 +167,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/admin/stats',
     { ...guard, schema: { querystring: obj({ from: DAY, to: DAY }) } },
     async (req) => {
-      const { from, to } = range(req.query as { from?: string; to?: string });
+      const { from, to } = range(req.query);
       return computeStats(engine.db, from, to, ctx.config.timeZone);
     },
   );
@@ -190,14 +179,14 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext): void {
         querystring: obj({
           from: DAY,
           to: DAY,
-          by: { type: 'string', enum: ['service', 'window', 'staff', 'day', 'hour'] },
+          by: oneOf(['service', 'window', 'staff', 'day', 'hour']),
         }),
       },
     },
     async (req, reply) => {
-      const q = req.query as { from?: string; to?: string; by?: CsvGroup };
-      const { from, to } = range(q);
-      const by = q.by ?? 'service';
+      const query = req.query;
+      const { from, to } = range(query);
+      const by = query.by ?? 'service';
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="linli-stats-${by}-${from}-${to}.csv"`);

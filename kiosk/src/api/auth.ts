@@ -1,20 +1,16 @@
-// Staff authentication: session cookie (HttpOnly, SameSite=Strict), login with rate limit and
+// Staff authentication: session cookie (@fastify/cookie, registered by app.ts; HttpOnly, SameSite=Strict), login with rate limit and
 // audit, and the guards the staff routes use.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '@linli/shared/service';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import { type ApiContext, actorOf } from './context.ts';
+import { obj } from './schemas.ts';
 
 export const COOKIE = 'linli_kiosk_session';
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return undefined;
-}
 
 export function requireStaff(role?: 'admin') {
   return async (req: FastifyRequest) => {
@@ -29,23 +25,11 @@ export function actor(req: FastifyRequest) {
   return actorOf(req.kioskStaff, req.ip);
 }
 
-function cookie(ctx: ApiContext, value: string, maxAgeS: number): string {
-  return [
-    `${COOKIE}=${value}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Strict',
-    `Max-Age=${maxAgeS}`,
-    ctx.config.secureCookies ? 'Secure' : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-}
-
-export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function authRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('kioskStaff', null);
   app.addHook('onRequest', async (req) => {
-    const token = readCookie(req.headers.cookie, COOKIE);
+    const token = readSessionCookie(req, COOKIE);
     req.kioskStaff = token && token.length <= 100 ? ctx.staff.session(token) : null;
   });
 
@@ -53,19 +37,17 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/auth/login',
     {
       schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['username', 'password'],
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 256 },
+        body: obj(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
           },
-        },
+          ['username', 'password'],
+        ),
       },
     },
-    async (req, reply: FastifyReply) => {
-      const { username, password } = req.body as { username: string; password: string };
+    async (req, reply) => {
+      const { username, password } = req.body;
       const now = ctx.engine.clock.now();
       const wait = ctx.limiter.retryAfterS(req.ip, username);
       if (wait > 0) {
@@ -88,17 +70,20 @@ export function authRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
       ctx.limiter.succeed(req.ip, username);
       writeAudit(ctx.engine.db, now, actorOf(res.staff, req.ip), 'login');
-      reply.header('set-cookie', cookie(ctx, res.token, ctx.config.sessionTtlMin * 60));
+      setSessionCookie(reply, COOKIE, res.token, {
+        maxAgeS: ctx.config.sessionTtlMin * 60,
+        secure: ctx.config.secureCookies,
+      });
       return { staff: res.staff };
     },
   );
 
   app.post('/api/auth/logout', async (req, reply) => {
-    const token = readCookie(req.headers.cookie, COOKIE);
+    const token = readSessionCookie(req, COOKIE);
     if (token) ctx.staff.logout(token);
     if (req.kioskStaff)
       writeAudit(ctx.engine.db, ctx.engine.clock.now(), actorOf(req.kioskStaff, req.ip), 'logout');
-    reply.header('set-cookie', cookie(ctx, '', 0));
+    clearSessionCookie(reply, COOKIE, ctx.config.secureCookies);
     return { ok: true };
   });
 

@@ -1,6 +1,8 @@
 // Resident-facing and board routes: no login. A resident can only issue a ticket (with the card
 // just read, or anonymously where the service allows it, or with an appointment code), read their
 // own ticket by its unguessable token, and rate it.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ageAt, type IssueResult } from '../queue/engine.ts';
 import { hoursToday, isOpen } from '../queue/hours.ts';
@@ -9,7 +11,7 @@ import { localParts } from '../queue/time.ts';
 import { OUTCOMES } from '../queue/types.ts';
 import type { ApiContext } from './context.ts';
 import { kioskAddressGuard } from './kiosk-address.ts';
-import { CARD, FOLLOW, ISSUED, obj, PUBLIC_TICKET, params, SERVICE_ID, str } from './schemas.ts';
+import { CARD, FOLLOW, ISSUED, obj, oneOf, PUBLIC_TICKET, params, SERVICE_ID, str } from './schemas.ts';
 
 export function issuedBody(r: IssueResult) {
   return {
@@ -29,7 +31,8 @@ export function issuedBody(r: IssueResult) {
   };
 }
 
-export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function publicRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { engine, cards } = ctx;
   // Issuing and the card at the kiosk are for the kiosk's own screen (by address); following and
   // rating a ticket are open to the resident's phone.
@@ -123,7 +126,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       ...kioskOnly,
       schema: {
-        body: obj({ serviceId: SERVICE_ID, identity: { type: 'string', enum: ['card', 'anonymous'] } }, [
+        body: obj({ serviceId: SERVICE_ID, identity: oneOf(['card', 'anonymous']) }, [
           'serviceId',
           'identity',
         ]),
@@ -131,7 +134,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req, reply) => {
-      const body = req.body as { serviceId: string; identity: 'card' | 'anonymous' };
+      const body = req.body;
       const identity = body.identity === 'card' ? cards.require() : undefined;
       const res = engine.issue({ serviceId: body.serviceId, source: body.identity, identity });
       if (identity) cards.clear();
@@ -146,10 +149,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: { body: obj({ code: str(64) }, ['code']), response: { 200: ISSUED, 201: ISSUED } },
     },
     async (req, reply) => {
-      const res = ctx.appointments.checkIn(
-        (req.body as { code: string }).code,
-        ctx.cards.peek() ?? undefined,
-      );
+      const res = ctx.appointments.checkIn(req.body.code, ctx.cards.peek() ?? undefined);
       return reply.status(res.reused ? 200 : 201).send({ ...issuedBody(res), late: res.late });
     },
   );
@@ -158,7 +158,7 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/follow/:token',
     { schema: { params: params.token, response: { 200: FOLLOW } } },
     async (req) => {
-      return engine.followView((req.params as { token: string }).token);
+      return engine.followView(req.params.token);
     },
   );
 
@@ -169,9 +169,9 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
         params: params.token,
         body: obj(
           {
-            rating: { type: 'integer', minimum: 1, maximum: 5 },
+            rating: Type.Integer({ minimum: 1, maximum: 5 }),
             reason: str(32),
-            comment: { type: 'string', maxLength: 200 },
+            comment: Type.String({ maxLength: 200 }),
           },
           ['rating'],
         ),
@@ -179,8 +179,8 @@ export function publicRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (req) => {
-      const b = req.body as { rating: number; reason?: string; comment?: string };
-      return { ticket: engine.rate((req.params as { token: string }).token, b.rating, b.reason, b.comment) };
+      const body = req.body;
+      return { ticket: engine.rate(req.params.token, body.rating, body.reason, body.comment) };
     },
   );
 }

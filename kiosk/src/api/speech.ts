@@ -2,13 +2,17 @@
 // espeak-ng (Mandarin voice `cmn`, or `en`), cached on disk per language and text, so a prompt is
 // synthesized once. Without espeak-ng the answer is 503 SPEECH_UNAVAILABLE and the screens stay
 // silent. Only the kiosk's own screens (by address) may ask: the cache is not a public service.
+
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { KioskConfig } from '../config.ts';
 import { kioskAddressGuard } from './kiosk-address.ts';
+import { obj } from './schemas.ts';
 
 const VOICES: Record<string, string> = { 'zh-CN': 'cmn', zh: 'cmn', en: 'en' };
 const MAX_TEXT = 200;
@@ -72,7 +76,8 @@ export class SpeechCache {
   }
 }
 
-export function speechRoutes(app: FastifyInstance, cache: SpeechCache, config: KioskConfig): void {
+export function speechRoutes(root: FastifyInstance, cache: SpeechCache, config: KioskConfig): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const guard = kioskAddressGuard(config, {
     zh: '语音只供本机屏幕使用',
     en: "speech is for the kiosk's own screens",
@@ -82,22 +87,20 @@ export function speechRoutes(app: FastifyInstance, cache: SpeechCache, config: K
     {
       onRequest: guard,
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['text'],
-          properties: {
-            text: { type: 'string', minLength: 1, maxLength: MAX_TEXT },
-            lang: { type: 'string', enum: Object.keys(VOICES) },
+        querystring: obj(
+          {
+            text: Type.String({ minLength: 1, maxLength: MAX_TEXT }),
+            lang: Type.Unsafe<string>({ type: 'string', enum: Object.keys(VOICES) }),
           },
-        },
+          ['text'],
+        ),
       },
     },
     async (req, reply) => {
-      const q = req.query as { text: string; lang?: string };
-      const voice = VOICES[q.lang ?? 'zh-CN']!;
+      const query = req.query;
+      const voice = VOICES[query.lang ?? 'zh-CN']!;
       try {
-        const file = await cache.file(q.text, voice);
+        const file = await cache.file(query.text, voice);
         return reply
           .type('audio/wav')
           .header('cache-control', 'public, max-age=86400')

@@ -3,6 +3,7 @@
 // statistics (docs/kiosk-queue.md), as means over today's tickets of the window:
 //   wait    = first call − entering the service's queue (tickets called here)
 //   service = finish − start (start = call if never started) (tickets done here)
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireStaff } from './auth.ts';
 import type { ApiContext } from './context.ts';
@@ -58,7 +59,8 @@ export function windowFigures(rows: Row[], windowId: number, day: string): Windo
   };
 }
 
-export function windowFigureRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function windowFigureRoutes(root: FastifyInstance, ctx: ApiContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { engine } = ctx;
   const rowsOf = engine.db.prepare(
     'SELECT state, queued_at, first_called_at, called_at, started_at, finished_at, rating FROM tickets WHERE day = ? AND window_id = ?',
@@ -67,7 +69,7 @@ export function windowFigureRoutes(app: FastifyInstance, ctx: ApiContext): void 
     '/api/windows/:id/today',
     { onRequest: requireStaff(), schema: { params: params.window } },
     async (req) => {
-      const id = Number((req.params as { id: string }).id);
+      const id = Number(req.params.id);
       const day = engine.today();
       return { figures: windowFigures(rowsOf.all(day, id) as Row[], id, day) };
     },

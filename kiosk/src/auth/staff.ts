@@ -10,12 +10,13 @@ import {
   verifyPassword,
 } from '@linli/shared/service';
 import type { Db } from '../db/open.ts';
+import type { Role, StaffView } from '../queue/api-types.ts';
 import { writeAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import type { Actor } from '../queue/types.ts';
 import { passwordProblem } from './password-policy.ts';
 
-export type Role = 'window' | 'admin';
+export type { Role, StaffView } from '../queue/api-types.ts';
 export interface StaffRow {
   id: number;
   username: string;
@@ -24,14 +25,6 @@ export interface StaffRow {
   password_hash: string;
   active: number;
   created_at: number;
-}
-export interface StaffView {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  active: boolean;
-  createdAt: number;
 }
 export const USERNAME_RE = /^[a-z][a-z0-9._-]{1,31}$/;
 

@@ -52,10 +52,14 @@ export function classHeads(
   return out;
 }
 
+type WaitingClass = 'appointment' | 'priority' | 'normal';
+
 /**
  * Waiting tickets of the same service called before this one, in the policy's order (for a
- * 'ratio' queue counted from a fresh streak). Counted in SQL over the covering index; the
- * result equals the ticket's index in callOrder() over all waiting tickets (tested).
+ * 'ratio' queue counted from a fresh streak). The result equals the ticket's index in
+ * callOrder() over all waiting tickets (tested). A whole class is counted from waiting_counts
+ * (kept by triggers, migration 005) and what lies before a ticket as the class minus what lies
+ * from it on, so a new ticket at the end of a long queue costs a few index probes, not scans.
  */
 export function countAhead(sql: Sql, r: TicketRow, now: number, q: KioskConfig['queue']): number {
   if (r.state !== 'waiting') return 0;
@@ -67,20 +71,31 @@ export function countAhead(sql: Sql, r: TicketRow, now: number, q: KioskConfig['
         `SELECT COUNT(*) AS n FROM tickets WHERE service_id = @serviceId AND day = @day AND state = 'waiting' AND ${where}`,
       ).get({ ...p, ...extra }) as { n: number }
     ).n;
+  const total = (cls: WaitingClass) =>
+    (
+      sql('SELECT n FROM waiting_counts WHERE service_id = ? AND day = ? AND class = ?').get(
+        r.service_id,
+        r.day,
+        cls,
+      ) as { n: number } | undefined
+    )?.n ?? 0;
   // Every count is an index range scan: `before` is split into its two sargable halves.
   const before = (cond: string, extra: Record<string, number> = {}) =>
     count(`${cond} AND order_at < @o`, extra) + count(`${cond} AND order_at = @o AND rowid < @tie`, extra);
-  const due = count('slot_at IS NOT NULL AND slot_at <= @now');
+  // A walk-in class before this ticket: the class minus the tickets from this one on.
+  const walkInBefore = (cls: WaitingClass, cond: string) =>
+    total(cls) - count(`${cond} AND order_at > @o`) - count(`${cond} AND order_at = @o AND rowid >= @tie`);
+  const due = total('appointment') - count('slot_at > @now');
   if (r.slot_at !== null && r.slot_at <= now)
     return count('slot_at IS NOT NULL AND slot_at < @slot') + before('slot_at = @slot');
   const priC = "slot_at IS NULL AND priority_class != 'normal'";
   const norC = "slot_at IS NULL AND priority_class = 'normal'";
-  const pri = count(priC);
-  const nor = count(norC);
+  const pri = total('priority');
+  const nor = total('normal');
   if (r.slot_at !== null)
     return due + pri + nor + count('slot_at > @now AND slot_at < @slot') + before('slot_at = @slot');
   const isPri = r.priority_class !== 'normal';
-  const sameBefore = before(isPri ? priC : norC);
+  const sameBefore = isPri ? walkInBefore('priority', priC) : walkInBefore('normal', norC);
   switch (q.policy) {
     case 'strict':
       return due + sameBefore + (isPri ? 0 : pri);
@@ -98,7 +113,8 @@ export function countAhead(sql: Sql, r: TicketRow, now: number, q: KioskConfig['
       const w = isPri ? 1 : q.priorityWeight;
       const thr = now - score / w;
       const other = isPri ? norC : priC;
-      let ahead = due + sameBefore + count(`${other} AND order_at < @thr`, { thr });
+      const otherTotal = isPri ? nor : pri;
+      let ahead = due + sameBefore + otherTotal - count(`${other} AND order_at >= @thr`, { thr });
       if (Number.isInteger(thr)) {
         // Equal scores: arrival order, then issue order.
         ahead +=

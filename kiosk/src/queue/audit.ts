@@ -1,17 +1,9 @@
 // The audit log of staff actions (and failed logins): who, what, on what, when, from where.
 import type { Db } from '../db/open.ts';
+import type { AuditEntry } from './api-types.ts';
 import type { Actor } from './types.ts';
 
-export interface AuditEntry {
-  id: number;
-  at: number;
-  staffId: number | null;
-  username: string | null;
-  action: string;
-  target: string | null;
-  detail: unknown;
-  address: string | null;
-}
+export type { AuditEntry } from './api-types.ts';
 
 export function writeAudit(
   db: Db,

@@ -1,9 +1,11 @@
 // Opening hours per weekday: {"0": [], "1": ["08:30-17:30"], ...}, 0 = Sunday; several
 // intervals a day allowed (staggered hours 错时, lunch breaks).
+import type { Hours } from './api-types.ts';
 import { QueueError } from './errors.ts';
 import { HHMM_RE, type LocalParts } from './time.ts';
 
-export type Hours = Record<'0' | '1' | '2' | '3' | '4' | '5' | '6', string[]>;
+export type { Hours } from './api-types.ts';
+
 const INTERVAL_RE = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/;
 
 /** Checks shape and that every interval is HH:MM-HH:MM with start < end; returns the normalised value. */

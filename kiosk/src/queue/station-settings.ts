@@ -5,25 +5,13 @@
 // stored value is ignored loudly, never half-applied), and every change is audited.
 import type { KioskConfig, QueuePolicy } from '../config.ts';
 import type { Db } from '../db/open.ts';
+import type { ClosedDay, PolicySettings } from './api-types.ts';
 import { writeAudit } from './audit.ts';
 import { QueueError } from './errors.ts';
 import { MetaRepository } from './meta-repository.ts';
 import type { Actor } from './types.ts';
 
-export interface ClosedDay {
-  day: string;
-  /** '*' = the whole station; else the services closed that day. */
-  serviceIds: '*' | string[];
-  note: string;
-}
-
-export interface PolicySettings {
-  policy: QueuePolicy;
-  normalPerPriority: number;
-  priorityWeight: number;
-  priorityAge: number;
-  priorityClasses: string[];
-}
+export type { ClosedDay, PolicySettings } from './api-types.ts';
 
 const CLOSED_KEY = 'admin.closed_days';
 const POLICY_KEY = 'admin.queue_policy';

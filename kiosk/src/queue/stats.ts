@@ -8,44 +8,11 @@
 //   median  = middle value, mean of the two middle ones for an even count
 //   p90     = nearest rank: the ⌈0.9·n⌉-th smallest value
 import type { Db } from '../db/open.ts';
+import type { Dist, Stats, StatsGroup } from './api-types.ts';
 import { localParts } from './time.ts';
 import type { TicketRow } from './types.ts';
 
-export interface Dist {
-  count: number;
-  median: number | null;
-  p90: number | null;
-  max: number | null;
-}
-
-export interface StatsGroup {
-  key: string;
-  label: string;
-  tickets: number;
-  done: number;
-  noShow: number;
-  cancelled: number;
-  transferred: number;
-  expired: number;
-  wait: Dist;
-  service: Dist;
-  total: Dist;
-  ratings: Record<'1' | '2' | '3' | '4' | '5', number>;
-  ratingMean: number | null;
-}
-
-export interface Stats {
-  from: string;
-  to: string;
-  overall: StatsGroup;
-  byService: StatsGroup[];
-  byWindow: StatsGroup[];
-  byStaff: StatsGroup[];
-  byDay: StatsGroup[];
-  /** By the local hour the ticket arrived (00..23), only the hours with tickets. */
-  byHour: StatsGroup[];
-  perHour: { hour: number; issued: number }[];
-}
+export type { Dist, Stats, StatsGroup } from './api-types.ts';
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 

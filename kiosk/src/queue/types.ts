@@ -1,18 +1,18 @@
 // Rows of the queue tables and the views handed to the API and the live stream.
-import type { Hours } from './hours.ts';
+import type { Outcome, Role, TicketSource, TicketState } from './api-types.ts';
 
-export type TicketState =
-  | 'waiting'
-  | 'called'
-  | 'serving'
-  | 'done'
-  | 'no-show'
-  | 'cancelled'
-  | 'transferred'
-  | 'expired';
+export type {
+  Hours,
+  Outcome,
+  PublicTicket,
+  Service,
+  StaffTicket,
+  TicketSource,
+  TicketState,
+  Window,
+} from './api-types.ts';
+
 export const OPEN_STATES: TicketState[] = ['waiting', 'called', 'serving'];
-export type TicketSource = 'card' | 'appointment' | 'anonymous' | 'staff' | 'transfer';
-export type Outcome = 'resolved' | 'follow-up' | 'referred';
 export const OUTCOMES: Outcome[] = ['resolved', 'follow-up', 'referred'];
 
 export interface TicketRow {
@@ -67,21 +67,6 @@ export interface ServiceRow {
   sort: number;
 }
 
-export interface Service {
-  id: string;
-  nameZh: string;
-  nameEn: string;
-  prefix: string;
-  rangeStart: number;
-  rangeEnd: number;
-  dailyCap: number;
-  hours: Hours;
-  idRequired: boolean;
-  expectedServiceS: number;
-  active: boolean;
-  sort: number;
-}
-
 export interface WindowRow {
   id: number;
   name: string;
@@ -90,55 +75,10 @@ export interface WindowRow {
   normal_streak: number;
 }
 
-export interface Window {
-  id: number;
-  name: string;
-  active: boolean;
-  staffId: number | null;
-  staffName: string | null;
-  serviceIds: string[];
-}
-
-/** What anyone may see of a ticket (resident phone, display board, live stream): no identity, no class. */
-export interface PublicTicket {
-  id: string;
-  number: string;
-  serviceId: string;
-  serviceZh: string;
-  serviceEn: string;
-  priority: boolean;
-  appointment: boolean;
-  state: TicketState;
-  windowId: number | null;
-  day: string;
-  arrivedAt: number;
-  calledAt: number | null;
-  finishedAt: number | null;
-  recalls: number;
-  outcome: Outcome | null;
-  rating: number | null;
-}
-
-/** What staff see: adds the priority class, masked identity, times and notes. */
-export interface StaffTicket extends PublicTicket {
-  priorityClass: string;
-  source: TicketSource;
-  nameMasked: string | null;
-  idMasked: string | null;
-  queuedAt: number;
-  startedAt: number | null;
-  staffId: number | null;
-  slotAt: number | null;
-  note: string | null;
-  transferredFrom: string | null;
-  ratingReason: string | null;
-  ratingComment: string | null;
-}
-
 export interface Actor {
   staffId: number;
   username: string;
-  role: 'window' | 'admin';
+  role: Role;
   address?: string;
 }
 

@@ -1,39 +1,47 @@
-// Server-Sent Events carrying bus events to the UIs. Each event has an id; a client that
+// Server-Sent Events carrying bus events to the UIs, on the shared SSE helper
+// (@linli/shared/service sse.ts). Each event has an id; a client that
 // reconnects with Last-Event-ID gets what it missed from a short replay buffer.
 //   GET /api/stream         the kiosk's own screen and staff: ticket.*, queue.*, card.* masked,
 //                           scan without its code, print.job, device.health
 //   GET /api/stream/public  anyone (display board, a resident's phone): ticket moves and queue
 //                           figures only, nothing personal (sanitize.ts publicEvent)
-import type { ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  lastEventId,
+  openSse,
+  type SseConnection,
+  SseConnections,
+  SseReplay,
+  sseEvent,
+} from '@linli/shared/service';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { obj } from '../api/schemas.ts';
 import type { KioskBus } from '../events.ts';
 import { sanitize } from './sanitize.ts';
 
 export type EventFilter = (type: string, payload: unknown) => Record<string, unknown> | null;
 
-interface Client {
-  res: ServerResponse;
-  prefixes: string[] | null;
-}
-interface Sent {
-  id: number;
-  type: string;
-  text: string;
-}
+/** Which event types a client asked for (?types=ticket.,queue.); null: all. */
+type Prefixes = string[] | null;
+
+const wants = (prefixes: Prefixes) => (type: string) =>
+  prefixes === null || prefixes.some((prefix) => type.startsWith(prefix));
 
 export class LiveStream {
-  private readonly clients = new Set<Client>();
-  private readonly buffer: Sent[] = [];
-  private nextId = 1;
+  private readonly clients = new SseConnections();
+  private readonly prefixesOf = new Map<SseConnection, Prefixes>();
+  private readonly replay: SseReplay;
   private off: (() => void) | undefined;
-  private ping: NodeJS.Timeout | undefined;
   /** Events that could not be serialised. */
   dropped = 0;
 
   constructor(
     private readonly bus: KioskBus,
-    private readonly opts: { bufferSize?: number; pingMs?: number; filter?: EventFilter } = {},
-  ) {}
+    private readonly opts: { bufferSize?: number; keepAliveMs?: number; filter?: EventFilter } = {},
+  ) {
+    this.replay = new SseReplay(opts.bufferSize ?? 500);
+  }
 
   start(): void {
     this.off = this.bus.onAny((type, payload) => {
@@ -45,17 +53,11 @@ export class LiveStream {
         this.dropped++;
       }
     });
-    this.ping = setInterval(() => {
-      for (const c of this.clients) c.res.write(': ping\n\n');
-    }, this.opts.pingMs ?? 15_000);
-    this.ping.unref();
   }
 
   stop(): void {
     this.off?.();
-    if (this.ping) clearInterval(this.ping);
-    for (const c of this.clients) c.res.end();
-    this.clients.clear();
+    this.clients.endAll();
   }
 
   get clientCount(): number {
@@ -63,51 +65,40 @@ export class LiveStream {
   }
 
   private publish(type: string, data: unknown): void {
-    const id = this.nextId++;
-    const text = `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-    this.buffer.push({ id, type, text });
-    if (this.buffer.length > (this.opts.bufferSize ?? 500)) this.buffer.shift();
-    for (const c of this.clients) if (wants(c, type)) c.res.write(text);
+    const text = this.replay.record(type, data);
+    this.clients.forEach((conn) => {
+      if (wants(this.prefixesOf.get(conn) ?? null)(type)) conn.write(text);
+    });
   }
 
+  /** Opens the stream on the reply: missed events (Last-Event-ID), then the snapshot, then live. */
   attach(
-    res: ServerResponse,
-    opts: { lastEventId?: number; prefixes: string[] | null; initial?: [string, unknown][] },
-  ) {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    reply: FastifyReply,
+    opts: { lastEventId?: number | undefined; prefixes: Prefixes; initial?: [string, unknown][] },
+  ): void {
+    const wanted = wants(opts.prefixes);
+    const conn = openSse(reply, {
+      keepAliveMs: this.opts.keepAliveMs ?? 15_000,
+      onEnd: () => {
+        this.clients.delete(conn);
+        this.prefixesOf.delete(conn);
+      },
     });
-    res.write('retry: 3000\n\n');
-    const client: Client = { res, prefixes: opts.prefixes };
-    if (opts.lastEventId !== undefined) {
-      for (const s of this.buffer)
-        if (s.id > (opts.lastEventId as number) && wants(client, s.type)) res.write(s.text);
-    }
+    if (opts.lastEventId !== undefined)
+      for (const text of this.replay.since(opts.lastEventId, wanted)) conn.write(text);
     for (const [type, payload] of opts.initial ?? []) {
       const data = (this.opts.filter ?? sanitize)(type, payload);
-      if (data && wants(client, type)) res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (data && wanted(type)) conn.write(sseEvent(type, data));
     }
-    this.clients.add(client);
-    res.on('close', () => this.clients.delete(client));
-    res.on('error', () => this.clients.delete(client));
+    this.prefixesOf.set(conn, opts.prefixes);
+    this.clients.add(conn);
   }
 }
 
-function wants(c: Client, type: string): boolean {
-  return c.prefixes === null || c.prefixes.some((p) => type.startsWith(p));
-}
-
-const QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    types: { type: 'string', pattern: '^[a-z.\\-]+(,[a-z.\\-]+)*$', maxLength: 200 },
-    lastEventId: { type: 'string', pattern: '^[0-9]{1,12}$' },
-  },
-} as const;
+const QUERY = obj({
+  types: Type.String({ pattern: '^[a-z.\\-]+(,[a-z.\\-]+)*$', maxLength: 200 }),
+  lastEventId: Type.String({ pattern: '^[0-9]{1,12}$' }),
+});
 
 export interface StreamRoutesOptions {
   /** The full stream (card reads, devices, printing). */
@@ -119,18 +110,18 @@ export interface StreamRoutesOptions {
   initial: () => [string, unknown][];
 }
 
-export function streamRoutes(app: FastifyInstance, o: StreamRoutesOptions): void {
-  const attach = (live: LiveStream) => (req: FastifyRequest, reply: FastifyReply) => {
-    const q = req.query as { types?: string; lastEventId?: string };
-    const header = req.headers['last-event-id'];
-    const last = typeof header === 'string' && /^\d{1,12}$/.test(header) ? Number(header) : q.lastEventId;
-    reply.hijack();
-    live.attach(reply.raw, {
-      lastEventId: last === undefined ? undefined : Number(last),
-      prefixes: q.types ? q.types.split(',') : null,
-      initial: o.initial(),
-    });
-  };
-  app.get('/api/stream', { onRequest: o.guard, schema: { querystring: QUERY } }, attach(o.live));
-  app.get('/api/stream/public', { schema: { querystring: QUERY } }, attach(o.publicLive));
+export function streamRoutes(root: FastifyInstance, options: StreamRoutesOptions): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const attach =
+    (live: LiveStream) =>
+    (req: FastifyRequest<{ Querystring: Static<typeof QUERY> }>, reply: FastifyReply) => {
+      const query = req.query;
+      live.attach(reply, {
+        lastEventId: lastEventId(req.headers['last-event-id'], query.lastEventId),
+        prefixes: query.types ? query.types.split(',') : null,
+        initial: options.initial(),
+      });
+    };
+  app.get('/api/stream', { onRequest: options.guard, schema: { querystring: QUERY } }, attach(options.live));
+  app.get('/api/stream/public', { schema: { querystring: QUERY } }, attach(options.publicLive));
 }

@@ -16,7 +16,7 @@ describe('staff authentication', () => {
     expect(res.statusCode).toBe(200);
     const set = String(res.headers['set-cookie']);
     expect(set).toMatch(
-      /^linli_kiosk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
+      /^linli_kiosk_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/,
     );
     const cookie = set.split(';')[0] as string;
     const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });

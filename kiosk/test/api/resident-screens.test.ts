@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followTokenOf, ScannedTickets } from '../../src/api/scanned-ticket.ts';
+import { screenRoutes } from '../../src/api/screens.ts';
 import { SpeechCache, SpeechUnavailable } from '../../src/api/speech.ts';
-import { uiRoutes } from '../../src/api/ui.ts';
 import { type TestApp, testApp } from './helpers.ts';
 
 let t: TestApp;
@@ -26,7 +26,7 @@ describe('pages', () => {
     writeFileSync(join(dist, 'follow.html'), '<p>phone</p>');
     writeFileSync(join(dist, 'assets/a-1.js'), 'x');
     const app = Fastify();
-    await uiRoutes(app, `${dist}/`);
+    await screenRoutes(app, [{ base: '/', dist: `${dist}/`, pages: { '/follow/:token': 'follow.html' } }]);
     const home = await app.inject('/');
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('kiosk');
@@ -43,7 +43,9 @@ describe('pages', () => {
 
   it('says how to build when the UI is not built', async () => {
     const app = Fastify();
-    await uiRoutes(app, join(tmpdir(), 'linli-no-such-dist/'));
+    await screenRoutes(app, [
+      { base: '/', dist: join(tmpdir(), 'linli-no-such-dist/'), pages: { '/follow/:token': 'follow.html' } },
+    ]);
     const res = await app.inject('/follow/AbCdEfGhIjKlMnOpQrStUvWx');
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build');

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { staffScreenRoutes } from '../../src/api/staff-screens.ts';
-import { uiRoutes } from '../../src/api/ui.ts';
+import { screenRoutes } from '../../src/api/screens.ts';
 import { windowFigures } from '../../src/api/window-figures.ts';
 
 describe('staff screen pages', () => {
@@ -16,8 +15,11 @@ describe('staff screen pages', () => {
     writeFileSync(join(dist, 'index.html'), '<p>window console</p>');
     writeFileSync(join(dist, 'assets/w-1.js'), 'x');
     const app = Fastify();
-    await uiRoutes(app, join(tmpdir(), 'linli-no-such-dist/'));
-    staffScreenRoutes(app, { window: `${dist}/`, board: join(tmpdir(), 'linli-no-such-board/') });
+    await screenRoutes(app, [
+      { base: '/', dist: join(tmpdir(), 'linli-no-such-dist/') },
+      { base: '/window/', dist: `${dist}/`, media: true },
+      { base: '/board/', dist: join(tmpdir(), 'linli-no-such-board/') },
+    ]);
     const page = await app.inject('/window/');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('window console');

@@ -59,3 +59,52 @@ describe.each(['strict', 'ratio', 'weighted'] as const)('people ahead under %s',
     expect(called).toEqual(order.slice(0, 10));
   });
 });
+
+describe('waiting counts (migration 005)', () => {
+  it('equal a count of the waiting tickets after every kind of ticket change', () => {
+    t = makeEngine({ queue: { policy: 'ratio', normalPerPriority: 2, enforceHours: false } });
+    const counted = () =>
+      t.db
+        .prepare(
+          `SELECT service_id, day, CASE WHEN slot_at IS NOT NULL THEN 'appointment'
+             WHEN priority_class != 'normal' THEN 'priority' ELSE 'normal' END AS class, COUNT(*) AS n
+           FROM tickets WHERE state = 'waiting' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        )
+        .all();
+    const kept = () =>
+      t.db.prepare('SELECT service_id, day, class, n FROM waiting_counts WHERE n > 0 ORDER BY 1, 2, 3').all();
+    const rand = rng(4242);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = t.engine.issue(
+        rand() < 0.3
+          ? { serviceId: 'general', source: 'staff', priorityClass: 'pregnancy' }
+          : { serviceId: rand() < 0.5 ? 'general' : 'elderly-care', source: 'staff' },
+        admin,
+      );
+      ids.push(res.ticket.id);
+      if (rand() < 0.1)
+        t.db.prepare('UPDATE tickets SET slot_at = ? WHERE id = ?').run(t.clock.now() + MIN, res.ticket.id);
+      t.clock.advance(MIN);
+    }
+    expect(kept()).toEqual(counted());
+    const called = t.engine.callNext(4, admin);
+    for (let i = 0; i < t.config.queue.noShowAfterRecalls; i++) t.engine.recall(called.id, admin);
+    t.engine.noShow(called.id, admin);
+    expect(kept()).toEqual(counted());
+    t.engine.reactivate(called.id, admin);
+    expect(kept()).toEqual(counted());
+    t.engine.setPriority(ids[1] as string, 'pregnancy', admin);
+    t.engine.cancel(ids[2] as string, admin);
+    expect(kept()).toEqual(counted());
+    const next = t.engine.callNext(4, admin);
+    const other = next.serviceId === 'general' ? 'elderly-care' : 'general';
+    t.engine.transfer(next.id, other, admin, 'to the other desk');
+    expect(kept()).toEqual(counted());
+    for (const table of ['ticket_events', 'ticket_prints'])
+      t.db.prepare(`DELETE FROM ${table} WHERE ticket_id = ?`).run(ids[3]);
+    t.db.prepare('DELETE FROM tickets WHERE id = ?').run(ids[3]);
+    expect(kept()).toEqual(counted());
+    expect(counted().length).toBeGreaterThan(1);
+  });
+});

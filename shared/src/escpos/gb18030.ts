@@ -4,6 +4,18 @@ import iconv from 'iconv-lite';
 /** Replacement for characters a printer cannot print (4-byte GB18030, control characters). */
 export const REPLACEMENT = '?';
 
+// Whether a BMP character has a 1- or 2-byte GB18030 form, remembered per code point (asking
+// iconv one character at a time was most of the cost of rendering a ticket).
+const printable = new Map<number, boolean>();
+function twoBytes(cp: number, ch: string): boolean {
+  let known = printable.get(cp);
+  if (known === undefined) {
+    known = iconv.encode(ch, 'gb18030').length === 2;
+    printable.set(cp, known);
+  }
+  return known;
+}
+
 /**
  * Encode text as GB18030 with only 1- and 2-byte sequences: characters that need 4 bytes become
  * '?', control characters other than LF and HT are dropped (they would be printer commands).
@@ -20,7 +32,7 @@ export function encodeGb18030(s: string): Buffer {
       safe += ch;
       continue;
     }
-    safe += cp > 0xffff || iconv.encode(ch, 'gb18030').length !== 2 ? REPLACEMENT : ch;
+    safe += cp > 0xffff || !twoBytes(cp, ch) ? REPLACEMENT : ch;
   }
   return iconv.encode(safe, 'gb18030');
 }

@@ -1,6 +1,7 @@
 // What the gateway told the device about one alert (alert.received, alert.acknowledged,
 // alert.resolved), from the command queue: when it was queued and when the device took it.
 // For the console's timeline (operator+).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LinliError } from '@linli/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,8 @@ interface Row {
   delivered_at: number | null;
 }
 
-export function alertFeedbackRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function alertFeedbackRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const select = ctx.db.prepare(
     `SELECT c.payload, c.created_at, c.delivered_at
        FROM cmd_queue c JOIN alerts a ON a.device_id = c.device_id
@@ -30,7 +32,7 @@ export function alertFeedbackRoutes(app: FastifyInstance, ctx: RouteContext): vo
     '/api/alerts/:id/feedback',
     { onRequest: requireRole('operator'), schema: { params: IdParams } },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       if (!exists.get(id)) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
       return {
         feedback: (select.all(id) as Row[]).map((r) => ({

@@ -1,6 +1,7 @@
 // Alerts, all through the engine's AlertService; every acknowledgement, resolution and note
 // is audited with who, when and from where.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LinliError } from '@linli/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -8,10 +9,18 @@ import { writeAudit } from '../../auth/audit.ts';
 import type { RouteContext } from '../context.ts';
 import { actorOf, requireRole } from '../session.ts';
 
-const AlertStateSchema = Type.Union(
-  ['raised', 'acknowledged', 'resolved', 'cancelled'].map((s) => Type.Literal(s)),
-);
-const SeveritySchema = Type.Union(['critical', 'major', 'minor', 'warning'].map((s) => Type.Literal(s)));
+const AlertStateSchema = Type.Union([
+  Type.Literal('raised'),
+  Type.Literal('acknowledged'),
+  Type.Literal('resolved'),
+  Type.Literal('cancelled'),
+]);
+const SeveritySchema = Type.Union([
+  Type.Literal('critical'),
+  Type.Literal('major'),
+  Type.Literal('minor'),
+  Type.Literal('warning'),
+]);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 const ListQuery = Type.Object(
@@ -43,33 +52,27 @@ const NoteBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const operator = { onRequest: requireRole('operator') };
 
   app.get('/api/alerts', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
-    const q = req.query as {
-      state?: 'raised';
-      severity?: 'critical';
-      site?: string;
-      device?: string;
-      limit?: number;
-      before?: number;
-    };
+    const query = req.query;
     const alerts = ctx.alerts.list({
-      ...(q.state ? { state: q.state } : {}),
-      ...(q.severity ? { severity: q.severity } : {}),
-      ...(q.site ? { site: q.site } : {}),
-      ...(q.device ? { deviceId: q.device } : {}),
-      limit: q.limit ?? 100,
-      ...(q.before !== undefined ? { before: q.before } : {}),
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
+      ...(query.site ? { site: query.site } : {}),
+      ...(query.device ? { deviceId: query.device } : {}),
+      limit: query.limit ?? 100,
+      ...(query.before !== undefined ? { before: query.before } : {}),
     });
     // at the center: the operators' requests still waiting for their station
-    if (ctx.center) return { alerts, pendingActions: ctx.center.pendingActions(q.site) };
+    if (ctx.center) return { alerts, pendingActions: ctx.center.pendingActions(query.site) };
     return { alerts };
   });
 
   app.get('/api/alerts/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const found = ctx.alerts.get(id);
     if (!found) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
     // at the center: from the context the station sent, and the actions waiting for the station
@@ -84,7 +87,7 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/alerts/:id/ack',
     { ...operator, schema: { params: IdParams, body: EmptyBody } },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       if (ctx.center?.owns(id)) {
         const action = ctx.center.request(id, 'acknowledge', req.staff!.username);
         writeAudit(ctx.db, {
@@ -110,8 +113,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/alerts/:id/resolve',
     { ...operator, schema: { params: IdParams, body: ResolveBody } },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const { outcome, note } = req.body as { outcome: string; note?: string };
+      const { id } = req.params;
+      const { outcome, note } = req.body;
       if (ctx.center?.owns(id)) {
         const action = ctx.center.request(id, 'resolve', req.staff!.username, {
           outcome,
@@ -140,8 +143,8 @@ export function alertRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/alerts/:id/notes',
     { ...operator, schema: { params: IdParams, body: NoteBody } },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const { note } = req.body as { note: string };
+      const { id } = req.params;
+      const { note } = req.body;
       if (ctx.center?.owns(id)) {
         const action = ctx.center.request(id, 'note', req.staff!.username, { note });
         writeAudit(ctx.db, {

@@ -1,11 +1,11 @@
 // POST /api/login, POST /api/logout, GET /api/me, POST /api/me/password
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { writeAudit } from '../../auth/audit.ts';
-import { parseCookies } from '../../auth/cookies.ts';
 import { AuthError } from '../../auth/errors.ts';
 import type { RouteContext } from '../context.ts';
-import { actorOf, clearSessionCookie, requireRole, SESSION_COOKIE, setSessionCookie } from '../session.ts';
+import { actorOf, clearSessionCookie, requireRole, sessionToken, setSessionCookie } from '../session.ts';
 
 const LoginBody = Type.Object(
   {
@@ -26,9 +26,10 @@ const PasswordBody = Type.Object(
 /** Which program the console talks to: a station's gateway or the community center. */
 const gatewayOf = (ctx: RouteContext) => ({ role: ctx.center ? 'center' : 'station' });
 
-export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
-    const { username, password } = req.body as { username: string; password: string };
+    const { username, password } = req.body;
     const wait = ctx.loginLimiter.retryAfterS(req.ip, username);
     if (wait > 0) {
       ctx.apiMetrics.loginFailures++;
@@ -54,7 +55,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.post('/api/logout', { schema: { body: EmptyBody } }, async (req, reply) => {
-    const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const token = sessionToken(req);
     if (token) ctx.sessions.destroy(token);
     if (req.staff) writeAudit(ctx.db, { ...actorOf(req), action: 'staff.logout' });
     clearSessionCookie(reply, ctx.config.secureCookies);
@@ -62,10 +63,10 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.get('/api/me', { onRequest: requireRole('window') }, async (req) => {
-    const s = req.staff!;
+    const session = req.staff!;
     return {
-      user: { username: s.username, role: s.role, displayName: s.displayName ?? null },
-      expiresAt: s.expiresAt,
+      user: { username: session.username, role: session.role, displayName: session.displayName ?? null },
+      expiresAt: session.expiresAt,
       gateway: gatewayOf(ctx),
     };
   });
@@ -74,7 +75,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/me/password',
     { onRequest: requireRole('window'), schema: { body: PasswordBody } },
     async (req, reply) => {
-      const { currentPassword, newPassword } = req.body as { currentPassword: string; newPassword: string };
+      const { currentPassword, newPassword } = req.body;
       const username = req.staff!.username;
       if (!(await ctx.staff.verify(username, currentPassword))) {
         throw new AuthError('AUTH', 'the current password is wrong');

@@ -1,18 +1,12 @@
 // Devices: list with live state (operator+); provision, update, retire, rotate, CSV import (admin).
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LinliError } from '@linli/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { importDevicesCsv } from '../../registry/import.ts';
 import type { RegistryDevice } from '../../registry/registry.ts';
-import {
-  type DeviceInput,
-  DeviceInputSchema,
-  DeviceKindSchema,
-  type DevicePatch,
-  DevicePatchSchema,
-  IdString,
-} from '../../registry/schemas.ts';
+import { DeviceInputSchema, DeviceKindSchema, DevicePatchSchema, IdString } from '../../registry/schemas.ts';
 import type { RouteContext } from '../context.ts';
 import { actorOf, requireRole } from '../session.ts';
 
@@ -43,69 +37,60 @@ const SecretBody = Type.Union([
   Type.Null(),
 ]);
 
-export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const operator = { onRequest: requireRole('operator') };
   const admin = { onRequest: requireRole('admin') };
 
-  const withState = (d: RegistryDevice) => {
-    const s = ctx.deviceState.peek(d.id);
-    const resident = d.residentId ? ctx.registry.resident(d.residentId) : undefined;
+  const withState = (device: RegistryDevice) => {
+    const state = ctx.deviceState.peek(device.id);
+    const resident = device.residentId ? ctx.registry.resident(device.residentId) : undefined;
     return {
-      ...d,
-      online: d.retired ? false : (s?.online ?? null),
-      battery: s?.battery ?? null,
-      lastSeen: s?.lastSeen ?? null,
+      ...device,
+      online: device.retired ? false : (state?.online ?? null),
+      battery: state?.battery ?? null,
+      lastSeen: state?.lastSeen ?? null,
       // the device's own last word: its retained status, or its last will when the link dropped
-      connected: d.retired ? false : (s?.connected ?? null),
+      connected: device.retired ? false : (state?.connected ?? null),
       // ok | skewed | invalid, from the times the device sends (null: never found wrong)
-      clock: ctx.deviceClocks?.peek(d.id) ?? null,
-      ...(s?.tamper !== undefined ? { tamper: s.tamper } : {}),
-      ...(s?.batteryLow !== undefined ? { batteryLow: s.batteryLow } : {}),
+      clock: ctx.deviceClocks?.peek(device.id) ?? null,
+      ...(state?.tamper !== undefined ? { tamper: state.tamper } : {}),
+      ...(state?.batteryLow !== undefined ? { batteryLow: state.batteryLow } : {}),
       resident: resident ? { id: resident.id, name: resident.name, livesAlone: resident.livesAlone } : null,
     };
   };
 
   app.get('/api/devices', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
-    const q = req.query as {
-      site?: string;
-      kind?: DeviceInput['kind'];
-      grid?: string;
-      building?: string;
-      resident?: string;
-      online?: boolean;
-      retired?: boolean | 'all';
-      limit?: number;
-      offset?: number;
-    };
+    const query = req.query;
     let all = ctx.registry.list({
-      ...(q.site ? { site: q.site } : {}),
-      ...(q.kind ? { kind: q.kind } : {}),
-      ...(q.grid ? { grid: q.grid } : {}),
-      ...(q.building ? { building: q.building } : {}),
-      ...(q.resident ? { residentId: q.resident } : {}),
-      ...(q.retired !== undefined ? { retired: q.retired } : {}),
+      ...(query.site ? { site: query.site } : {}),
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.grid ? { grid: query.grid } : {}),
+      ...(query.building ? { building: query.building } : {}),
+      ...(query.resident ? { residentId: query.resident } : {}),
+      ...(query.retired !== undefined ? { retired: query.retired } : {}),
     });
     // the online filter needs the live state of every device; otherwise only the page's
-    if (q.online !== undefined) {
+    if (query.online !== undefined) {
       all = all.filter(
-        (d) => (d.retired ? false : (ctx.deviceState.peek(d.id)?.online ?? null)) === q.online,
+        (d) => (d.retired ? false : (ctx.deviceState.peek(d.id)?.online ?? null)) === query.online,
       );
     }
     const total = all.length;
-    const offset = q.offset ?? 0;
-    const devices = all.slice(offset, offset + (q.limit ?? 1000)).map(withState);
+    const offset = query.offset ?? 0;
+    const devices = all.slice(offset, offset + (query.limit ?? 1000)).map(withState);
     return { total, devices };
   });
 
   app.get('/api/devices/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
-    const { id } = req.params as { id: string };
-    const d = ctx.registry.get(id);
-    if (!d) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
-    return { device: withState(d) };
+    const { id } = req.params;
+    const device = ctx.registry.get(id);
+    if (!device) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
+    return { device: withState(device) };
   });
 
   app.post('/api/devices', { ...admin, schema: { body: DeviceInputSchema } }, async (req, reply) => {
-    const res = await ctx.registry.provisionAsync(req.body as DeviceInput, actorOf(req));
+    const res = await ctx.registry.provisionAsync(req.body, actorOf(req));
     return reply
       .code(201)
       .send({ device: withState(res.device), ...(res.secret ? { secret: res.secret } : {}) });
@@ -115,8 +100,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/devices/:id',
     { ...admin, schema: { params: IdParams, body: DevicePatchSchema } },
     async (req) => {
-      const { id } = req.params as { id: string };
-      return { device: withState(ctx.registry.update(id, req.body as DevicePatch, actorOf(req))) };
+      const { id } = req.params;
+      return { device: withState(ctx.registry.update(id, req.body, actorOf(req))) };
     },
   );
 
@@ -124,8 +109,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/devices/:id/retire',
     { ...admin, schema: { params: IdParams, body: RetireBody } },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const reason = (req.body as { reason?: string } | null)?.reason;
+      const { id } = req.params;
+      const reason = req.body?.reason;
       return { device: withState(ctx.registry.retire(id, actorOf(req), reason)) };
     },
   );
@@ -134,8 +119,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/devices/:id/secret',
     { ...admin, schema: { params: IdParams, body: SecretBody } },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const given = (req.body as { secret?: string } | null)?.secret;
+      const { id } = req.params;
+      const given = req.body?.secret;
       return { id, secret: await ctx.registry.rotateSecretAsync(id, given, actorOf(req)) };
     },
   );
@@ -147,6 +132,6 @@ export function deviceRoutes(app: FastifyInstance, ctx: RouteContext): void {
       bodyLimit: ctx.config.csvLimitBytes,
       schema: { body: Type.String({ maxLength: ctx.config.csvLimitBytes }) },
     },
-    async (req) => importDevicesCsv(ctx.registry, req.body as string, actorOf(req)),
+    async (req) => importDevicesCsv(ctx.registry, req.body, actorOf(req)),
   );
 }

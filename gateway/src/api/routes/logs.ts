@@ -1,4 +1,5 @@
 // The device event log (operator+) and the audit log (supervisor+), newest first, paged by `before`.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../../auth/audit.ts';
@@ -41,7 +42,8 @@ interface EventRow {
   alert_id: string | null;
 }
 
-export function logRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function logRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const hasEvents = !!ctx.db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
     .get();
@@ -51,35 +53,28 @@ export function logRoutes(app: FastifyInstance, ctx: RouteContext): void {
     { onRequest: requireRole('operator'), schema: { querystring: EventsQuery } },
     async (req) => {
       if (!hasEvents) return { events: [] };
-      const q = req.query as {
-        device?: string;
-        site?: string;
-        type?: string;
-        since?: number;
-        before?: number;
-        limit?: number;
-      };
+      const query = req.query;
       const where: string[] = [];
       const args: (string | number)[] = [];
-      if (q.device) {
+      if (query.device) {
         where.push('device_id = ?');
-        args.push(q.device);
+        args.push(query.device);
       }
-      if (q.site) {
+      if (query.site) {
         where.push('site = ?');
-        args.push(q.site);
+        args.push(query.site);
       }
-      if (q.type) {
+      if (query.type) {
         where.push('type = ?');
-        args.push(q.type);
+        args.push(query.type);
       }
-      if (q.since !== undefined) {
+      if (query.since !== undefined) {
         where.push('received_at >= ?');
-        args.push(q.since);
+        args.push(query.since);
       }
-      if (q.before !== undefined) {
+      if (query.before !== undefined) {
         where.push('seq_no < ?');
-        args.push(q.before);
+        args.push(query.before);
       }
       // card numbers are stored only as keyed hashes, and not even those leave through the API
       const rows = ctx.db
@@ -87,7 +82,7 @@ export function logRoutes(app: FastifyInstance, ctx: RouteContext): void {
           `SELECT seq_no, device_id, event_id, site, seq, type, ts, received_at, source, battery, alert_id FROM events
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq_no DESC LIMIT ?`,
         )
-        .all(...args, q.limit ?? 100) as EventRow[];
+        .all(...args, query.limit ?? 100) as EventRow[];
       return {
         events: rows.map((r) => ({
           seqNo: r.seq_no,
@@ -110,7 +105,7 @@ export function logRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/audit',
     { onRequest: requireRole('supervisor'), schema: { querystring: AuditQuery } },
     async (req) => {
-      return { entries: listAudit(ctx.db, req.query as Parameters<typeof listAudit>[1]) };
+      return { entries: listAudit(ctx.db, req.query) };
     },
   );
 }

@@ -2,6 +2,7 @@
 // the alerts table: counts and time to acknowledge / resolve (median and worst) by type and by
 // day or month. Buckets are cut in the station's time zone (`tz`, minutes east of UTC; default
 // China Standard Time, +480).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
@@ -88,9 +89,10 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
-export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const select = (
-    q: { from: number; to: number; site?: string },
+    query: { from: number; to: number; site?: string },
     extra = '',
     params: unknown[] = [],
     limit = -1,
@@ -100,27 +102,21 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
         `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
                 a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, r.name AS resident_name
            FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
-          WHERE a.raised_at >= ? AND a.raised_at < ? ${q.site ? 'AND a.site = ?' : ''} ${extra}
+          WHERE a.raised_at >= ? AND a.raised_at < ? ${query.site ? 'AND a.site = ?' : ''} ${extra}
           ORDER BY a.raised_at DESC LIMIT ${limit}`,
       )
-      .all(q.from, q.to, ...(q.site ? [q.site] : []), ...params) as Row[];
+      .all(query.from, query.to, ...(query.site ? [query.site] : []), ...params) as Row[];
 
   app.get(
     '/api/reports/summary',
     { onRequest: requireRole('operator'), schema: { querystring: SummaryQuery } },
     async (req) => {
-      const q = req.query as {
-        from: number;
-        to: number;
-        site?: string;
-        tz?: number;
-        bucket: 'day' | 'month';
-      };
-      const tz = q.tz ?? 480;
-      const rows = select(q);
+      const query = req.query;
+      const tz = query.tz ?? 480;
+      const rows = select(query);
       const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
       byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
-      const buckets = [...groupBy(rows, (r) => bucketOf(r.raised_at, q.bucket, tz))]
+      const buckets = [...groupBy(rows, (r) => bucketOf(r.raised_at, query.bucket, tz))]
         .map(([key, rs]) => ({ key, ...durations(rs) }))
         .sort((a, b) => a.key.localeCompare(b.key));
       const outcomes = [
@@ -133,9 +129,9 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
         count: rs.length,
       }));
       return {
-        from: q.from,
-        to: q.to,
-        bucket: q.bucket,
+        from: query.from,
+        to: query.to,
+        bucket: query.bucket,
         tz,
         total: durations(rows),
         byType,
@@ -149,23 +145,15 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/reports/alerts',
     { onRequest: requireRole('operator'), schema: { querystring: SearchQuery } },
     async (req) => {
-      const q = req.query as {
-        from: number;
-        to: number;
-        site?: string;
-        type?: string;
-        outcome?: string;
-        resident?: string;
-        limit?: number;
-      };
+      const query = req.query;
       const where: string[] = [];
       const params: unknown[] = [];
-      if (q.type) where.push('AND a.type = ?') && params.push(q.type);
-      if (q.outcome) where.push('AND a.outcome = ?') && params.push(q.outcome);
-      if (q.resident)
+      if (query.type) where.push('AND a.type = ?') && params.push(query.type);
+      if (query.outcome) where.push('AND a.outcome = ?') && params.push(query.outcome);
+      if (query.resident)
         where.push("AND r.name LIKE ? ESCAPE '\\'") &&
-          params.push(`%${q.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const rows = select(q, where.join(' '), params, q.limit ?? 200);
+          params.push(`%${query.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const rows = select(query, where.join(' '), params, query.limit ?? 200);
       return {
         alerts: rows.map((r) => ({
           id: r.id,

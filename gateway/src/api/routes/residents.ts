@@ -1,15 +1,10 @@
 // Residents: read for operators (the console needs who and where); changes for admins.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LinliError } from '@linli/shared';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import {
-  IdString,
-  type ResidentInput,
-  ResidentInputSchema,
-  type ResidentPatch,
-  ResidentPatchSchema,
-} from '../../registry/schemas.ts';
+import { IdString, ResidentInputSchema, ResidentPatchSchema } from '../../registry/schemas.ts';
 import type { RouteContext } from '../context.ts';
 import { actorOf, requireRole } from '../session.ts';
 
@@ -24,24 +19,25 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function residentRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function residentRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const operator = { onRequest: requireRole('operator') };
   const admin = { onRequest: requireRole('admin') };
 
   app.get('/api/residents', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
-    const q = req.query as { q?: string; livesAlone?: boolean; limit?: number; offset?: number };
-    return { residents: ctx.registry.listResidents(q) };
+    const query = req.query;
+    return { residents: ctx.registry.listResidents(query) };
   });
 
   app.get('/api/residents/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const resident = ctx.registry.resident(id);
     if (!resident) throw new LinliError('RESIDENT_NOT_FOUND', `resident ${id} not found`);
     return { resident, devices: ctx.registry.list({ residentId: id }) };
   });
 
   app.post('/api/residents', { ...admin, schema: { body: ResidentInputSchema } }, async (req, reply) => {
-    const resident = ctx.registry.createResident(req.body as ResidentInput, actorOf(req));
+    const resident = ctx.registry.createResident(req.body, actorOf(req));
     return reply.code(201).send({ resident });
   });
 
@@ -49,13 +45,13 @@ export function residentRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/residents/:id',
     { ...admin, schema: { params: IdParams, body: ResidentPatchSchema } },
     async (req) => {
-      const { id } = req.params as { id: string };
-      return { resident: ctx.registry.updateResident(id, req.body as ResidentPatch, actorOf(req)) };
+      const { id } = req.params;
+      return { resident: ctx.registry.updateResident(id, req.body, actorOf(req)) };
     },
   );
 
   app.delete('/api/residents/:id', { ...admin, schema: { params: IdParams } }, async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     ctx.registry.deleteResident(id, actorOf(req));
     return reply.code(204).send();
   });

@@ -1,7 +1,8 @@
 // Staff accounts (admin): list, create, change role / disable / reset password.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ROLES, type Role } from '../../auth/roles.ts';
+import { ROLES } from '../../auth/roles.ts';
 import type { RouteContext } from '../context.ts';
 import { actorOf, requireRole } from '../session.ts';
 
@@ -26,27 +27,22 @@ const PatchBody = Type.Object(
 );
 const Params = Type.Object({ username: Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$' }) });
 
-export function staffRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function staffRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
 
   app.get('/api/staff', admin, async () => ({ staff: ctx.staff.list() }));
 
   app.post('/api/staff', { ...admin, schema: { body: CreateBody } }, async (req, reply) => {
-    const b = req.body as { username: string; password: string; role: Role; displayName?: string };
-    return reply.code(201).send({ staff: await ctx.staff.create(b, actorOf(req)) });
+    return reply.code(201).send({ staff: await ctx.staff.create(req.body, actorOf(req)) });
   });
 
   app.patch(
     '/api/staff/:username',
     { ...admin, schema: { params: Params, body: PatchBody } },
     async (req) => {
-      const { username } = req.params as { username: string };
-      const { password, ...patch } = req.body as {
-        role?: Role;
-        disabled?: boolean;
-        displayName?: string;
-        password?: string;
-      };
+      const { username } = req.params;
+      const { password, ...patch } = req.body;
       if (password) await ctx.staff.setPassword(username, password, actorOf(req));
       const staff = Object.keys(patch).length
         ? ctx.staff.update(username, patch, actorOf(req))

@@ -31,20 +31,20 @@ export function deviceDirectoryContract(name: string, open: () => DirectoryHarne
     });
     afterEach(() => harness.close());
 
-    it('authenticates a device by its secret, as a string or bytes', () => {
-      expect(harness.directory.authenticate('p-1', SECRET)).toMatchObject({
+    it('authenticates a device by its secret, as a string or bytes', async () => {
+      expect(await harness.directory.authenticate('p-1', SECRET)).toMatchObject({
         id: 'p-1',
         site: 's1',
         kind: 'pendant',
       });
-      expect(harness.directory.authenticate('p-1', Buffer.from(SECRET))?.id).toBe('p-1');
+      expect((await harness.directory.authenticate('p-1', Buffer.from(SECRET)))?.id).toBe('p-1');
     });
 
-    it('refuses a wrong secret, an unknown device, an empty name and a retired device', () => {
-      expect(harness.directory.authenticate('p-1', `${SECRET}x`)).toBeUndefined();
-      expect(harness.directory.authenticate('p-9', SECRET)).toBeUndefined();
-      expect(harness.directory.authenticate('', SECRET)).toBeUndefined();
-      expect(harness.directory.authenticate('p-old', SECRET)).toBeUndefined();
+    it('refuses a wrong secret, an unknown device, an empty name and a retired device', async () => {
+      expect(await harness.directory.authenticate('p-1', `${SECRET}x`)).toBeUndefined();
+      expect(await harness.directory.authenticate('p-9', SECRET)).toBeUndefined();
+      expect(await harness.directory.authenticate('', SECRET)).toBeUndefined();
+      expect(await harness.directory.authenticate('p-old', SECRET)).toBeUndefined();
     });
 
     it('gets any device, retired ones marked; an unknown id is undefined', () => {

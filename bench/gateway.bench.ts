@@ -97,10 +97,9 @@ async function child(mode: string): Promise<void> {
     }, 10).unref();
   }
   process.stdout.write(`READY ${JSON.stringify({ port: gw.ports.mqtt })}\n`);
-  process.on('SIGTERM', () => {
+  process.on('SIGTERM', async () => {
     const m = gw.engine.metrics;
-    const hist = m
-      .render()
+    const hist = (await m.render())
       .split('\n')
       .filter((l) => l.startsWith('linli_gateway_store_latency_seconds_bucket'));
     process.stdout.write(
@@ -110,12 +109,12 @@ async function child(mode: string): Promise<void> {
       `STORE ${hist.map((l) => l.replace('linli_gateway_store_latency_seconds_bucket', '')).join(' ')}\n`,
     );
     const stats = {
-      stored: m.eventsStored.values,
-      refused: [...m.refused.values],
-      duplicates: [...m.duplicates.values],
+      stored: m.eventsStored.samples(),
+      refused: m.refused.samples(),
+      duplicates: m.duplicates.samples(),
       batches: m.batchSize.total,
     };
-    process.stdout.write(`STATS ${JSON.stringify({ ...stats, stored: [...stats.stored] })}\n`);
+    process.stdout.write(`STATS ${JSON.stringify(stats)}\n`);
     gw.stop().then(() => process.exit(0));
   });
 }

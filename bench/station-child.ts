@@ -40,7 +40,7 @@ const gw = await startGateway({
 });
 (globalThis as { linliBenchStats?: () => Record<string, number | null> }).linliBenchStats = () => {
   let stored = 0;
-  for (const v of gw.engine.metrics.eventsStored.values.values()) stored += v;
+  for (const [, value] of gw.engine.metrics.eventsStored.samples()) stored += value;
   return { outbox: gw.health.report().forwarding.backlog, stored };
 };
 process.stdout.write(`READY ${JSON.stringify({ port: gw.ports.mqtt })}\n`);

@@ -57,6 +57,15 @@ export const GatewaySchema = Type.Object({
     description: 'edge: a station gateway; center: the district center.',
     expect: '"edge" or "center"',
   }),
+  logLevel: Type.Union(
+    (['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const).map((l) => Type.Literal(l)),
+    {
+      default: 'info',
+      env: 'LINLI_GW_LOG_LEVEL',
+      description: 'Log level (pino): JSON lines, readable lines on a terminal.',
+      expect: 'trace, debug, info, warn, error, fatal or silent',
+    },
+  ),
   dataDir: Type.String({
     minLength: 1,
     default: './data/gateway',

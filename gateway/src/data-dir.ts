@@ -5,9 +5,12 @@ import type { Logger } from './ingest/refusals.ts';
 
 export function checkDataDir(dir: string, log: Pick<Logger, 'warn'>): void {
   for (const fix of securePrivateTree(dir))
-    log.warn('data file was readable by others; made private', {
-      path: fix.path,
-      was: octal(fix.was),
-      now: octal(fix.now),
-    });
+    log.warn(
+      {
+        path: fix.path,
+        was: octal(fix.was),
+        now: octal(fix.now),
+      },
+      'data file was readable by others; made private',
+    );
 }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLogger, type ServiceLogger } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { AlertEngine } from './alerts/engine.ts';
 import { Feedback } from './alerts/feedback.ts';
@@ -27,7 +28,7 @@ import { EventWriter } from './ingest/events.ts';
 import { GroupCommitter } from './ingest/group-commit.ts';
 import { Ingest } from './ingest/pipeline.ts';
 import { topics } from './ingest/protocol.ts';
-import { consoleLogger, type Logger, Refusals } from './ingest/refusals.ts';
+import { type Logger, Refusals } from './ingest/refusals.ts';
 import { StoreHealth } from './ingest/store-health.ts';
 import { gatewayKeys } from './keys.ts';
 import { Metrics } from './metrics.ts';
@@ -43,6 +44,11 @@ import type { DeviceDirectory } from './types.ts';
 import { ZigbeeAdapter } from './zigbee/adapter.ts';
 
 export const GATEWAY_VERSION = '0.1.0';
+
+/** The gateway's logger (pino, shared with its fastify API): level from config.logLevel. */
+export function gatewayLogger(config: Pick<GatewayConfig, 'logLevel'>): ServiceLogger {
+  return createLogger({ name: 'linli-gateway', level: config.logLevel });
+}
 
 export interface EngineOptions {
   db: Db;
@@ -80,7 +86,7 @@ export interface Engine {
 
 export function createEngine(o: EngineOptions): Engine {
   const clock = o.clock ?? systemClock;
-  const log = o.log ?? consoleLogger;
+  const log = o.log ?? gatewayLogger(o.config);
   const bus = o.bus ?? new GatewayBus();
   const metrics = o.metrics ?? new Metrics();
   const { db, config, directory } = o;
@@ -90,7 +96,7 @@ export function createEngine(o: EngineOptions): Engine {
     db,
     config.ingest.groupCommitMs,
     metrics,
-    (err) => log.warn('after-commit effect failed', { error: (err as Error).message }),
+    (err) => log.warn({ err }, 'after-commit effect failed'),
     config.ingest.asyncFsync,
     storeHealth,
   );
@@ -268,13 +274,14 @@ export interface RunningGateway {
 
 export async function startGateway(o: StartOptions = {}): Promise<RunningGateway> {
   const config = loadConfig(o.config, o.env);
-  const log = o.log ?? consoleLogger;
+  const logger = o.log ? undefined : gatewayLogger(config);
+  const log: Logger = o.log ?? logger!;
   if (config.dbFile !== ':memory:') checkDataDir(config.dataDir, log);
   config.hmacKey = resolveHmacKey(config);
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
   const db = openDb(dbPath);
   const applied = migrate(db);
-  if (applied.length) log.info('migrations applied', { applied });
+  if (applied.length) log.info({ applied }, 'migrations applied');
   const registry = openRegistry(db, { secretKey: config.hmacKey });
   const directory = o.directory ?? registry;
   const engine = createEngine({ db, directory, config, ...(o.clock ? { clock: o.clock } : {}), log });
@@ -349,16 +356,14 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   const stopExternal =
     config.dbFile === ':memory:'
       ? undefined
-      : registry.watchExternalChanges(undefined, (err) =>
-          log.error('registry change watch failed', { error: err.message }),
-        );
+      : registry.watchExternalChanges(undefined, (err) => log.error({ err }, 'registry change watch failed'));
   engine.supervisor.start();
   await transport
     .publish(topics.gatewayStatus(config.site), JSON.stringify({ online: true, version: GATEWAY_VERSION }), {
       qos: 1,
       retain: true,
     })
-    .catch((err: Error) => log.warn('gateway status publish failed', { error: err.message }));
+    .catch((err: Error) => log.warn({ err }, 'gateway status publish failed'));
   const ports: RunningGateway['ports'] = {};
   if (transport instanceof EmbeddedBroker) {
     if (transport.port >= 0) ports.mqtt = transport.port;
@@ -397,6 +402,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         : {}),
       ...(o.env ? { env: o.env } : {}),
       ...(o.print ? { print: o.print } : {}),
+      ...(logger ? { logger } : { log }),
     });
     await http.listen({ port: config.http.port, host: config.http.host });
     const addr = http.server.address();
@@ -512,9 +518,12 @@ function startResponders(
   if (r.notifierUrl !== '' && r.publicUrl === '') {
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     escalator.setFallbackBaseUrl(`http://${host}:${httpPort ?? config.http.port}`);
-    engine.log.warn('responders: no responders.publicUrl; links use the API address', {
-      base: `http://${host}:${httpPort ?? config.http.port}`,
-    });
+    engine.log.warn(
+      {
+        base: `http://${host}:${httpPort ?? config.http.port}`,
+      },
+      'responders: no responders.publicUrl; links use the API address',
+    );
   }
   escalator.start();
   return escalator;

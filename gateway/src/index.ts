@@ -28,7 +28,7 @@ export {
   startGateway,
 } from './gateway.ts';
 export type { Principal } from './ingest/pipeline.ts';
-export { consoleLogger, type Logger, silentLogger } from './ingest/refusals.ts';
+export { type Logger, silentLogger } from './ingest/refusals.ts';
 export { Metrics } from './metrics.ts';
 export { type Clock, ManualClock, systemClock } from './supervision/clock.ts';
 export type * from './types.ts';

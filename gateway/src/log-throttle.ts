@@ -1,6 +1,6 @@
 // A logger that writes at most `perMinute` lines per key and minute, then one line with the
-// number it left out: a flood of bad clients cannot fill the disk with log lines.
-import type { Logger } from './ingest/refusals.ts';
+// number it left out (pino order after the key: fields, then the message): a flood of bad clients cannot fill the disk with log lines.
+import type { LogFields, Logger } from '@linli/shared/service';
 
 export class ThrottledLog {
   private window = 0;
@@ -13,18 +13,18 @@ export class ThrottledLog {
     private readonly now: () => number = Date.now,
   ) {}
 
-  info(key: string, msg: string, fields?: Record<string, unknown>): void {
-    if (this.admit(key)) this.log.info(msg, fields);
+  info(key: string, fields: LogFields, msg: string): void {
+    if (this.admit(key)) this.log.info(fields, msg);
   }
 
-  warn(key: string, msg: string, fields?: Record<string, unknown>): void {
-    if (this.admit(key)) this.log.warn(msg, fields);
+  warn(key: string, fields: LogFields, msg: string): void {
+    if (this.admit(key)) this.log.warn(fields, msg);
   }
 
   private admit(key: string): boolean {
     const minute = Math.floor(this.now() / 60_000);
     if (minute !== this.window) {
-      for (const [k, count] of this.dropped) this.log.warn('log lines left out', { key: k, count });
+      for (const [k, count] of this.dropped) this.log.warn({ key: k, count }, 'log lines left out');
       this.dropped.clear();
       this.written.clear();
       this.window = minute;

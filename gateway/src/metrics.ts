@@ -1,88 +1,16 @@
-// Prometheus text exposition (format 0.0.4) for /metrics, which the API serves.
+// The gateway's Prometheus metrics (prom-client, one registry per gateway), served at /metrics
+// by the API. Names and labels are documented in docs/metrics.md; the alert rules and the
+// dashboard in deploy/ use them. Counters on the hot path add to a cell (see shared metrics.ts).
+import {
+  CounterFamily,
+  GaugeFamily,
+  HistogramFamily,
+  type Registry,
+  scrapedGauge,
+  serviceRegistry,
+} from '@linli/shared/service';
 
-type Labels = Record<string, string>;
-
-function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
-}
-
-class Counter {
-  readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = labelKey(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
-  get(labels: Labels = {}): number {
-    return this.values.get(labelKey(labels)) ?? 0;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    if (this.values.size === 0) lines.push(`${this.name} 0`);
-    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
-    return lines.join('\n');
-  }
-}
-
-class Gauge {
-  readonly values = new Map<string, number>();
-  /** Called before rendering, to refresh values that change with time. */
-  collect: (() => void) | undefined;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  set(value: number, labels: Labels = {}): void {
-    this.values.set(labelKey(labels), value);
-  }
-  get(labels: Labels = {}): number {
-    this.collect?.();
-    return this.values.get(labelKey(labels)) ?? 0;
-  }
-  render(): string {
-    this.collect?.();
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    if (this.values.size === 0) lines.push(`${this.name} 0`);
-    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${v}`);
-    return lines.join('\n');
-  }
-}
-
-class Histogram {
-  private readonly counts: number[];
-  private sum = 0;
-  private count = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly buckets: number[],
-  ) {
-    this.counts = buckets.map(() => 0);
-  }
-  observe(v: number): void {
-    this.sum += v;
-    this.count++;
-    for (let i = 0; i < this.buckets.length; i++) if (v <= this.buckets[i]!) this.counts[i]!++;
-  }
-  get total(): number {
-    return this.count;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.buckets.forEach((b, i) => {
-      lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`);
-    });
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`);
-    lines.push(`${this.name}_sum ${this.sum}`);
-    lines.push(`${this.name}_count ${this.count}`);
-    return lines.join('\n');
-  }
-}
+const ALERT_STATES = ['raised', 'acknowledged', 'resolved', 'cancelled'] as const;
 
 export interface GaugeSource {
   /** alerts by state, e.g. { raised: 2, acknowledged: 1 } */
@@ -93,172 +21,218 @@ export interface GaugeSource {
 }
 
 export class Metrics {
-  readonly eventsIn = new Counter('linli_gateway_events_in_total', 'Device messages accepted, by kind');
-  readonly eventsStored = new Counter('linli_gateway_events_stored_total', 'Device events durably stored');
-  readonly duplicates = new Counter(
+  /** This gateway's own registry (several gateways may run in one process), with the default
+   *  process metrics. */
+  readonly registry: Registry = serviceRegistry();
+  readonly eventsIn = new CounterFamily(
+    this.registry,
+    'linli_gateway_events_in_total',
+    'Device messages accepted, by kind',
+    ['kind'],
+  );
+  /** Cells of events_in by kind, held for the ingest hot path (an addition per message). */
+  readonly accepted = {
+    evt: this.eventsIn.cell({ kind: 'evt' }),
+    hb: this.eventsIn.cell({ kind: 'hb' }),
+    status: this.eventsIn.cell({ kind: 'status' }),
+    zigbee: this.eventsIn.cell({ kind: 'zigbee' }),
+  };
+  readonly eventsStored = new CounterFamily(
+    this.registry,
+    'linli_gateway_events_stored_total',
+    'Device events durably stored',
+    ['source', 'type'],
+  );
+  readonly duplicates = new CounterFamily(
+    this.registry,
     'linli_gateway_events_duplicate_total',
     'Events already stored (retries), acknowledged again',
+    ['source'],
   );
-  readonly refused = new Counter(
+  readonly refused = new CounterFamily(
+    this.registry,
     'linli_gateway_messages_refused_total',
     'Messages or connections refused, by reason',
+    ['reason'],
   );
-  readonly alertChanges = new Counter('linli_gateway_alert_changes_total', 'Alert state changes, by action');
-  readonly commandsSent = new Counter(
+  readonly alertChanges = new CounterFamily(
+    this.registry,
+    'linli_gateway_alert_changes_total',
+    'Alert state changes, by action',
+    ['action'],
+  );
+  readonly commandsSent = new CounterFamily(
+    this.registry,
     'linli_gateway_commands_sent_total',
     'Commands published to devices, by type',
+    ['type'],
   );
-  readonly storeLatency = new Histogram(
+  readonly storeLatency = new HistogramFamily(
+    this.registry,
     'linli_gateway_store_latency_seconds',
     'Time from message arrival to durable commit',
     [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
-  readonly batchSize = new Histogram(
+  readonly batchSize = new HistogramFamily(
+    this.registry,
     'linli_gateway_commit_batch_size',
     'Events per group commit',
     [1, 2, 5, 10, 20, 50, 100, 500],
   );
-  readonly addressBlocks = new Counter(
+  readonly addressBlocks = new CounterFamily(
+    this.registry,
     'linli_gateway_mqtt_address_blocks_total',
     'Remote addresses blocked at CONNECT after repeated failed MQTT logins',
   );
-  readonly addressesBlocked = new Gauge(
+  readonly addressesBlocked = new GaugeFamily(
+    this.registry,
     'linli_gateway_mqtt_addresses_blocked',
     'Remote addresses currently refused at CONNECT after failed MQTT logins',
   );
-  readonly brokerLinkUp = new Gauge(
+  readonly brokerLinkUp = new GaugeFamily(
+    this.registry,
     'linli_gateway_broker_link_up',
     '1 while the gateway is connected to its MQTT broker (always 1 with the embedded broker)',
   );
-  readonly brokerLinkLost = new Counter(
+  readonly brokerLinkLost = new CounterFamily(
+    this.registry,
     'linli_gateway_broker_link_lost_total',
     'Connections to the external broker lost',
   );
-  readonly brokerSessionLost = new Counter(
+  readonly brokerSessionLost = new CounterFamily(
+    this.registry,
     'linli_gateway_broker_session_lost_total',
     'Gateway sessions at the external broker lost, by reason (taken over by another client, not present on reconnect)',
+    ['reason'],
   );
-  readonly storeFailures = new Counter(
+  readonly storeFailures = new CounterFamily(
+    this.registry,
     'linli_gateway_store_failures_total',
     'Commits that failed (nothing of them stored or acknowledged), by problem: disk-full, read-only, io-error, busy, error',
+    ['problem'],
   );
-  readonly deviceClock = new Counter(
+  readonly deviceClock = new CounterFamily(
+    this.registry,
     'linli_gateway_device_clock_total',
     'Device times not believed (kept, stamped with the receive time), by state: skewed, invalid',
+    ['state'],
   );
-  readonly outboxDepth = new Gauge(
+  readonly outboxDepth = new GaugeFamily(
+    this.registry,
     'linli_gateway_outbox_depth',
     'Outbox rows not yet stored by their destination, by destination (center, dest:<name>)',
+    ['dest'],
   );
-  readonly outboxOldestAge = new Gauge(
+  readonly outboxOldestAge = new GaugeFamily(
+    this.registry,
     'linli_gateway_outbox_oldest_age_seconds',
     'Age of the oldest outbox row, by destination',
+    ['dest'],
   );
-  readonly outboxDelivered = new Counter(
+  readonly outboxDelivered = new CounterFamily(
+    this.registry,
     'linli_gateway_outbox_delivered_total',
     'Outbox rows stored by their destination, by destination and path (mqtt, webhook)',
+    ['dest', 'path'],
   );
-  readonly outboxRetries = new Counter(
+  readonly outboxRetries = new CounterFamily(
+    this.registry,
     'linli_gateway_outbox_retries_total',
     'Outbox deliveries that failed or got no receipt in time and will be retried, by destination',
+    ['dest'],
   );
-  readonly outboxReceiptsUnknown = new Counter(
+  readonly outboxReceiptsUnknown = new CounterFamily(
+    this.registry,
     'linli_gateway_outbox_receipts_unknown_total',
     'Receipts for no pending outbox row (already stored through the other path, or unknown): ignored',
+    ['dest'],
   );
-  readonly uplinkPathUp = new Gauge(
+  readonly uplinkPathUp = new GaugeFamily(
+    this.registry,
     'linli_gateway_uplink_path_up',
     '1 while the center has been heard on the path within its supervision time, by path',
+    ['path'],
   );
-  readonly uplinkRefused = new Counter(
+  readonly uplinkRefused = new CounterFamily(
+    this.registry,
     'linli_gateway_uplink_refused_total',
     'Messages from the center refused (not JSON, unknown kind, bad fields), by reason',
+    ['reason'],
   );
-  readonly centerActions = new Counter(
+  readonly centerActions = new CounterFamily(
+    this.registry,
     'linli_gateway_center_actions_total',
     'Center action requests, by result: applied, refused (e.g. already resolved), duplicate',
+    ['result'],
   );
-  readonly centerRevisions = new Counter(
+  readonly centerRevisions = new CounterFamily(
+    this.registry,
     'linli_gateway_center_revisions_total',
     'Role center: alert revisions received from stations, by path and duplicate',
+    ['path', 'duplicate'],
   );
-  readonly centerRefused = new Counter(
+  readonly centerRefused = new CounterFamily(
+    this.registry,
     'linli_gateway_center_refused_total',
     'Role center: station messages and webhook requests refused, by path and reason',
+    ['path', 'reason'],
   );
-  readonly centerRegistry = new Counter(
+  readonly centerRegistry = new CounterFamily(
+    this.registry,
     'linli_gateway_center_registry_devices_total',
     'Role center: station device summaries received (registry messages), by path and mode',
+    ['mode', 'path'],
   );
-  readonly centerWebhookBlocks = new Counter(
+  readonly centerWebhookBlocks = new CounterFamily(
+    this.registry,
     'linli_gateway_center_webhook_address_blocks_total',
     'Role center: addresses blocked on the webhook after repeated signature failures',
   );
-  readonly centerWebhookBlocked = new Gauge(
+  readonly centerWebhookBlocked = new GaugeFamily(
+    this.registry,
     'linli_gateway_center_webhook_addresses_blocked',
     'Role center: addresses whose webhook requests are refused now (429) after signature failures',
   );
   private gauges: GaugeSource | undefined;
 
+  /** Where the alert, device and store gauges are read at scrape time (absent until set). */
   setGaugeSource(src: GaugeSource): void {
+    const first = this.gauges === undefined;
     this.gauges = src;
+    if (!first) return;
+    const gauges = () => this.gauges!;
+    scrapedGauge(this.registry, 'linli_gateway_alerts', 'Alerts by state', ['state'], () => {
+      const byState = gauges().alertsByState();
+      return ALERT_STATES.map((state) => [{ state }, byState[state] ?? 0]);
+    });
+    scrapedGauge(
+      this.registry,
+      'linli_gateway_devices',
+      'Registered devices by supervision state',
+      ['state'],
+      () => {
+        const d = gauges().devicesOnline();
+        return [
+          [{ state: 'online' }, d.online],
+          [{ state: 'offline' }, d.offline],
+        ];
+      },
+    );
+    if (src.storeWritable)
+      scrapedGauge(
+        this.registry,
+        'linli_gateway_store_writable',
+        '1 while the database takes writes, 0 while new events are refused',
+        [],
+        () => {
+          const writable = gauges().storeWritable;
+          return writable ? [[{}, writable.call(gauges()) ? 1 : 0]] : [];
+        },
+      );
   }
 
-  render(): string {
-    const parts = [
-      this.eventsIn.render(),
-      this.eventsStored.render(),
-      this.duplicates.render(),
-      this.refused.render(),
-      this.alertChanges.render(),
-      this.commandsSent.render(),
-      this.storeLatency.render(),
-      this.batchSize.render(),
-      this.addressBlocks.render(),
-      this.addressesBlocked.render(),
-      this.brokerLinkUp.render(),
-      this.brokerLinkLost.render(),
-      this.brokerSessionLost.render(),
-      this.storeFailures.render(),
-      this.deviceClock.render(),
-      this.outboxDepth.render(),
-      this.outboxOldestAge.render(),
-      this.outboxDelivered.render(),
-      this.outboxRetries.render(),
-      this.outboxReceiptsUnknown.render(),
-      this.uplinkPathUp.render(),
-      this.uplinkRefused.render(),
-      this.centerActions.render(),
-      this.centerRevisions.render(),
-      this.centerRefused.render(),
-      this.centerRegistry.render(),
-      this.centerWebhookBlocks.render(),
-      this.centerWebhookBlocked.render(),
-    ];
-    if (this.gauges) {
-      const byState = this.gauges.alertsByState();
-      const lines = ['# HELP linli_gateway_alerts Alerts by state', '# TYPE linli_gateway_alerts gauge'];
-      for (const s of ['raised', 'acknowledged', 'resolved', 'cancelled'])
-        lines.push(`linli_gateway_alerts{state="${s}"} ${byState[s] ?? 0}`);
-      parts.push(lines.join('\n'));
-      const d = this.gauges.devicesOnline();
-      parts.push(
-        [
-          '# HELP linli_gateway_devices Registered devices by supervision state',
-          '# TYPE linli_gateway_devices gauge',
-          `linli_gateway_devices{state="online"} ${d.online}`,
-          `linli_gateway_devices{state="offline"} ${d.offline}`,
-        ].join('\n'),
-      );
-      if (this.gauges.storeWritable)
-        parts.push(
-          [
-            '# HELP linli_gateway_store_writable 1 while the database takes writes, 0 while new events are refused',
-            '# TYPE linli_gateway_store_writable gauge',
-            `linli_gateway_store_writable ${this.gauges.storeWritable() ? 1 : 0}`,
-          ].join('\n'),
-        );
-    }
-    return `${parts.join('\n')}\n`;
+  /** The text exposition of this gateway's registry (default process metrics included). */
+  async render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

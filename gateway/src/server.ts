@@ -2,11 +2,11 @@
 // prints one line `linli-gateway ready {json}` with the listening ports once it accepts traffic.
 import { privateUmask } from '@linli/shared/service';
 import { startGateway } from './gateway.ts';
-import { consoleLogger } from './ingest/refusals.ts';
 
 async function main(): Promise<void> {
   privateUmask(); // anything this process creates is 0600 / 0700
-  const gw = await startGateway({ log: consoleLogger });
+  const gw = await startGateway();
+  const log = gw.engine.log;
   const info = {
     site: gw.config.site,
     role: gw.config.role,
@@ -20,13 +20,13 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLogger.info('stopping', { signal });
+    log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     gw.stop().then(
       () => process.exit(0),
       (err: Error) => {
-        consoleLogger.error('stop failed', { error: err.message });
+        log.error({ err }, 'stop failed');
         process.exit(1);
       },
     );
@@ -37,10 +37,10 @@ async function main(): Promise<void> {
   // an unknown state: log it and exit, the service manager restarts it; nothing acknowledged is
   // lost (every acknowledged event is committed first).
   process.on('unhandledRejection', (reason) => {
-    consoleLogger.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) });
+    log.error({ err: reason }, 'unhandled rejection');
   });
   process.on('uncaughtException', (err) => {
-    consoleLogger.error('uncaught exception, exiting', { error: String(err.stack ?? err) });
+    log.error({ err }, 'uncaught exception, exiting');
     process.exit(70);
   });
 }

@@ -8,12 +8,12 @@ import {
   installCookies,
   LoginLimiter,
   octal,
-  redactedRequest,
   type ScryptCost,
+  type ServiceLogger,
   securePrivateTree,
   urlErrors,
 } from '@linli/shared/service';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminRoutes } from './api/admin.ts';
 import { adminSettingsRoutes } from './api/admin-settings.ts';
 import { authRoutes, requireStaff } from './api/auth.ts';
@@ -47,7 +47,8 @@ export interface BuildOptions {
   bus?: KioskBus;
   hardware?: Hardware;
   clock?: Clock;
-  logger?: FastifyServerOptions['logger'];
+  /** The service logger (createLogger), fastify's app.log; none: no log. */
+  logger?: ServiceLogger;
   /** Default <dataDir>/kiosk.sqlite */
   dbFile?: string;
   /** scrypt cost of staff password hashes: STAFF_COST (OWASP minimum) unless a test passes a
@@ -74,8 +75,10 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
   const bus = opts.bus ?? new KioskBus();
+  const logger: FastifyBaseLogger | undefined = opts.logger;
   const app = Fastify({
-    logger: redactingLogger(opts.logger),
+    // the shared logger's serializers keep URL secrets out of request lines (issue #10, defect 18)
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 16 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // a URL the router cannot take: refused in the kiosk's shape (zh/en), counted with the others
@@ -210,13 +213,6 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     db.close();
   });
   return app;
-}
-
-/** Request logs never carry a follow token or another secret of a URL (issue #10, defect 18). */
-function redactingLogger(logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
-  if (!logger) return false;
-  const base = typeof logger === 'object' ? logger : {};
-  return { ...base, serializers: { ...base.serializers, req: redactedRequest } };
 }
 
 /** The first start creates an admin: password from config, else generated and written to a 0600 file. */

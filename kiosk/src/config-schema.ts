@@ -135,7 +135,15 @@ export const KioskSchema = Type.Object({
     "Failed logins per address (not the kiosk's own) per window.",
   ),
   loginWindowMin: int('LINLI_KIOSK_LOGIN_WINDOW_MIN', 1, 1440, 15, 'Login failure window, minutes.'),
-  logLevel: text('LINLI_KIOSK_LOG_LEVEL', 'info', 'Log level (pino).'),
+  logLevel: Type.Union(
+    (['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const).map((l) => Type.Literal(l)),
+    {
+      default: 'info',
+      env: 'LINLI_KIOSK_LOG_LEVEL',
+      description: 'Log level (pino): JSON lines, readable lines on a terminal.',
+      expect: 'trace, debug, info, warn, error, fatal or silent',
+    },
+  ),
   checkpointMs: int(
     'LINLI_KIOSK_CHECKPOINT_MS',
     0,

@@ -3,12 +3,12 @@
 // on SIGINT/SIGTERM.
 import { join } from 'node:path';
 import { LinliError } from '@linli/shared';
-import { privateUmask } from '@linli/shared/service';
+import { createLogger, privateUmask } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { KioskBus } from './events.ts';
-import { type RunningHardware, startHardware, stderrLogger } from './hardware/index.ts';
+import { type RunningHardware, startHardware } from './hardware/index.ts';
 
 export async function main(): Promise<{
   app: FastifyInstance;
@@ -18,9 +18,8 @@ export async function main(): Promise<{
   privateUmask(); // spool files, logs, anything this process creates: 0600 / 0700
   const config = loadConfig();
   const bus = new KioskBus();
-  const level = ['debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel)
-    ? (config.logLevel as 'debug' | 'info' | 'warn' | 'error' | 'silent')
-    : 'info';
+  // one logger for the app (fastify's app.log) and the hardware service
+  const logger = createLogger({ name: 'linli-kiosk', level: config.logLevel });
   const hardware = await startHardware(
     {
       idcard: config.devices.idcard,
@@ -31,7 +30,7 @@ export async function main(): Promise<{
     },
     bus,
     {
-      log: stderrLogger(level),
+      log: logger.child({ component: 'hardware' }),
       queue: { printWithoutStatus: config.printWithoutStatus },
       // 'simulated' devices can be driven with `npm run sim -- ctl <device> …`, as standalone ones.
       recordSimulators: true,
@@ -39,7 +38,7 @@ export async function main(): Promise<{
   );
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, bus, hardware, logger: { level: config.logLevel } });
+    app = await buildApp({ config, bus, hardware, logger });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await hardware.stop();
@@ -61,10 +60,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { app, stop } = await main();
     const addr = app.server.address();
     const url = typeof addr === 'object' && addr ? `http://${addr.address}:${addr.port}` : String(addr);
-    app.log.info(`kiosk service listening on ${url}`);
+    app.log.info({ url }, `kiosk service listening on ${url}`);
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       process.once(sig, () => {
-        app.log.info(`${sig}: stopping`);
+        app.log.info({ signal: sig }, 'stopping');
         const force = setTimeout(() => process.exit(1), 10_000);
         force.unref();
         stop().then(

@@ -99,7 +99,7 @@ describe('gateway session at an external Mosquitto', () => {
     await clean.endAsync(true);
     const alerts = gw.engine.alerts.list({}).filter((a) => a.type === 'gateway.session-lost');
     expect(alerts).toMatchObject([{ severity: 'major', state: 'raised', count: 2 }]);
-    expect(gw.engine.metrics.render()).toMatch(
+    expect(await gw.engine.metrics.render()).toMatch(
       /linli_gateway_broker_session_lost_total\{reason="not-present"\} 1/,
     );
     // the gateway subscribed again: later presses are stored

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type SimDevice, type SmsGatewaySim, startSmsGateway } from '@linli/firmware-sim';
 import { type RunningGateway, startGateway } from '@linli/gateway';
 import { signLink } from '@linli/gateway/responders/link.ts';
-import { deriveSubkey } from '@linli/shared/service';
+import { deriveSubkey, memoryLogger } from '@linli/shared/service';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { strings as zh } from '../../gateway/responder-ui/i18n/zh-CN.ts';
@@ -41,18 +41,14 @@ let sms: SmsGatewaySim;
 let base: string;
 let browser: Browser;
 let pendant: SimDevice;
-const logLines: string[] = [];
 type Call = Awaited<ReturnType<typeof apiSession>>;
 let admin: Call;
 let op: Call;
 let sup: Call;
 const ids: { volunteer?: string; family?: string } = {};
 
-const log = {
-  info: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f ?? {})}`),
-  warn: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f ?? {})}`),
-  error: (m: string, f?: object) => logLines.push(`${m} ${JSON.stringify(f ?? {})}`),
-};
+const { log, records: logRecords } = memoryLogger('debug');
+const logLines = () => logRecords.map((r) => JSON.stringify(r));
 
 let httpPort = 0; // kept across a restart: the links already sent must still reach the page
 
@@ -260,7 +256,7 @@ describe('responders: escalation, the page, volunteer hours', () => {
     const audit = await (await sup('GET', '/api/audit?limit=1000')).text();
     expect(audit).toContain('responder.going');
     expect(audit).not.toContain(tokenOf(msg.link));
-    expect(logLines.join('\n')).not.toContain(tokenOf(msg.link));
+    expect(logLines().join('\n')).not.toContain(tokenOf(msg.link));
   }, 150_000);
 
   it('the second responder is notified only when the first does not accept in time, also across a restart; a tampered or expired link is refused', async () => {

@@ -1,7 +1,7 @@
 // Shared bits of the CLI: option parsing, state files for `ctl` (../state.ts), waiting for a signal.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SimError } from '../errors.ts';
-import { consoleLogger, type Logger, type LogLevel } from '../log.ts';
+import { type Logger, type LogLevel, simLogger } from '../log.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,7 +28,7 @@ export function parse<O extends Options>(argv: string[], options: O, allowPositi
 export function logger(component: string, level: unknown): Logger {
   const l = (typeof level === 'string' ? level : 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(l)) throw new SimError('SIM_ARGS', `--log-level ${l}?`);
-  return consoleLogger(component, l);
+  return simLogger(component, l);
 }
 
 export function int(value: unknown, name: string, min = 0): number | undefined {

@@ -157,7 +157,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
       fingerprint: pseudoBytes(`fp:${key}`, opts.fingerprintBytes ?? 1024),
       state: 'present',
     };
-    this.log('info', `card placed: ${key} (${resident.card.type}, ${maskIdNumber(resident.card.idNumber)})`);
+    this.log.info(`card placed: ${key} (${resident.card.type}, ${maskIdNumber(resident.card.idNumber)})`);
     this.emit('card', { placed: true, key });
   }
 
@@ -165,7 +165,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
   remove(): void {
     const key = this.placed?.key;
     this.placed = undefined;
-    this.log('info', `card removed${key ? `: ${key}` : ''}`);
+    this.log.info(`card removed${key ? `: ${key}` : ''}`);
     this.emit('card', { placed: false, ...(key ? { key } : {}) });
   }
 
@@ -173,7 +173,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
   setFault(fault: ReaderFault | ReaderFaultName | 'none' | null): void {
     if (fault === null || fault === 'none') {
       this.fault = undefined;
-      this.log('info', 'fault cleared');
+      this.log.info('fault cleared');
       return;
     }
     const f = typeof fault === 'string' ? { name: fault } : fault;
@@ -184,7 +184,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
       );
     }
     this.fault = { ...f, left: f.count };
-    this.log('warn', `fault injected: ${f.name}`, f.count ? { count: f.count } : undefined);
+    this.log.warn({ fault: f.name, ...(f.count ? { count: f.count } : {}) }, 'fault injected');
   }
 
   /** Resolves once every command received so far has been answered. */
@@ -194,7 +194,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
 
   private enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((err: unknown) => {
-      this.log('error', `reader task failed: ${(err as Error).message}`);
+      this.log.error({ err }, 'reader task failed');
     });
   }
 
@@ -225,7 +225,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
         : err instanceof FrameError && err.code === 'FRAME_LENGTH'
           ? SW.LENGTH_ERROR
           : SW.COMMAND_ERROR;
-    this.log('warn', `bad frame from the host: ${(err as Error).message}`);
+    this.log.warn({ err }, 'bad frame from the host');
     await this.reply('bad-frame', sw3);
   }
 
@@ -234,7 +234,7 @@ export class IdCardReaderSim extends EventEmitter<ReaderEvents> {
     const name = identifyCommand(body);
     if (!name) {
       this.counters.unknown++;
-      this.log('warn', `unknown command body ${body.toString('hex')}`);
+      this.log.warn(`unknown command body ${body.toString('hex')}`);
       await this.reply('unknown', SW.COMMAND_ERROR);
       return;
     }

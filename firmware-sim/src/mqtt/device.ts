@@ -179,7 +179,7 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
     this.client = client;
     client.on('connect', () => {
       this.connects++;
-      this.log('info', `${this.id} connected`, { url: this.opts.url });
+      this.log.info({ device: this.id, url: this.opts.url }, 'connected');
       client.publish(t.status, JSON.stringify({ online: true }), { qos: 1, retain: true });
       // ready once the cmd subscription is acknowledged (a command sent earlier would be lost)
       client.subscribe(t.cmd, { qos: 1 }, () => {
@@ -189,7 +189,7 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
     });
     client.on('offline', () => this.emit('offline'));
     client.on('error', (err) => {
-      this.log('warn', `${this.id} mqtt error: ${err.message}`);
+      this.log.warn({ device: this.id, err }, 'mqtt error');
       if (this.listenerCount('error') > 0) this.emit('error', err);
     });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
@@ -277,7 +277,7 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
     this.lastEvent = event;
     this.sent++;
     const started = performance.now();
-    this.log('info', `${this.id} → ${event.type}`, { seq: event.seq });
+    this.log.info({ device: this.id, seq: event.seq, type: event.type }, 'event sent');
     return new Promise((resolve, reject) => {
       client.publish(topic, JSON.stringify(event), { qos: 1 }, (err) => {
         if (err) {
@@ -362,7 +362,7 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
         if (added !== undefined) mid = Number(added);
         client.once('close', onClose);
       });
-    this.log('warn', `${this.id} fault: ${fault}`, arg === undefined ? undefined : { arg });
+    this.log.warn({ device: this.id, fault, ...(arg === undefined ? {} : { arg }) }, 'fault injected');
     switch (fault) {
       case 'duplicate': {
         const last = this.lastEvent ?? this.nextEvent('test');
@@ -402,10 +402,13 @@ export class SimDevice extends EventEmitter<DeviceEvents> {
       ? { topic, at: Date.now(), command: parsed.value, feedback: feedbackFor(parsed.value.type) }
       : { topic, at: Date.now(), invalid: parsed.errors, feedback: 'ignored (invalid command)' };
     this.commands.push(cmd);
-    this.log(
-      parsed.ok ? 'info' : 'warn',
-      `${this.id} ← ${parsed.ok ? parsed.value.type : 'invalid cmd'}: ${cmd.feedback}`,
-    );
+    const fields = {
+      device: this.id,
+      command: parsed.ok ? parsed.value.type : 'invalid',
+      feedback: cmd.feedback,
+    };
+    if (parsed.ok) this.log.info(fields, 'command received');
+    else this.log.warn(fields, 'invalid command received');
     this.emit('command', cmd);
     if (parsed.ok && parsed.value.type === 'test.request') this.test().catch(() => {});
   }

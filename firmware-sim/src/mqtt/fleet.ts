@@ -150,8 +150,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     await Promise.all(started.map((d) => d.crash()));
     throw err;
   }
-  log(
-    'info',
+  log.info(
     `fleet ${spec.site}: ${devices.size} MQTT devices${zigbee ? ` + ${spec.devices.length - devices.size} zigbee` : ''} online`,
   );
 
@@ -186,7 +185,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     const note = (device: string, what: string, simNow: number): void => {
       activityLog.push({ at: simNow, device, what });
       if (activityLog.length > 1000) activityLog.splice(0, 500);
-      log('info', `activity ${new Date(simNow).toTimeString().slice(0, 5)} ${device}: ${what}`);
+      log.info({ device, at: new Date(simNow).toTimeString().slice(0, 5), what }, 'activity');
     };
     ticker = setInterval(() => {
       const simNow = realStart + (Date.now() - realStart) * speed;

@@ -70,7 +70,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   const width = String(count).length;
   const ulimitN = openFileLimit();
   if (ulimitN !== undefined && ulimitN < count + 100) {
-    log('warn', `ulimit -n is ${ulimitN}: ${count} clients need about ${count + 100} file descriptors`);
+    log.warn(`ulimit -n is ${ulimitN}: ${count} clients need about ${count + 100} file descriptors`);
   }
   const devices: SimDevice[] = [];
   const connectErrors = new Set<string>();
@@ -113,7 +113,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
   };
   await Promise.all(Array.from({ length: Math.min(batchSize, count) }, connectOne));
   const connectSeconds = (performance.now() - connectStart) / 1000;
-  log('info', `${devices.length}/${count} connected in ${connectSeconds.toFixed(1)} s (${failed} failed)`);
+  log.info(`${devices.length}/${count} connected in ${connectSeconds.toFixed(1)} s (${failed} failed)`);
 
   const rate = Math.max(0.1, opts.ratePerS ?? 100);
   const total = opts.events ?? Math.round(rate * (opts.durationS ?? 10));

@@ -202,10 +202,10 @@ export async function runScenario(source: string | Scenario, opts: ScenarioOptio
           ? await zigbeeStep(fleet, step)
           : await deviceStep(fleet, step, speed);
         results.push({ ...base, at: performance.now() - start, ok: true, ...out });
-        log('info', `step ${i + 1}: ${step.device} ${step.action} ok${out.detail ? ` (${out.detail})` : ''}`);
+        log.info(`step ${i + 1}: ${step.device} ${step.action} ok${out.detail ? ` (${out.detail})` : ''}`);
       } catch (err) {
         results.push({ ...base, at: performance.now() - start, ok: false, detail: (err as Error).message });
-        log('warn', `step ${i + 1}: ${step.device} ${step.action} failed: ${(err as Error).message}`);
+        log.warn({ step: i + 1, device: step.device, action: step.action, err }, 'scenario step failed');
       }
     }
   } finally {

@@ -116,14 +116,14 @@ export async function startZigbeeBridge(opts: ZigbeeBridgeOptions): Promise<Zigb
   };
   let firstConnect = true;
   client.on('connect', () => {
-    log('info', `zigbee bridge connected (${devices.size} devices)`);
+    log.info(`zigbee bridge connected (${devices.size} devices)`);
     if (firstConnect) {
       firstConnect = false;
       return; // announced below, before start resolves
     }
-    announce().catch((err: Error) => log('warn', `announce failed: ${err.message}`));
+    announce().catch((err: Error) => log.warn({ err }, 'zigbee announce failed'));
   });
-  client.on('error', (err) => log('warn', `zigbee bridge mqtt error: ${err.message}`));
+  client.on('error', (err) => log.warn({ err }, 'zigbee bridge mqtt error'));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       client.end(true);
@@ -180,7 +180,7 @@ export async function startZigbeeBridge(opts: ZigbeeBridgeOptions): Promise<Zigb
     state: (name) => ({ ...dev(name).state }),
     async press(name, action = 'emergency') {
       const d = dev(name, 'TS0215A');
-      log('info', `zigbee ${name}: action ${action}`);
+      log.info({ device: name, action }, 'zigbee action');
       await report(d, { action });
     },
     async openDoor(name) {

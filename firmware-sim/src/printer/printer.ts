@@ -133,7 +133,7 @@ export class PrinterSim extends EventEmitter<PrinterEvents> {
     if (partial.paperOut === false && partial.paperNearEnd === undefined) this.status.paperNearEnd = false;
     if (partial.paperOut === false && this.opts.paperTickets !== undefined)
       this.paperLeft = this.opts.paperTickets;
-    this.log('info', `status: ${JSON.stringify(this.status)}`);
+    this.log.info({ status: this.status }, 'status');
     this.emit('status', { ...this.status });
     return { ...this.status };
   }
@@ -167,7 +167,7 @@ export class PrinterSim extends EventEmitter<PrinterEvents> {
           : this.status.offline
             ? 'offline'
             : 'error';
-      this.log('warn', `not printing ${chunk.length} bytes: ${reason}`);
+      this.log.warn({ bytes: chunk.length, reason }, 'not printing');
       this.emit('rejected', { bytes: chunk.length, reason });
       return;
     }
@@ -238,10 +238,7 @@ export class PrinterSim extends EventEmitter<PrinterEvents> {
     }
     this.tickets.push(ticket);
     if (this.tickets.length > 1000) this.tickets.splice(0, 500);
-    this.log(
-      'info',
-      `ticket ${seq} printed (${bytes.length} bytes${ticket.qr.length ? `, QR ${ticket.qr.join(' ')}` : ''})`,
-    );
+    this.log.info({ seq, bytes: bytes.length, qr: ticket.qr }, `ticket ${seq} printed`);
     this.emit('ticket', ticket);
     if (this.paperLeft !== undefined) {
       this.paperLeft--;

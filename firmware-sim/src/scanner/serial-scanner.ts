@@ -29,7 +29,7 @@ export async function startSerialScanner(opts: SerialScannerOptions = {}): Promi
     if (!code || /[\r\n]/.test(code))
       throw new SimError('SIM_CONTROL', 'a code is a non-empty line without CR/LF');
     scanned.push(code);
-    log('info', `scan: ${code}`);
+    log.info(`scan: ${code}`);
     opened.port.write(Buffer.from(code + (opts.suffix ?? '\r'), 'utf8'));
   };
   let control: ControlServer | undefined;

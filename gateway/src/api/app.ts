@@ -3,9 +3,16 @@
 // handling, stores, sessions, then routes.
 
 import { randomBytes } from 'node:crypto';
-import { installCookies, LoginLimiter, type ScryptCost, urlErrors } from '@linli/shared/service';
+import {
+  createLogger,
+  installCookies,
+  LoginLimiter,
+  type ScryptCost,
+  type ServiceLogger,
+  urlErrors,
+} from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
 import { SessionStore } from '../auth/sessions.ts';
 import { StaffStore } from '../auth/staff.ts';
@@ -51,7 +58,9 @@ export interface ApiDeps {
   /** Each device's clock state (the engine's DeviceClocks). */
   deviceClocks?: DeviceClockSource;
   env?: NodeJS.ProcessEnv;
-  /** Where 5xx failures are logged (default: a JSON line on stderr). */
+  /** The gateway's logger: fastify's own (app.log), request lines when api.logger is on. */
+  logger?: ServiceLogger;
+  /** Where 5xx failures are logged (default: `logger`, else a new service logger). */
   log?: ErrorLog;
   /** Where the one-time bootstrap admin message goes (default: console.log). */
   print?: (line: string) => void;
@@ -65,8 +74,11 @@ export interface ApiDeps {
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const config: ApiConfig = resolveApiConfig(deps.config, deps.env ?? process.env);
+  // fastify's logger is the gateway's (typed as fastify's base logger, which pino's fits)
+  const logger: FastifyBaseLogger | undefined =
+    deps.logger ?? (config.logger || !deps.log ? createLogger({ name: 'linli-gateway' }) : undefined);
   const app = Fastify({
-    logger: config.logger,
+    ...(logger ? { loggerInstance: logger, disableRequestLogging: !config.logger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
@@ -81,7 +93,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   );
   installValidator(app);
   const apiMetrics = new ApiMetrics();
-  installErrorHandlers(app, apiMetrics, deps.log);
+  installErrorHandlers(app, apiMetrics, deps.log ?? logger!);
   await installCookies(app);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');

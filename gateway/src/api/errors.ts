@@ -1,6 +1,7 @@
 // One table from error code to HTTP status. 4xx answers say exactly what was wrong; 5xx
 // answers hide the details (they are logged).
 import { LinliError, ValidationError } from '@linli/shared';
+import type { Logger } from '@linli/shared/service';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AuthError } from '../auth/errors.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -49,19 +50,10 @@ const FASTIFY: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION', 'Content-Length does not match the body'],
 };
 
-/** Where 5xx failures are reported (the gateway's logger); fastify's own log is off by default. */
-export interface ErrorLog {
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-export const stderrLog: ErrorLog = {
-  error: (msg, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...fields })}\n`),
-};
+/** Where 5xx failures are reported (the gateway's logger, pino order: fields, then message). */
+export type ErrorLog = Pick<Logger, 'error'>;
 
-export function installErrorHandlers(
-  app: FastifyInstance,
-  metrics: ApiMetrics,
-  log: ErrorLog = stderrLog,
-): void {
+export function installErrorHandlers(app: FastifyInstance, metrics: ApiMetrics, log: ErrorLog): void {
   app.setErrorHandler((err: FastifyError | LinliError | Error, req, reply) => {
     let status = 500;
     let body: ErrorBody = { error: { code: 'INTERNAL', message: 'internal error' } };
@@ -90,13 +82,15 @@ export function installErrorHandlers(
     else metrics.refuse(body.error.code);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      log.error('http request failed', {
-        method: req.method,
-        url: req.url.split('?')[0],
-        ...(code ? { code } : {}),
-        error: err.message,
-        stack: err.stack,
-      });
+      log.error(
+        {
+          method: req.method,
+          url: req.url.split('?')[0],
+          ...(code ? { code } : {}),
+          err,
+        },
+        'http request failed',
+      );
     } else req.log.info({ code: body.error.code, msg: body.error.message }, 'request refused');
     void reply.code(status).send(body);
   });

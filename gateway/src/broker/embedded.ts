@@ -162,10 +162,14 @@ export class EmbeddedBroker implements Transport {
     const onError = (client: Client | undefined, err: Error) => {
       if (err instanceof AuthError || err instanceof RefusedError) return;
       if (NETWORK_ERRORS.test(err.message) || (err as { code?: string }).code?.startsWith('E'))
-        return this.quietLog.info('client-error', 'mqtt client error', {
-          clientId: client?.id,
-          error: err.message,
-        });
+        return this.quietLog.info(
+          'client-error',
+          {
+            clientId: client?.id,
+            err,
+          },
+          'mqtt client error',
+        );
       this.o.refusals.refuse({
         reason: 'protocol',
         ...(client?.id ? { clientId: client.id } : {}),
@@ -199,10 +203,14 @@ export class EmbeddedBroker implements Transport {
       });
       if (countForAddress && address !== undefined && this.throttle.failed(address, username)) {
         this.o.metrics.addressBlocks.inc();
-        this.quietLog.warn('address-blocked', 'mqtt address blocked after failed logins', {
-          address,
-          blockS: this.o.authThrottle.blockS,
-        });
+        this.quietLog.warn(
+          'address-blocked',
+          {
+            address,
+            blockS: this.o.authThrottle.blockS,
+          },
+          'mqtt address blocked after failed logins',
+        );
       }
       done(new AuthError(detail, code) as unknown as AuthenticateError, false);
     };
@@ -391,7 +399,7 @@ export class EmbeddedBroker implements Transport {
       const tls = createTlsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (socket) =>
         this.accept(socket, () => socket.destroy(), socket.remoteAddress),
       );
-      tls.on('tlsClientError', (err) => this.o.log.info('mqtts handshake failed', { error: err.message }));
+      tls.on('tlsClientError', (err) => this.o.log.info({ err }, 'mqtts handshake failed'));
       this.tlsServer = tls;
       await new Promise<void>((resolve, reject) => {
         tls.once('error', reject);
@@ -444,7 +452,7 @@ export class EmbeddedBroker implements Transport {
         dup: false,
       },
       (err) => {
-        if (err) this.o.log.warn('command publish failed', { topic: cmd.topic, error: err.message });
+        if (err) this.o.log.warn({ topic: cmd.topic, err }, 'command publish failed');
       },
     );
   }

@@ -62,7 +62,7 @@ export class ExternalBroker implements Transport {
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);
-    client.on('error', (err) => quietLog.warn('error', 'external broker error', { error: err.message }));
+    client.on('error', (err) => quietLog.warn('error', { err }, 'external broker error'));
     // Losing the session. MQTT 5 brokers may say so (DISCONNECT 0x8E); Mosquitto 2.0.11 just
     // closes the socket. So: a reconnect without the session (sessionPresent false) lost what
     // was queued; a close with no error before it, followed by a reconnect that succeeds at
@@ -142,7 +142,7 @@ export class ExternalBroker implements Transport {
   sendCommand(cmd: QueuedCommand, onDelivered: () => void): void {
     this.client?.publish(cmd.topic, cmd.payload, { qos: 1, retain: false }, (err) => {
       if (!err) onDelivered();
-      else this.o.log.warn('command publish failed', { topic: cmd.topic, error: err.message });
+      else this.o.log.warn({ topic: cmd.topic, err }, 'command publish failed');
     });
   }
 

@@ -68,7 +68,7 @@ export class BrokerLink {
     this.up = true;
     this.since = this.o.clock.now();
     this.o.metrics.brokerLinkUp.set(1);
-    this.quietLog.info('link', 'broker link up', { downS: Math.round(downMs / 1000) });
+    this.quietLog.info('link', { downS: Math.round(downMs / 1000) }, 'broker link up');
     if (this.alerted) {
       this.alerted = false;
       this.safely(() =>
@@ -86,14 +86,14 @@ export class BrokerLink {
     this.since = this.o.clock.now();
     this.o.metrics.brokerLinkUp.set(0);
     this.o.metrics.brokerLinkLost.inc();
-    this.quietLog.warn('link', 'broker link lost', { detail });
+    this.quietLog.warn('link', { detail }, 'broker link lost');
   }
 
   /** The gateway's persistent session at the broker is no longer its own. */
   sessionLost(reason: SessionLoss, detail: string): void {
     this.sessionsLost++;
     this.o.metrics.brokerSessionLost.inc({ reason });
-    this.quietLog.warn(`session-${reason}`, 'broker session lost', { reason, detail });
+    this.quietLog.warn(`session-${reason}`, { reason, detail }, 'broker session lost');
     this.safely(() =>
       this.o.alerts.raiseTechnical(
         'gateway.session-lost',
@@ -133,7 +133,7 @@ export class BrokerLink {
       f();
       return true;
     } catch (err) {
-      this.o.log.error('technical alert not stored', { error: (err as Error).message });
+      this.o.log.error({ err }, 'technical alert not stored');
       return false;
     }
   }

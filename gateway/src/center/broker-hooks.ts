@@ -15,7 +15,7 @@ export function stationHooks(
 ): StationHooks {
   const answer = (site: string, body: object) =>
     publish()(centerTopics.ack(site), JSON.stringify(body)).catch((err: Error) =>
-      log.warn('center answer publish failed', { site, error: err.message }),
+      log.warn({ site, err }, 'center answer publish failed'),
     );
   return {
     authenticate: (site, password) => center.stations.authenticate(site, password),

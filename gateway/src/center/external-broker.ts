@@ -49,7 +49,7 @@ export class CenterBrokerClient implements Transport {
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);
-    client.on('error', (err) => quietLog.warn('error', 'center broker error', { error: err.message }));
+    client.on('error', (err) => quietLog.warn('error', { err }, 'center broker error'));
     let up = false;
     client.on('close', () => {
       if (!up) return; // a failed reconnect attempt
@@ -61,7 +61,7 @@ export class CenterBrokerClient implements Transport {
       o.link?.connected();
       // subscribed on every connect: a broker that lost the session has no subscription
       client.subscribe('linli/v1/center/+/alert', { qos: 1 }, (err) => {
-        if (err) quietLog.warn('subscribe', 'center broker subscribe failed', { error: err.message });
+        if (err) quietLog.warn('subscribe', { err }, 'center broker subscribe failed');
         else o.onConnect?.();
       });
     });
@@ -74,7 +74,7 @@ export class CenterBrokerClient implements Transport {
         () => callback(),
         (err: Error) => {
           // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
-          quietLog.warn('store', 'station message not stored; reconnecting', { site, error: err.message });
+          quietLog.warn('store', { site, err }, 'station message not stored; reconnecting');
           callback(err);
           setTimeout(() => this.client?.reconnect(), 1000).unref();
         },

@@ -27,7 +27,7 @@ export function startCenterRole(
   const center = new Center(db, engine, stations, config.center);
   center.setSender((site, body) => {
     publish(centerTopics.ack(site), JSON.stringify(body)).catch((err: Error) =>
-      engine.log.warn('center action publish failed', { site, error: err.message }),
+      engine.log.warn({ site, err }, 'center action publish failed'),
     );
   });
   const hooks = stationHooks(

@@ -74,11 +74,11 @@ export class StationWatch {
     st.paths[path] = { ...prev, ...info, lastSeen: Math.max(now, prev?.lastSeen ?? 0) };
     if (st.unreachable) {
       st.unreachable = false;
-      this.o.log.info('station reachable again', { site, path });
+      this.o.log.info({ site, path }, 'station reachable again');
       try {
         this.o.alerts.restoreTechnical(UNREACHABLE, `station ${site} heard again on ${path}`, site);
       } catch (err) {
-        this.o.log.error('station-unreachable restore failed', { site, error: (err as Error).message });
+        this.o.log.error({ site, err }, 'station-unreachable restore failed');
         st.unreachable = true;
       }
       this.emit(site, st);
@@ -108,7 +108,7 @@ export class StationWatch {
       if (now - last <= limit) continue;
       st.unreachable = true;
       const silentS = Math.round((now - last) / 1000);
-      this.o.log.warn('station unreachable', { site, silentS });
+      this.o.log.warn({ site, silentS }, 'station unreachable');
       try {
         this.o.alerts.raiseTechnical(
           UNREACHABLE,
@@ -116,7 +116,7 @@ export class StationWatch {
           `station ${site} silent on every path for ${silentS} s`,
         );
       } catch (err) {
-        this.o.log.error('station-unreachable raise failed', { site, error: (err as Error).message });
+        this.o.log.error({ site, err }, 'station-unreachable raise failed');
         st.unreachable = false; // try again at the next check
       }
       this.emit(site, st);

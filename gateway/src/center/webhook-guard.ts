@@ -48,11 +48,11 @@ export class WebhookGuard {
     if (this.blocked.size >= 10_000) this.blockedNow();
     this.blocked.set(address, now + wait * 1000);
     this.o.metrics.centerWebhookBlocks.inc();
-    this.quietLog.warn('blocked', 'center webhook: address blocked after repeated signature failures', {
-      address,
-      site,
-      seconds: wait,
-    });
+    this.quietLog.warn(
+      'blocked',
+      { address, site, seconds: wait },
+      'center webhook: address blocked after repeated signature failures',
+    );
   }
 
   /** A request that verified: that site's failures from there are forgiven (not the address's). */

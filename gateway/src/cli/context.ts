@@ -2,6 +2,7 @@
 // apply pending migrations, and open the registry with the gateway's key.
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@linli/shared/service';
 import type { Actor } from '../auth/audit.ts';
 import { loadConfig } from '../config.ts';
 import { checkDataDir } from '../data-dir.ts';
@@ -22,7 +23,8 @@ export interface CliContext {
 export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
   const config = loadConfig({}, env);
   const dbPath = config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, config.dbFile);
-  if (dbPath !== ':memory:') checkDataDir(config.dataDir, { warn: (msg, f) => console.error(msg, f) });
+  if (dbPath !== ':memory:')
+    checkDataDir(config.dataDir, createLogger({ name: 'linli-gateway-cli', stderr: true }));
   const db = openDb(dbPath);
   migrate(db);
   const key = resolveHmacKey(config);

@@ -60,7 +60,7 @@ export class Ingest {
     if (topic.startsWith(Z2M_PREFIX)) {
       if (who.kind === 'device')
         return refused('acl', `device ${who.device.id} may not publish on ${topic}`, true);
-      this.metrics.eventsIn.inc({ kind: 'zigbee' });
+      this.metrics.accepted.zigbee.value++;
       return this.zigbee.handle(topic, payload);
     }
     if (who.kind === 'bridge')
@@ -97,7 +97,7 @@ export class Ingest {
     if (t.kind === 'evt') {
       const p = parseDevicePayload<DeviceEvent>('evt', payload);
       if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
-      this.metrics.eventsIn.inc({ kind: 'evt' });
+      this.metrics.accepted.evt.value++;
       // a device time that cannot be believed does not cost the event: it is stamped with the
       // receive time and the device's clock is flagged (device-clock.ts)
       const time = judgeDeviceTime(p.value.ts, now);
@@ -109,14 +109,14 @@ export class Ingest {
     if (t.kind === 'hb') {
       const p = parseDevicePayload<Heartbeat>('hb', payload);
       if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
-      this.metrics.eventsIn.inc({ kind: 'hb' });
+      this.metrics.accepted.hb.value++;
       this.clocks?.note(device.id, p.value.ts, judgeDeviceTime(p.value.ts, now), now);
       await this.supervisor.heartbeat(device, p.value);
       return accepted;
     }
     const p = parseDevicePayload<DeviceStatus>('status', payload);
     if (!p.ok) return refused(p.reason ?? 'schema', p.errors.join('; ').slice(0, 300));
-    this.metrics.eventsIn.inc({ kind: 'status' });
+    this.metrics.accepted.status.value++;
     await this.supervisor.status(device, p.value.online);
     return accepted;
   }

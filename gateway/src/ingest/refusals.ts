@@ -1,21 +1,13 @@
 // Every refusal is counted (metrics, by reason), logged (throttled per reason so that a flood
 // cannot fill the disk) and announced on the bus.
+
+// The gateway logs with the shared service logger (pino; fields first, then the message).
+import type { Logger } from '@linli/shared/service';
 import type { GatewayBus, RefusalReason } from '../bus.ts';
 import type { Metrics } from '../metrics.ts';
 
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
-export const consoleLogger: Logger = {
-  info: (msg, f) => console.log(JSON.stringify({ level: 'info', msg, ...f })),
-  warn: (msg, f) => console.warn(JSON.stringify({ level: 'warn', msg, ...f })),
-  error: (msg, f) => console.error(JSON.stringify({ level: 'error', msg, ...f })),
-};
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export { silentLogger } from '@linli/shared/service';
+export type { Logger };
 
 export interface Refusal {
   reason: RefusalReason;
@@ -44,7 +36,7 @@ export class Refusals {
     this.bus.emit('message.refused', r);
     const minute = Math.floor(this.now() / 60_000);
     if (minute !== this.window) {
-      for (const [reason, n] of this.suppressed) this.log.warn('refusals not logged', { reason, count: n });
+      for (const [reason, n] of this.suppressed) this.log.warn({ reason, count: n }, 'refusals not logged');
       this.suppressed.clear();
       this.logged.clear();
       this.window = minute;
@@ -52,7 +44,7 @@ export class Refusals {
     const n = this.logged.get(r.reason) ?? 0;
     if (n < LOGS_PER_REASON_PER_MINUTE) {
       this.logged.set(r.reason, n + 1);
-      this.log.warn('refused', { ...r });
+      this.log.warn({ ...r }, 'refused');
     } else this.suppressed.set(r.reason, (this.suppressed.get(r.reason) ?? 0) + 1);
   }
 }

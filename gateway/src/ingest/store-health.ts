@@ -52,11 +52,14 @@ export class StoreHealth {
       return;
     }
     this.down = { problem, code, since: this.now(), failures: 1 };
-    this.log.error(`database not writable (${problem}): new events are refused, not acknowledged`, {
-      problem,
-      code,
-      error: (err as Error)?.message,
-    });
+    this.log.error(
+      {
+        problem,
+        code,
+        err,
+      },
+      `database not writable (${problem}): new events are refused, not acknowledged`,
+    );
   }
 
   /** A commit succeeded. */
@@ -64,11 +67,14 @@ export class StoreHealth {
     if (!this.down) return;
     const { problem, since, failures } = this.down;
     this.down = undefined;
-    this.log.info('database writable again', {
-      problem,
-      downMs: this.now() - since,
-      failedCommits: failures,
-    });
+    this.log.info(
+      {
+        problem,
+        downMs: this.now() - since,
+        failedCommits: failures,
+      },
+      'database writable again',
+    );
   }
 
   get writable(): boolean {

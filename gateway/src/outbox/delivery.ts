@@ -89,7 +89,7 @@ export class Delivery {
     try {
       rows = this.o.store.heads(this.o.dest, SCAN);
     } catch (err) {
-      this.quietLog.warn('heads', 'outbox read failed', { error: (err as Error).message });
+      this.quietLog.warn('heads', { err }, 'outbox read failed');
       return;
     }
     for (const row of rows) {
@@ -129,7 +129,7 @@ export class Delivery {
       try {
         this.o.store.delete(seq);
       } catch (err) {
-        this.quietLog.warn('delete', 'outbox delete failed', { error: (err as Error).message });
+        this.quietLog.warn('delete', { err }, 'outbox delete failed');
         return; // stays in flight until its deadline, then is sent again
       }
     }
@@ -151,7 +151,7 @@ export class Delivery {
           ? this.o.store.receiptAction(this.o.dest, r.actionId)
           : this.o.store.receiptAlert(this.o.dest, r.alertId!, r.rev!);
     } catch (err) {
-      this.quietLog.warn('receipt', 'outbox receipt not recorded', { error: (err as Error).message });
+      this.quietLog.warn('receipt', { err }, 'outbox receipt not recorded');
       return true; // known or not, the row stays and is sent again
     }
     if (seqs.length === 0) {
@@ -169,16 +169,20 @@ export class Delivery {
     this.keys.delete(f.key);
     this.retries++;
     this.o.metrics.outboxRetries.inc({ dest: this.o.dest });
-    this.quietLog.warn(`retry-${this.o.dest}`, 'outbox delivery will be retried', {
-      dest: this.o.dest,
-      error,
-    });
+    this.quietLog.warn(
+      `retry-${this.o.dest}`,
+      {
+        dest: this.o.dest,
+        error,
+      },
+      'outbox delivery will be retried',
+    );
     try {
       const attempts = (this.o.store.attempts(seq) ?? 0) + 1;
       const wait = backoffMs(attempts, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
       this.o.store.retry(seq, this.o.clock.now() + wait, error);
     } catch (err) {
-      this.quietLog.warn('retry', 'outbox retry state not stored', { error: (err as Error).message });
+      this.quietLog.warn('retry', { err }, 'outbox retry state not stored');
     }
   }
 }

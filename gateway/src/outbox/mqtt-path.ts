@@ -48,7 +48,7 @@ export class MqttPath {
     c.on('connect', () => {
       c.subscribe(topics.centerAck(o.site), { qos: 1 }, (err, granted) => {
         if (err || !granted?.length || granted[0]!.qos > 2) {
-          o.log.warn('uplink subscribe refused', { error: err?.message ?? 'not granted' });
+          o.log.warn({ err: err ?? 'not granted' }, 'uplink subscribe refused');
           return;
         }
         this.subscribed = true;
@@ -60,7 +60,7 @@ export class MqttPath {
       this.subscribed = false;
       if (was) o.onDown();
     });
-    c.on('error', (err) => o.log.warn('uplink mqtt error', { error: err.message }));
+    c.on('error', (err) => o.log.warn({ err }, 'uplink mqtt error'));
     c.on('message', (topic, payload) => {
       if (topic === topics.centerAck(o.site)) o.onMessage(payload);
     });

@@ -41,7 +41,7 @@ export class PathMonitor {
       this.up = true;
       this.since = now;
       this.o.metrics.uplinkPathUp.set(1, { path: this.o.path });
-      this.o.log.info('uplink path up', { path: this.o.path });
+      this.o.log.info({ path: this.o.path }, 'uplink path up');
     }
     if (this.alerted) {
       this.alerted = false;
@@ -56,7 +56,7 @@ export class PathMonitor {
     this.up = false;
     this.since = this.o.clock.now();
     this.o.metrics.uplinkPathUp.set(0, { path: this.o.path });
-    this.o.log.warn('uplink path down', { path: this.o.path });
+    this.o.log.warn({ path: this.o.path }, 'uplink path down');
   }
 
   /** Heard within its supervision time. */
@@ -70,7 +70,7 @@ export class PathMonitor {
       this.up = false;
       this.since = this.o.clock.now();
       this.o.metrics.uplinkPathUp.set(0, { path: this.o.path });
-      this.o.log.warn('uplink path down', { path: this.o.path });
+      this.o.log.warn({ path: this.o.path }, 'uplink path down');
     }
     if (!this.alerted) {
       const silentS = Math.round((this.o.clock.now() - this.lastOk) / 1000);
@@ -98,7 +98,7 @@ export class PathMonitor {
       f();
       return true;
     } catch (err) {
-      this.o.log.error('technical alert not stored', { error: (err as Error).message });
+      this.o.log.error({ err }, 'technical alert not stored');
       return false;
     }
   }

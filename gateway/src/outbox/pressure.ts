@@ -60,7 +60,7 @@ export class OutboxPressure {
         `outbox ${depth} rows (limit ${this.o.maxDepth}), oldest ${Math.round(oldestAgeS)} s (limit ${this.o.maxAgeS} s); nothing dropped`,
       );
       this.active = true;
-      this.o.log.warn('outbox pressure', { depth, oldestAgeS: Math.round(oldestAgeS) });
+      this.o.log.warn({ depth, oldestAgeS: Math.round(oldestAgeS) }, 'outbox pressure');
     } else if (!over && this.active) {
       alerts.restoreTechnical('gateway.outbox-pressure', `outbox back to ${depth} rows`);
       this.active = false;

@@ -113,9 +113,7 @@ export class RegistrySummary {
       this.counts.failures++;
       // whatever was not sent is carried by the next snapshot
       this.snapshotDueAt = now + RETRY_MS;
-      this.quietLog.warn('registry', 'registry summary not sent to the center', {
-        error: (err as Error).message,
-      });
+      this.quietLog.warn('registry', { err }, 'registry summary not sent to the center');
     } finally {
       this.sending = false;
     }

@@ -235,14 +235,14 @@ export class Uplink implements AlertOutbox {
         raw = JSON.parse(payload.toString('utf8'));
       } catch {
         metrics.uplinkRefused.inc({ reason: 'not-json' });
-        this.quietLog.warn('refused', 'message from the center refused', { via, reason: 'not-json' });
+        this.quietLog.warn('refused', { via, reason: 'not-json' }, 'message from the center refused');
         return;
       }
     }
     const m = parseCenterMessage(raw);
     if ('refused' in m) {
       metrics.uplinkRefused.inc({ reason: m.refused });
-      this.quietLog.warn('refused', 'message from the center refused', { via, reason: m.refused });
+      this.quietLog.warn('refused', { via, reason: m.refused }, 'message from the center refused');
       return;
     }
     if (via === 'mqtt') this.mqtt?.monitor.ok();
@@ -250,11 +250,15 @@ export class Uplink implements AlertOutbox {
       if (m.kind === 'stored') this.center?.receipt(m);
       else if (m.kind === 'action') this.actions.apply(m);
     } catch (err) {
-      this.quietLog.warn('apply', 'message from the center not applied', {
-        via,
-        kind: m.kind,
-        error: (err as Error).message,
-      });
+      this.quietLog.warn(
+        'apply',
+        {
+          via,
+          kind: m.kind,
+          err,
+        },
+        'message from the center not applied',
+      );
     }
   }
 
@@ -302,9 +306,13 @@ export class Uplink implements AlertOutbox {
           this.center?.kick();
         })
         .catch((err: Error) =>
-          this.quietLog.warn('supervision-webhook', 'uplink webhook supervision failed', {
-            error: err.message,
-          }),
+          this.quietLog.warn(
+            'supervision-webhook',
+            {
+              err,
+            },
+            'uplink webhook supervision failed',
+          ),
         );
     }
   }
@@ -321,7 +329,7 @@ export class Uplink implements AlertOutbox {
     try {
       this.pressure.check(this.all().map((d) => d.dest));
     } catch (err) {
-      this.quietLog.warn('pressure', 'outbox pressure not checked', { error: (err as Error).message });
+      this.quietLog.warn('pressure', { err }, 'outbox pressure not checked');
     }
   }
 

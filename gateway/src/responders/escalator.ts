@@ -145,10 +145,13 @@ export class ResponderEscalator {
       try {
         if (a.resolvedAt !== undefined) recordHours(this.d.db, a.id, a.resolvedAt);
       } catch (err) {
-        this.d.log.error('responders: volunteer hours not recorded', {
-          alertId: a.id,
-          error: (err as Error).message,
-        });
+        this.d.log.error(
+          {
+            alertId: a.id,
+            err,
+          },
+          'responders: volunteer hours not recorded',
+        );
       }
     }
     if (ESCALATED_TYPES.includes(a.type)) this.wake();
@@ -172,7 +175,7 @@ export class ResponderEscalator {
       for (const e of this.s.due.all(this.d.clock.now()) as EscalationRow[]) this.step(e);
       this.sendDue();
     } catch (err) {
-      this.d.log.error('responders: escalation check failed', { error: (err as Error).message });
+      this.d.log.error({ err }, 'responders: escalation check failed');
     }
   }
 
@@ -233,7 +236,7 @@ export class ResponderEscalator {
     try {
       this.d.alerts.addNote(alertId, 'system', text);
     } catch (err) {
-      this.d.log.warn('responders: timeline note failed', { alertId, error: (err as Error).message });
+      this.d.log.warn({ alertId, err }, 'responders: timeline note failed');
     }
   }
 
@@ -282,7 +285,7 @@ export class ResponderEscalator {
         this.d.alerts.restoreTechnical('gateway.notifier', 'the SMS gateway takes messages again');
       }
     } catch (err) {
-      this.d.log.error('responders: delivery not recorded', { id: n.id, error: (err as Error).message });
+      this.d.log.error({ id: n.id, err }, 'responders: delivery not recorded');
     }
   }
 
@@ -293,21 +296,24 @@ export class ResponderEscalator {
     try {
       if (attempts > this.d.config.notifierRetries) {
         this.s.failed.run(attempts, reason, n.id);
-        this.d.log.error('responders: message failed after retries', { id: n.id, attempts, error: reason });
+        this.d.log.error({ id: n.id, attempts, reason }, 'responders: message failed after retries');
         this.notifierFailing = true;
         this.d.alerts.raiseTechnical('gateway.notifier', this.d.site, `SMS gateway failing: ${reason}`);
         this.s.dueNow.run(this.d.clock.now(), n.alert_id); // on to the next responder
         this.wake();
       } else {
         this.s.retry.run(attempts, this.d.clock.now() + backoffMs(attempts), reason, n.id);
-        this.d.log.warn('responders: message not delivered, will retry', {
-          id: n.id,
-          attempts,
-          error: reason,
-        });
+        this.d.log.warn(
+          {
+            id: n.id,
+            attempts,
+            reason,
+          },
+          'responders: message not delivered, will retry',
+        );
       }
     } catch (e) {
-      this.d.log.error('responders: failure not recorded', { id: n.id, error: (e as Error).message });
+      this.d.log.error({ id: n.id, err: e }, 'responders: failure not recorded');
     }
   }
 }

@@ -75,15 +75,15 @@ export class DeviceClocks {
     tx?.onRollback(() => this.known.delete(deviceId));
     if (before?.state !== state)
       this.log.warn(
-        state === 'ok'
-          ? 'device clock right again'
-          : `device clock ${state}: its times are replaced by the gateway's receive time`,
         {
           device: deviceId,
           state,
           ...(skewMs !== undefined ? { skewMs } : {}),
           ...(state === 'invalid' ? { deviceTs } : {}),
         },
+        state === 'ok'
+          ? 'device clock right again'
+          : `device clock ${state}: its times are replaced by the gateway's receive time`,
       );
   }
 }

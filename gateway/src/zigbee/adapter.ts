@@ -34,7 +34,7 @@ export class ZigbeeAdapter {
     if (rest === 'bridge/state') {
       const st = parseAvailability(payload);
       if (!st) return refused('schema', 'bridge/state is not online/offline');
-      if (this.bridgeOnline !== (st === 'online')) this.log.info('zigbee2mqtt bridge', { state: st });
+      if (this.bridgeOnline !== (st === 'online')) this.log.info({ state: st }, 'zigbee2mqtt bridge');
       this.bridgeOnline = st === 'online';
       return accepted;
     }

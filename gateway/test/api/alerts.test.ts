@@ -149,7 +149,11 @@ describe('alert routes call the AlertService and audit every change', () => {
     expect(res.body).not.toContain('SQLITE');
     expect(api.logged.at(-1)).toMatchObject({
       msg: 'http request failed',
-      fields: { method: 'GET', url: '/api/alerts', error: expect.stringContaining('SQLITE_CORRUPT') },
+      fields: {
+        method: 'GET',
+        url: '/api/alerts',
+        err: expect.objectContaining({ message: expect.stringContaining('SQLITE_CORRUPT') }),
+      },
     });
   });
 });

@@ -2,6 +2,7 @@
 // four staff accounts, one per role.
 import { EventEmitter } from 'node:events';
 import { LinliError } from '@linli/shared';
+import { type LogRecord, memoryLogger } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { type ApiDeps, buildApi } from '../../src/api/app.ts';
 import { StaffStore } from '../../src/auth/staff.ts';
@@ -134,7 +135,7 @@ export interface TestApi {
   bus: EventEmitter;
   printed: string[];
   /** 5xx failures the API logged. */
-  logged: { msg: string; fields?: Record<string, unknown> }[];
+  logged: LogRecord[];
   login(user: User): Promise<string>;
   close(): Promise<void>;
 }
@@ -183,7 +184,7 @@ export async function makeApi(
   const alerts = new FakeAlerts();
   const bus = new EventEmitter();
   const printed: string[] = [];
-  const logged: TestApi['logged'] = [];
+  const { log, records: logged } = memoryLogger('error');
   let app: FastifyInstance;
   try {
     app = await buildApi({
@@ -195,7 +196,7 @@ export async function makeApi(
       env: {},
       print: (l) => printed.push(l),
       staffCost: TEST_STAFF_COST,
-      log: { error: (msg, fields) => logged.push({ msg, ...(fields ? { fields } : {}) }) },
+      log,
       ...deps,
     });
   } catch (e) {

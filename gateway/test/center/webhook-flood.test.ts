@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryLogger } from '@linli/shared/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookHeaders } from '../../src/center/protocol.ts';
 import { type RunningGateway, startGateway } from '../../src/index.ts';
-import type { Logger } from '../../src/ingest/refusals.ts';
 import { alertMessage } from './station-sim.ts';
 
 const LIMIT = 10;
@@ -57,12 +57,7 @@ describe('center webhook: a flood of bad signatures', () => {
   let dir: string;
   let gw: RunningGateway;
   let secret: string;
-  const lines: string[] = [];
-  const log: Logger = {
-    info: (msg) => lines.push(msg),
-    warn: (msg) => lines.push(msg),
-    error: (msg) => lines.push(msg),
-  };
+  const { log, records } = memoryLogger('info');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'linli-center-flood-'));
@@ -100,7 +95,7 @@ describe('center webhook: a flood of bad signatures', () => {
       else delete h['x-linli-signature'];
       return h;
     };
-    const before = lines.length;
+    const before = records.length;
     const answers: { status: number; retryAfter?: string }[] = [];
     // 300 bad requests, 20 at a time, from 127.0.0.2
     for (let i = 0; i < 300; i += 20) {
@@ -152,8 +147,8 @@ describe('center webhook: a flood of bad signatures', () => {
     expect(failures).toBe(refused401);
 
     // 301 refusals, a short log (throttled per reason and per minute)
-    const written = lines.length - before;
+    const written = records.length - before;
     expect(written).toBeLessThan(60);
-    expect(lines.filter((l) => /address blocked/.test(l))).toHaveLength(1);
+    expect(records.filter((r) => /address blocked/.test(r.msg))).toHaveLength(1);
   });
 });

@@ -25,7 +25,7 @@ describe('embedded broker: unauthenticated floods', () => {
     const count = () => {
       lines++;
     };
-    h.log = { info: count, warn: count, error: count } satisfies Logger;
+    h.log = { debug: count, info: count, warn: count, error: count } satisfies Logger;
     await h.start(d, { mqtt: { authFailLimit: 10, authFailWindowS: 600, authBlockS: 3600 } });
     const port = h.gw!.ports.mqtt!;
     // a device behind the flooder's address has authenticated before the flood
@@ -57,7 +57,7 @@ describe('embedded broker: unauthenticated floods', () => {
     expect(m.refused.get({ reason: 'address-blocked' })).toBe(819);
     expect(m.addressBlocks.get()).toBe(1);
     expect(m.addressesBlocked.get()).toBe(1);
-    expect(m.render()).toMatch(/linli_gateway_mqtt_addresses_blocked 1/);
+    expect(await m.render()).toMatch(/linli_gateway_mqtt_addresses_blocked 1/);
     // no password was checked for the blocked address: 1 (nat) + 1 (p2) + 10 failures
     expect(checks).toBe(12);
     expect(lines).toBeLessThan(60);

@@ -22,7 +22,7 @@ describe('embedded broker', () => {
     // A CONNECT declaring 200 MB, before any credential: refused at the fixed header.
     socket.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64]));
     await closed;
-    expect(h.gw!.engine.metrics.render()).toMatch(
+    expect(await h.gw!.engine.metrics.render()).toMatch(
       /linli_gateway_messages_refused_total\{reason="oversize"\} 1/,
     );
     const c = await h.connect('p1');

@@ -174,7 +174,7 @@ describe('migrations', () => {
 });
 
 describe('metrics', () => {
-  it('renders Prometheus text with counters, histogram and gauges', () => {
+  it('renders Prometheus text with counters, histogram and gauges', async () => {
     const m = new Metrics();
     m.refused.inc({ reason: 'acl' });
     m.refused.inc({ reason: 'acl' });
@@ -184,7 +184,7 @@ describe('metrics', () => {
       alertsByState: () => ({ raised: 2 }),
       devicesOnline: () => ({ online: 5, offline: 1 }),
     });
-    const text = m.render();
+    const text = await m.render();
     expect(text).toContain('linli_gateway_messages_refused_total{reason="acl"} 2');
     expect(text).toContain('linli_gateway_events_in_total{kind="evt"} 1');
     expect(text).toContain('linli_gateway_store_latency_seconds_bucket{le="0.005"} 1');

@@ -1,7 +1,8 @@
+import { memoryLogger } from '@linli/shared/service';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/broker/rate-limit.ts';
 import { GatewayBus } from '../../src/bus.ts';
-import { type Logger, Refusals } from '../../src/ingest/refusals.ts';
+import { Refusals } from '../../src/ingest/refusals.ts';
 import { Metrics } from '../../src/metrics.ts';
 
 describe('rate limiter', () => {
@@ -21,12 +22,7 @@ describe('rate limiter', () => {
 
 describe('refusals', () => {
   it('counts every refusal, announces it, and logs at most 20 per reason per minute', () => {
-    const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
-    const log: Logger = {
-      info() {},
-      error() {},
-      warn: (msg, fields) => lines.push(fields ? { msg, fields } : { msg }),
-    };
+    const { log, records: lines } = memoryLogger('warn');
     const metrics = new Metrics();
     const bus = new GatewayBus();
     const seen: string[] = [];
@@ -40,7 +36,11 @@ describe('refusals', () => {
     expect(lines.filter((l) => l.msg === 'refused')).toHaveLength(21);
     now += 60_000;
     r.refuse({ reason: 'schema' });
-    expect(lines).toContainEqual({ msg: 'refusals not logged', fields: { reason: 'schema', count: 30 } });
+    expect(lines).toContainEqual({
+      level: 'warn',
+      msg: 'refusals not logged',
+      fields: { reason: 'schema', count: 30 },
+    });
     expect(lines.at(-1)).toMatchObject({ msg: 'refused', fields: { reason: 'schema' } });
   });
 

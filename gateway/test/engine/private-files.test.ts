@@ -4,9 +4,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryLogger } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
-import { type Logger, type RunningGateway, startGateway } from '../../src/index.ts';
+import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -26,7 +27,7 @@ describe('private data files', () => {
       const dataDir = join(root, 'data');
       gw = await startGateway({
         config: { dataDir, mqtt: { port: -1, wsPort: -1 }, http: { port: -1 } },
-        log: { info() {}, warn() {}, error() {} },
+        log: silentLogger,
       });
       gw.registry.provision({ id: 'p1', site: 's1', kind: 'pendant' }); // the WAL is written
       expect(mode(dataDir)).toBe(0o700);
@@ -48,12 +49,7 @@ describe('private data files', () => {
     mkdirSync(join(dataDir, 'backup'), { mode: 0o755 });
     writeFileSync(join(dataDir, 'backup', 'old.db'), 'x', { mode: 0o644 });
     chmodSync(join(dataDir, 'backup', 'old.db'), 0o644);
-    const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
-    const log: Logger = {
-      info() {},
-      warn: (msg, fields) => warnings.push({ msg, ...(fields ? { fields } : {}) }),
-      error() {},
-    };
+    const { log, records: warnings } = memoryLogger('warn');
     gw = await startGateway({
       config: { dataDir, hmacKey: env.LINLI_GW_HMAC_KEY, mqtt: { port: -1, wsPort: -1 }, http: { port: -1 } },
       log,

@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryLogger } from '@linli/shared/service';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Logger, type RunningGateway, startGateway } from '../../src/index.ts';
+import { type RunningGateway, startGateway } from '../../src/index.ts';
 
 /** A small tmpfs on `dir` when this process may mount (root in CI). */
 export function tryMountTmpfs(dir: string): boolean {
@@ -46,12 +47,7 @@ export function storeOutageSuite(title: string, outage: Outage): void {
     let root: string;
     let ctx: OutageContext;
     let device: MqttClient;
-    const logs: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-    const log: Logger = {
-      info: (msg, fields) => logs.push({ level: 'info', msg, ...(fields ? { fields } : {}) }),
-      warn: (msg, fields) => logs.push({ level: 'warn', msg, ...(fields ? { fields } : {}) }),
-      error: (msg, fields) => logs.push({ level: 'error', msg, ...(fields ? { fields } : {}) }),
-    };
+    const { log, records: logs } = memoryLogger('info');
 
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), 'linli-gw-outage-'));

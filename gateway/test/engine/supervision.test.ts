@@ -20,7 +20,7 @@ describe('supervision', () => {
     expect(e.supervisor.check().offline).toBe(0); // raised once
     const [a] = e.alerts.list({});
     expect(a).toMatchObject({ type: 'device.offline', severity: 'minor', state: 'raised', deviceId: 'p1' });
-    expect(e.metrics.render()).toContain('linli_gateway_devices{state="offline"} 1');
+    expect(await e.metrics.render()).toContain('linli_gateway_devices{state="offline"} 1');
     await e.ingest.handle({ kind: 'device', device: d }, 'linli/v1/site1/dev/p1/hb', hb());
     expect(e.alerts.get(a!.id)!.alert).toMatchObject({
       state: 'resolved',

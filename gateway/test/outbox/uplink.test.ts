@@ -188,7 +188,7 @@ describe('uplink to the center', () => {
       backlog: 0,
       paths: { mqtt: { up: true } },
     });
-    expect(g.engine.metrics.render()).toMatch(
+    expect(await g.engine.metrics.render()).toMatch(
       /linli_gateway_outbox_delivered_total\{dest="center",path="mqtt"\} \d+/,
     );
   });
@@ -413,7 +413,7 @@ describe('uplink to the center', () => {
     );
     expect(g.health.report().forwarding).toMatchObject({ status: 'error', pressure: true });
     expect(depth(g)).toBeGreaterThanOrEqual(5); // 4 presses and the pressure alert itself: kept
-    expect(g.engine.metrics.render()).toMatch(/linli_gateway_outbox_depth\{dest="center"\} [4-9]/);
+    expect(await g.engine.metrics.render()).toMatch(/linli_gateway_outbox_depth\{dest="center"\} [4-9]/);
   });
 
   it('no uplink configured: forwarding says so and nothing is queued', async () => {

@@ -1,8 +1,16 @@
-// GET /metrics: Prometheus text exposition (format 0.0.4) of the kiosk service, without a session
+// GET /metrics: Prometheus text exposition (format 0.0.4, prom-client) of the kiosk service, without a session
 // like GET /api/hardware/health and /api/queue (it carries nothing more than they do): device
 // connection and state, printer paper, recent print jobs by state, the hardware counters, the
 // waiting tickets per service, refused requests by code, open live streams. No ticket, name or
 // ID number passes here.
+import {
+  type Labels,
+  METRICS_CONTENT_TYPE,
+  type Registry,
+  scrapedCounter,
+  scrapedGauge,
+  serviceRegistry,
+} from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceName } from '../events.ts';
 import type { Hardware } from '../hardware/types.ts';
@@ -14,8 +22,6 @@ const JOB_STATES = ['queued', 'printing', 'printed', 'held', 'failed'] as const;
 /** Print jobs looked at for linli_kiosk_print_jobs (the newest). */
 const RECENT_JOBS = 1000;
 
-type Labels = Record<string, string>;
-
 /** What the figures are read from (the kiosk's services; a narrow view, no import of app.ts). */
 export interface MetricsSources {
   hardware: Hardware | undefined;
@@ -25,96 +31,85 @@ export interface MetricsSources {
   publicLive: { clientCount: number };
 }
 
-function esc(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function family(name: string, type: 'gauge' | 'counter', help: string, samples: [Labels, number][]): string {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
-  if (samples.length === 0) lines.push(`${name} 0`);
-  for (const [labels, value] of samples) {
-    const keys = Object.keys(labels).sort();
-    const l = keys.length ? `{${keys.map((k) => `${k}="${esc(labels[k]!)}"`).join(',')}}` : '';
-    lines.push(`${name}${l} ${Number.isFinite(value) ? value : 0}`);
-  }
-  return lines.join('\n');
-}
-
-export function renderKioskMetrics(k: MetricsSources): string {
-  const parts: string[] = [];
-  const hw = k.hardware;
-  const health = hw ? hw.health() : [];
-  parts.push(
-    family(
-      'linli_kiosk_device_connected',
-      'gauge',
-      '1 while the device is connected, by device (idcard, printer, scanner; configured ones only)',
-      health.map((h) => [{ device: h.device }, h.connected ? 1 : 0]),
-    ),
-    family(
-      'linli_kiosk_device_state',
-      'gauge',
-      "1 for the device's current state (ok, warning, error, disconnected), by device and state",
-      health.flatMap((h) =>
+/**
+ * This kiosk's registry (prom-client; one per app, several run in one process in the tests): the
+ * default process metrics and the kiosk's families, every one read from its source when scraped.
+ */
+export function kioskRegistry(k: MetricsSources): Registry {
+  const registry = serviceRegistry();
+  const health = () => (k.hardware ? k.hardware.health() : []);
+  scrapedGauge(
+    registry,
+    'linli_kiosk_device_connected',
+    '1 while the device is connected, by device (idcard, printer, scanner; configured ones only)',
+    ['device'],
+    () => health().map((h) => [{ device: h.device }, h.connected ? 1 : 0]),
+  );
+  scrapedGauge(
+    registry,
+    'linli_kiosk_device_state',
+    "1 for the device's current state (ok, warning, error, disconnected), by device and state",
+    ['device', 'state'],
+    () =>
+      health().flatMap((h) =>
         STATES.map((s): [Labels, number] => [{ device: h.device, state: s }, h.state === s ? 1 : 0]),
       ),
-    ),
-    family(
-      'linli_kiosk_printer_paper',
-      'gauge',
-      "1 for the printer's paper state (ok, near-end, out)",
-      health
+  );
+  scrapedGauge(
+    registry,
+    'linli_kiosk_printer_paper',
+    "1 for the printer's paper state (ok, near-end, out)",
+    ['state'],
+    () =>
+      health()
         .filter((h) => h.device === 'printer' && h.paper)
         .flatMap((h) => PAPER.map((p): [Labels, number] => [{ state: p }, h.paper === p ? 1 : 0])),
-    ),
   );
-  const jobs = hw ? hw.printJobs(RECENT_JOBS) : [];
-  parts.push(
-    family(
-      'linli_kiosk_print_jobs',
-      'gauge',
-      `Print jobs by state among the newest ${RECENT_JOBS}`,
-      JOB_STATES.map((s) => [{ state: s }, jobs.filter((j) => j.state === s).length]),
-    ),
+  scrapedGauge(
+    registry,
+    'linli_kiosk_print_jobs',
+    `Print jobs by state among the newest ${RECENT_JOBS}`,
+    ['state'],
+    () => {
+      const jobs = k.hardware ? k.hardware.printJobs(RECENT_JOBS) : [];
+      return JOB_STATES.map((s) => [{ state: s }, jobs.filter((j) => j.state === s).length]);
+    },
   );
-  const stats = hw?.stats?.() ?? {};
-  parts.push(
-    family(
-      'linli_kiosk_hardware_total',
-      'counter',
-      'Hardware counters since start, by device and counter (polls, reads, errors, badFrames, timeouts, printed, scans, refused, connects)',
-      DEVICES.flatMap((d) =>
+  scrapedCounter(
+    registry,
+    'linli_kiosk_hardware_total',
+    'Hardware counters since start, by device and counter (polls, reads, errors, badFrames, timeouts, printed, scans, refused, connects)',
+    ['device', 'counter'],
+    () => {
+      const stats = k.hardware?.stats?.() ?? {};
+      return DEVICES.flatMap((d) =>
         Object.entries(stats[d] ?? {})
           .filter(([, v]) => typeof v === 'number')
           .map(([c, v]): [Labels, number] => [{ device: d, counter: c }, v]),
-      ),
-    ),
+      );
+    },
   );
-  const snapshot = k.engine.snapshot();
-  parts.push(
-    family(
-      'linli_kiosk_queue_waiting',
-      'gauge',
-      'Tickets waiting today, by service',
-      snapshot.services.map((s) => [{ service: s.serviceId }, s.waiting]),
-    ),
-    family(
-      'linli_kiosk_http_refused_total',
-      'counter',
-      'Requests refused, by error code',
-      [...k.refusals].sort().map(([code, n]) => [{ code }, n]),
-    ),
-    family('linli_kiosk_sse_clients', 'gauge', 'Open live-stream connections', [
-      [{ stream: 'kiosk' }, k.live.clientCount],
-      [{ stream: 'public' }, k.publicLive.clientCount],
-    ]),
+  scrapedGauge(registry, 'linli_kiosk_queue_waiting', 'Tickets waiting today, by service', ['service'], () =>
+    k.engine.snapshot().services.map((s) => [{ service: s.serviceId }, s.waiting]),
   );
-  return `${parts.join('\n')}\n`;
+  scrapedCounter(
+    registry,
+    'linli_kiosk_http_refused_total',
+    'Requests refused, by error code',
+    ['code'],
+    () => [...k.refusals].sort().map(([code, n]) => [{ code }, n]),
+  );
+  scrapedGauge(registry, 'linli_kiosk_sse_clients', 'Open live-stream connections', ['stream'], () => [
+    [{ stream: 'kiosk' }, k.live.clientCount],
+    [{ stream: 'public' }, k.publicLive.clientCount],
+  ]);
+  return registry;
 }
 
 export function metricsRoutes(app: FastifyInstance, k: MetricsSources): void {
+  const registry = kioskRegistry(k);
   app.get('/metrics', async (_req, reply) => {
-    reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return renderKioskMetrics(k);
+    reply.type(METRICS_CONTENT_TYPE);
+    return registry.metrics();
   });
 }

@@ -5,7 +5,7 @@ import type { DeviceName, KioskBus } from '../events.ts';
 import { HardwareError } from './errors.ts';
 import { HealthRegistry } from './health.ts';
 import { IdCardReader, type IdCardReaderOptions, type ReaderStats } from './idcard/reader.ts';
-import { errMessage, type HwLogger, stderrLogger } from './log.ts';
+import { type HwLogger, hardwareLogger } from './log.ts';
 import { PrintQueue, type PrintQueueOptions } from './printer/print-queue.ts';
 import { PrintStore } from './printer/print-store.ts';
 import { type BackoffOptions, Reconnector } from './reconnect.ts';
@@ -26,7 +26,7 @@ import { openSerial } from './transport/open-serial.ts';
 import type { Hardware, HardwareConfig, PrintJobInfo } from './types.ts';
 
 export * from './errors.ts';
-export { type HwLogger, silentLogger, stderrLogger } from './log.ts';
+export { type HwLogger, hardwareLogger, silentLogger } from './log.ts';
 export { hardwareRoutes } from './routes.ts';
 export { ENV_NAMES, hardwareConfigFromEnv, parseDeviceSpec } from './spec.ts';
 export * from './types.ts';
@@ -65,7 +65,7 @@ export async function startHardware(
   bus: KioskBus,
   opts: HardwareOptions = {},
 ): Promise<RunningHardware> {
-  const log = opts.log ?? stderrLogger();
+  const log = opts.log ?? hardwareLogger();
   const specs: Record<DeviceName, DeviceSpec> = {
     idcard: parseDeviceSpec('idcard', config.idcard),
     printer: parseDeviceSpec('printer', config.printer),
@@ -120,9 +120,7 @@ export async function startHardware(
     store.close();
     await Promise.all(
       Object.entries(simulated).map(([d, s]) =>
-        s
-          .stop()
-          .catch((err: unknown) => log.warn({ device: d, err: errMessage(err) }, 'simulator stop failed')),
+        s.stop().catch((err: unknown) => log.warn({ device: d, err }, 'simulator stop failed')),
       ),
     );
   };

@@ -68,10 +68,7 @@ export class Reconnector {
       this.opening = false;
       this.failedOpens++;
       if (this.failedOpens === 1 || this.failedOpens % 20 === 0) {
-        this.o.log.warn(
-          { device: this.o.device, err: errMessage(err), attempts: this.failedOpens },
-          'cannot open device',
-        );
+        this.o.log.warn({ device: this.o.device, err, attempts: this.failedOpens }, 'cannot open device');
       }
       this.o.health.set(this.o.device, {
         connected: false,
@@ -104,7 +101,7 @@ export class Reconnector {
     this.transport = undefined;
     this.o.detach(err);
     if (!this.running) return;
-    this.o.log.warn({ device: this.o.device, err: err ? errMessage(err) : 'closed' }, 'device disconnected');
+    this.o.log.warn({ device: this.o.device, err: err ?? 'closed' }, 'device disconnected');
     this.o.health.set(this.o.device, {
       connected: false,
       state: 'disconnected',

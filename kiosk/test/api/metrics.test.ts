@@ -77,8 +77,9 @@ describe('GET /metrics (kiosk)', () => {
       expect(sample(text, 'linli_kiosk_queue_waiting', { service: s.serviceId })).toBe(0);
     expect(sample(text, 'linli_kiosk_http_refused_total', { code: 'UNAUTHENTICATED' })).toBe(1);
     expect(sample(text, 'linli_kiosk_sse_clients', { stream: 'public' })).toBe(0);
-    // every family has HELP and TYPE
-    const types = [...text.matchAll(/^# TYPE (\S+) (gauge|counter)$/gm)].map((m) => m[1]);
+    // every family has HELP and TYPE (and prom-client's default process metrics are there too)
+    expect(text).toMatch(/^# TYPE process_resident_memory_bytes gauge$/m);
+    const types = [...text.matchAll(/^# TYPE (linli_\S+) (gauge|counter)$/gm)].map((m) => m[1]);
     expect(types).toEqual([
       'linli_kiosk_device_connected',
       'linli_kiosk_device_state',

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { redactUrl } from '@linli/shared/service';
+import { createLogger, redactUrl } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -27,7 +27,8 @@ describe('request log', () => {
       { dataDir: dir, adminPassword: ADMIN_PASSWORD, checkpointMs: 0, queue: { enforceHours: false } },
       {},
     );
-    const app = await buildApp({ config, logger: { level: 'debug', stream } });
+    const logger = createLogger({ name: 'linli-kiosk', level: 'debug', destination: stream });
+    const app = await buildApp({ config, logger });
     close = async () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

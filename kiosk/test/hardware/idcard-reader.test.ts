@@ -1,5 +1,6 @@
 // The ID-card reader driver over serialport's MockBinding, answered by a scripted SAM reader.
 import { encodeCardText, encodeReadData, encodeReply } from '@linli/shared';
+import { memoryLogger } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KioskBus } from '../../src/events.ts';
 import { HealthRegistry } from '../../src/hardware/health.ts';
@@ -235,15 +236,8 @@ describe('ID-card reader driver (MockBinding)', () => {
   });
 
   it('logs only masked forms, at every level', async () => {
-    const lines: string[] = [];
-    const capture = (level: string) => (obj: object, msg?: string) =>
-      lines.push(JSON.stringify({ level, ...obj, msg }));
-    const logger = {
-      debug: capture('debug'),
-      info: capture('info'),
-      warn: capture('warn'),
-      error: capture('error'),
-    };
+    // the real service logger (pino, its serializers) at the lowest level, records kept
+    const { log: logger, records } = memoryLogger('trace');
     const bus = new KioskBus();
     const events = new Events(bus);
     const health = new HealthRegistry(bus);
@@ -266,7 +260,7 @@ describe('ID-card reader driver (MockBinding)', () => {
       events.stop();
       await line.transport.close();
     }
-    const all = lines.join('\n');
+    const all = records.map((r) => JSON.stringify(r)).join('\n');
     expect(all).toContain('110105********002X');
     expect(all).not.toContain('11010519491231002X');
     expect(all).not.toContain('张三明');

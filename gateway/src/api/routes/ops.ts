@@ -1,5 +1,6 @@
 // GET /healthz and GET /metrics (Prometheus text format 0.0.4), both without a session:
 // neither says anything about a person.
+import { METRICS_CONTENT_TYPE } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import { GatewayHealth } from '../../health.ts';
 import type { RouteContext } from '../context.ts';
@@ -23,6 +24,6 @@ export function opsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/metrics', async (_req, reply) => {
     const text = await ctx.metrics.render();
     const engine = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(engine + ctx.apiMetrics.render());
+    return reply.type(METRICS_CONTENT_TYPE).send(engine + (await ctx.apiMetrics.render()));
   });
 }

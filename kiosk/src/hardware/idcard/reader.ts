@@ -181,7 +181,7 @@ export class IdCardReader {
       await this.cycle(gen);
     } catch (err) {
       // Never let one bad cycle stop the polling.
-      this.log.error({ err: errMessage(err) }, 'ID-card poll cycle failed');
+      this.log.error({ err }, 'ID-card poll cycle failed');
     } finally {
       this.cycling = false;
     }
@@ -304,7 +304,7 @@ export class IdCardReader {
   /** A corrupt or missing reply: retry on the next poll, up to maxAttempts per placement. */
   private lineTrouble(err: unknown): void {
     const timedOut = err instanceof TimeoutError;
-    this.log.debug({ err: errMessage(err) }, 'SAM request failed');
+    this.log.debug({ err }, 'SAM request failed');
     if (timedOut) {
       this.consecutiveTimeouts++;
       if (this.consecutiveTimeouts === this.o.silentAfter) {

@@ -177,7 +177,7 @@ export class PrintQueue {
       try {
         await this.step();
       } catch (err) {
-        this.log.error({ err: errMessage(err) }, 'print queue step failed');
+        this.log.error({ err }, 'print queue step failed');
         await this.sleep(this.o.heldPollMs);
       }
     }
@@ -251,7 +251,7 @@ export class PrintQueue {
       after = await printer.status();
       this.report(after);
     } catch (err) {
-      this.log.warn({ jobId: job.jobId, err: errMessage(err) }, 'no printer status after the job');
+      this.log.warn({ jobId: job.jobId, err }, 'no printer status after the job');
     }
     const silent = this.o.printWithoutStatus
       ? undefined

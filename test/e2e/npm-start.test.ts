@@ -89,9 +89,15 @@ describe('npm start', () => {
   });
 
   afterAll(async () => {
+    // a test that failed half-way: Ctrl-C first, so start.ts stops its parts (a SIGKILL would
+    // leave them running), then SIGKILL if it hangs
     if (first && first.child.exitCode === null) {
-      first.child.kill('SIGKILL');
-      await first.exited;
+      first.child.kill('SIGINT');
+      const stopped = await Promise.race([
+        first.exited.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 40_000)),
+      ]);
+      if (!stopped) first.child.kill('SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -296,7 +296,7 @@ export async function run(): Promise<BenchResult[]> {
   const gw = figures.find((f) => f.kind === 'gateway');
   for (const f of figures) {
     const p99 = percentile(f.presses, 99);
-    const who = f.kind === 'gateway' ? 'gateway (real registry, scrypt credentials)' : `raw ${f.kind}`;
+    const who = f.kind === 'gateway' ? 'gateway (real registry and device credentials)' : `raw ${f.kind}`;
     out.push({
       name: `reconnect storm after kill -9: ${N.toLocaleString('en')} ${proto} devices back, ${who}`,
       value: Math.round(f.stormS * 10) / 10,

@@ -45,6 +45,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
+/** Ctrl-C, so start.ts stops its parts (a SIGKILL would leave them running); SIGKILL if it hangs. */
+async function stop(started: Started): Promise<void> {
+  if (started.child.exitCode !== null || started.child.signalCode !== null) return;
+  started.child.kill('SIGINT');
+  const stopped = await Promise.race([
+    started.exited.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 40_000)),
+  ]);
+  if (!stopped) started.child.kill('SIGKILL');
+}
+
 async function signIn(url: string, path: string, password: string): Promise<string> {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
@@ -89,16 +100,7 @@ describe('npm start', () => {
   });
 
   afterAll(async () => {
-    // a test that failed half-way: Ctrl-C first, so start.ts stops its parts (a SIGKILL would
-    // leave them running), then SIGKILL if it hangs
-    if (first && first.child.exitCode === null) {
-      first.child.kill('SIGINT');
-      const stopped = await Promise.race([
-        first.exited.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 40_000)),
-      ]);
-      if (!stopped) first.child.kill('SIGKILL');
-    }
+    if (first) await stop(first);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -163,9 +165,6 @@ describe('npm start', () => {
         : undefined;
     });
     expect(types.has('sos wall-201')).toBe(true);
-    expect(out.includes('scenario demo morning') || started.output().includes('scenario demo morning')).toBe(
-      true,
-    );
     await until('the scenario summary', () =>
       started.output().includes('scenario demo morning: 12/12 steps ok') ? true : undefined,
     );
@@ -176,6 +175,7 @@ describe('npm start', () => {
   });
 
   it('a second start resumes the same data with the same logins', { timeout: 180_000 }, async () => {
+    if (first) await stop(first); // the first test failed half-way: its parts hold the ports
     const again = start({ ...env, LINLI_DEMO_SCENARIO: 'off' });
     try {
       await until('the table of URLs', () =>

@@ -47,7 +47,9 @@ describe('MQTT 5 devices on the embedded broker', () => {
       .catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error & { code?: number }).code).toBe(0x86);
-    expect(await h.gw!.engine.metrics.render()).toMatch(/linli_gateway_messages_refused_total\{reason="auth"\} 1/);
+    expect(await h.gw!.engine.metrics.render()).toMatch(
+      /linli_gateway_messages_refused_total\{reason="auth"\} 1/,
+    );
   });
 
   it.runIf(existsSync(MOSQUITTO_PUB))('stock mosquitto_pub -V mqttv5: the SOS is stored', async () => {

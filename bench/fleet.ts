@@ -7,6 +7,7 @@ import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DeviceRecord } from '../gateway/src/types.ts';
+import { packet, str } from './mqtt-bytes.ts';
 
 /** The site and shared device secret of the in-memory directory's fleet. */
 export const FLEET_SITE = 'load';
@@ -50,32 +51,16 @@ export function memoryDirectory(n: number, users = /^(hb|press|tp)-\d+$/) {
 
 // ------------------------------------------------------------ the raw-socket fleet
 
-function str(s: string): Buffer {
-  const b = Buffer.from(s);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length);
-  return Buffer.concat([len, b]);
-}
-function remLen(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
 function connectPacket(clientId: string, user: string, pass: string, keepalive: number): Buffer {
   const vh = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, keepalive >> 8, keepalive & 0xff])]);
   const body = Buffer.concat([vh, str(clientId), str(user), str(pass)]);
-  return Buffer.concat([Buffer.from([0x10]), remLen(body.length), body]);
+  return packet(0x10, body);
 }
 /** A PUBLISH packet: QoS 0, or QoS 1 with packet id `pid`. */
 export function publishPacket(topic: string, payload: string, pid = 0): Buffer {
   const id = pid ? Buffer.from([pid >> 8, pid & 0xff]) : Buffer.alloc(0);
   const body = Buffer.concat([str(topic), id, Buffer.from(payload)]);
-  return Buffer.concat([Buffer.from([pid ? 0x32 : 0x30]), remLen(body.length), body]);
+  return packet(pid ? 0x32 : 0x30, body);
 }
 
 export interface Fleet {

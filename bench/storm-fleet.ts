@@ -5,26 +5,8 @@
 // whose connection drops retries after 200–500 ms, for ever, like firmware does.
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { packet, str } from './mqtt-bytes.ts';
 
-function str(s: string): Buffer {
-  const b = Buffer.from(s);
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length);
-  return Buffer.concat([len, b]);
-}
-function remLen(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-function packet(first: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([first]), remLen(body.length), body]);
-}
 const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
 /** MQTT 5 property block: empty */
 const NO_PROPS = Buffer.from([0]);

@@ -10,6 +10,7 @@ import type { Ingest } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger } from '../ingest/refusals.ts';
 import { ThrottledLog } from '../log-throttle.ts';
+import { persistentSessionOptions } from './client-options.ts';
 import type { BrokerLink } from './link.ts';
 import type { Transport } from './transport.ts';
 
@@ -40,25 +41,22 @@ export class ExternalBroker implements Transport {
   async start(): Promise<void> {
     const { o } = this;
     const site = o.site;
-    // MQTT 5: the broker says why it disconnects us (session taken over), and a session that
-    // never expires keeps events queued however long the gateway is away.
-    const opts: IClientOptions = {
-      clientId: o.clientId ?? `linli-gateway-${site}`,
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 0xffffffff },
-      clean: false,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      will: {
-        topic: topics.gatewayStatus(site),
-        payload: Buffer.from(JSON.stringify({ online: false, version: '0.1.0' })),
-        qos: 1,
-        retain: true,
+    const opts = persistentSessionOptions(
+      {
+        clientId: o.clientId ?? `linli-gateway-${site}`,
+        username: o.username,
+        password: o.password,
+        mqttOptions: o.mqttOptions,
       },
-      ...o.mqttOptions,
-    };
-    if (o.username !== undefined) opts.username = o.username;
-    if (o.password !== undefined) opts.password = o.password;
+      {
+        will: {
+          topic: topics.gatewayStatus(site),
+          payload: Buffer.from(JSON.stringify({ online: false, version: '0.1.0' })),
+          qos: 1,
+          retain: true,
+        },
+      },
+    );
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);

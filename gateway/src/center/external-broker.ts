@@ -5,6 +5,7 @@
 // once the center has stored it (handleMessage's callback), as with the embedded broker; a store
 // failure withholds the PUBACK and reconnects so that the broker delivers it again.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { persistentSessionOptions } from '../broker/client-options.ts';
 import type { StationHooks } from '../broker/embedded.ts';
 import type { BrokerLink } from '../broker/link.ts';
 import type { Transport } from '../broker/transport.ts';
@@ -35,17 +36,12 @@ export class CenterBrokerClient implements Transport {
 
   async start(): Promise<void> {
     const { o } = this;
-    const opts: IClientOptions = {
+    const opts = persistentSessionOptions({
       clientId: o.clientId ?? 'linli-center',
-      protocolVersion: 5,
-      properties: { sessionExpiryInterval: 0xffffffff },
-      clean: false,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      ...o.mqttOptions,
-    };
-    if (o.username !== undefined) opts.username = o.username;
-    if (o.password !== undefined) opts.password = o.password;
+      username: o.username,
+      password: o.password,
+      mqttOptions: o.mqttOptions,
+    });
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);

@@ -1,13 +1,11 @@
 // center station add | list | remove | rotate: the station accounts of a center gateway;
 // center mosquitto-files: Mosquitto's files for a center behind an external Mosquitto.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { generateSecret } from '@linli/shared/service';
 import { centerGatewayAccount, centerMosquittoFiles } from '../center/mosquitto.ts';
 import { StationStore } from '../center/stations.ts';
-import { mosquittoConf } from '../registry/mosquitto.ts';
 import { parse, str, UsageError } from './args.ts';
 import type { CliContext } from './context.ts';
+import { writeMosquittoFiles } from './mosquitto.ts';
 import { help, type Out, USAGE } from './usage.ts';
 
 function siteArg(positionals: string[], cmd: string): string {
@@ -93,24 +91,15 @@ export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: 
   }
   const stations = new StationStore(ctx.db, ctx.key).mosquittoAccounts();
   const files = centerMosquittoFiles(stations, centerGatewayAccount(user, pass));
-  const outDir = resolve(dir);
-  mkdirSync(outDir, { recursive: true });
-  const pw = join(outDir, 'password_file');
-  const acl = join(outDir, 'acl_file');
-  writeFileSync(pw, files.passwordFile, { mode: 0o640 });
-  writeFileSync(acl, files.aclFile, { mode: 0o640 });
-  chmodSync(pw, 0o640);
-  chmodSync(acl, 0o640);
-  writeFileSync(
-    join(outDir, 'mosquitto-linli.conf'),
-    mosquittoConf({
-      passwordPath: pw,
-      aclPath: acl,
+  const { pw, acl } = writeMosquittoFiles(
+    dir,
+    { password: files.passwordFile, acl: files.aclFile },
+    {
       persistenceDir: str(v['persistence-dir']) ?? '/var/lib/mosquitto/',
       listener: { port: Number(listen[2]), ...(listen[1] ? { host: listen[1] } : {}) },
       // the center's queue: every station's messages while the center gateway is away
       queue: { eventsPerS: Math.max(10, stations.length), outageS: 600 },
-    }),
+    },
   );
   out(
     `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${stations.length} station(s) and the center's account ${user}`,

@@ -7,6 +7,7 @@ import {
   aclFile,
   gatewayAccount,
   type MosquittoAccount,
+  type MosquittoConfOptions,
   mosquittoConf,
   passwordFile,
   zigbeeBridgeAccount,
@@ -55,23 +56,14 @@ export function mosquittoFiles(ctx: CliContext, argv: string[], out: Out, env: N
     accounts.push(zigbeeBridgeAccount(u, pass));
   }
   const devices = ctx.registry.mosquittoDevices();
-  const outDir = resolve(dir);
-  mkdirSync(outDir, { recursive: true });
-  const pw = join(outDir, 'password_file');
-  const acl = join(outDir, 'acl_file');
-  writeFileSync(pw, passwordFile(devices, accounts), { mode: 0o640 });
-  writeFileSync(acl, aclFile(devices, accounts), { mode: 0o640 });
-  chmodSync(pw, 0o640);
-  chmodSync(acl, 0o640);
-  writeFileSync(
-    join(outDir, 'mosquitto-linli.conf'),
-    mosquittoConf({
-      passwordPath: pw,
-      aclPath: acl,
+  const { pw, acl } = writeMosquittoFiles(
+    dir,
+    { password: passwordFile(devices, accounts), acl: aclFile(devices, accounts) },
+    {
       persistenceDir: str(v['persistence-dir']) ?? '/var/lib/mosquitto/',
       listener: { port: Number(listen[2]), ...(listen[1] ? { host: listen[1] } : {}) },
       queue: { eventsPerS: config.mqtt.queueEventsPerS, outageS: config.mqtt.queueOutageS },
-    }),
+    },
   );
   out(
     `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${devices.length} device(s), ${accounts.length} other account(s)`,
@@ -79,4 +71,26 @@ export function mosquittoFiles(ctx: CliContext, argv: string[], out: Out, env: N
   if (shown.length) out(`generated passwords (shown once):\n  ${shown.join('\n  ')}`);
   out('Make the files readable by the mosquitto user, then reload Mosquitto (kill -HUP).');
   return 0;
+}
+
+/** Writes `password_file` and `acl_file` (0640: readable by the mosquitto group) and
+ *  `mosquitto-linli.conf` pointing at them into `dir`; returns the two paths. */
+export function writeMosquittoFiles(
+  dir: string,
+  files: { password: string; acl: string },
+  conf: Omit<MosquittoConfOptions, 'passwordPath' | 'aclPath'>,
+): { pw: string; acl: string } {
+  const outDir = resolve(dir);
+  mkdirSync(outDir, { recursive: true });
+  const pw = join(outDir, 'password_file');
+  const acl = join(outDir, 'acl_file');
+  writeFileSync(pw, files.password, { mode: 0o640 });
+  writeFileSync(acl, files.acl, { mode: 0o640 });
+  chmodSync(pw, 0o640);
+  chmodSync(acl, 0o640);
+  writeFileSync(
+    join(outDir, 'mosquitto-linli.conf'),
+    mosquittoConf({ passwordPath: pw, aclPath: acl, ...conf }),
+  );
+  return { pw, acl };
 }

@@ -80,12 +80,12 @@ export function responderPageApi(
     }
   };
 
-  const view = (o: ReturnType<typeof open>) => {
-    const device = o.alert.deviceId ? ctx.registry.get(o.alert.deviceId) : undefined;
+  const view = (opened: ReturnType<typeof open>) => {
+    const device = opened.alert.deviceId ? ctx.registry.get(opened.alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
     const plan = resident ? store.plan(resident.id) : undefined;
-    const mine = s.mine.get(o.c.alertId, o.c.responderId) as Attendance;
-    const alert = ctx.alerts.get(o.c.alertId)?.alert ?? o.alert;
+    const mine = s.mine.get(opened.c.alertId, opened.c.responderId) as Attendance;
+    const alert = ctx.alerts.get(opened.c.alertId)?.alert ?? opened.alert;
     const loc = device?.location ?? {};
     return {
       alert: { type: alert.type, state: alert.state, raisedAt: alert.raisedAt },
@@ -96,45 +96,49 @@ export function responderPageApi(
         room: loc.room ?? null,
       },
       notes: plan?.notes ?? null,
-      you: { name: o.responder.name, going: mine.going_at !== null, there: mine.there_at !== null },
-      othersGoing: (s.others.get(o.c.alertId, o.c.responderId) as { n: number }).n,
+      you: { name: opened.responder.name, going: mine.going_at !== null, there: mine.there_at !== null },
+      othersGoing: (s.others.get(opened.c.alertId, opened.c.responderId) as { n: number }).n,
       now: now(),
     };
   };
 
   app.get('/api/responder/alert', async (req) => {
-    const o = open(req);
+    const opened = open(req);
     writeAudit(ctx.db, {
-      actor: `responder:${o.responder.id}`,
+      actor: `responder:${opened.responder.id}`,
       action: 'responder.view',
-      target: `alert:${o.alert.id}`,
+      target: `alert:${opened.alert.id}`,
       ip: req.ip,
     });
-    return view(o);
+    return view(opened);
   });
 
   app.post('/api/responder/action', { schema: { body: ActionBody } }, async (req) => {
-    const o = open(req);
+    const opened = open(req);
     const { action } = req.body;
-    const by = `responder:${o.responder.id}`;
-    const t = now();
-    if (action === 'going') s.going.run(t, o.alert.id, o.responder.id);
-    if (action === 'there') s.there.run(t, t, o.alert.id, o.responder.id);
-    if ((action === 'going' || action === 'there') && o.alert.state === 'raised') {
+    const by = `responder:${opened.responder.id}`;
+    const at = now();
+    if (action === 'going') s.going.run(at, opened.alert.id, opened.responder.id);
+    if (action === 'there') s.there.run(at, at, opened.alert.id, opened.responder.id);
+    if ((action === 'going' || action === 'there') && opened.alert.state === 'raised') {
       try {
-        ctx.alerts.acknowledge(o.alert.id, by);
+        ctx.alerts.acknowledge(opened.alert.id, by);
       } catch (err) {
         // acknowledged meanwhile by an operator or another responder: the note still goes on
         if ((err as LinliError).code !== 'ALERT_STATE') throw err;
       }
     }
-    ctx.alerts.addNote(o.alert.id, by, `${o.responder.name} (${o.responder.kind}): ${NOTE[action]}`);
+    ctx.alerts.addNote(
+      opened.alert.id,
+      by,
+      `${opened.responder.name} (${opened.responder.kind}): ${NOTE[action]}`,
+    );
     writeAudit(ctx.db, {
       actor: by,
       action: `responder.${action}`,
-      target: `alert:${o.alert.id}`,
+      target: `alert:${opened.alert.id}`,
       ip: req.ip,
     });
-    return view(o);
+    return view(opened);
   });
 }

@@ -3,7 +3,7 @@
 import { BarChart } from '@linli/shared/ui/components/bar-chart/BarChart.tsx';
 import { download, toCsv } from '@linli/shared/ui/csv.ts';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type PastAlert, type Summary } from '../../api.ts';
+import { api, type Durations, type PastAlert, type Summary } from '../../api.ts';
 import { dateTime, duration, named } from '../../format.ts';
 import { useUi } from '../../ui-context.ts';
 import { OUTCOMES } from '../AlertDetail/AlertDetail.tsx';
@@ -232,57 +232,25 @@ export function History() {
                 short={(label) => label.slice(5) || label}
               />
             </div>
-            <table class={css.table}>
-              <caption>{t.t('report.byType')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.t('history.type')}</th>
-                  <th scope="col">{t.t('report.count')}</th>
-                  <th scope="col">{t.t('report.ackMedian')}</th>
-                  <th scope="col">{t.t('report.ackWorst')}</th>
-                  <th scope="col">{t.t('report.resolveMedian')}</th>
-                  <th scope="col">{t.t('report.resolveWorst')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...summary.byType, { ...summary.total, type: '' }].map((b) => (
-                  <tr key={b.type} class={b.type ? '' : css.sum}>
-                    <th scope="row">{b.type ? named(t, 'type', b.type) : t.t('report.all')}</th>
-                    <td>{b.count}</td>
-                    <td>{duration(t, b.ackMedianMs)}</td>
-                    <td>{duration(t, b.ackWorstMs)}</td>
-                    <td>{duration(t, b.resolveMedianMs)}</td>
-                    <td>{duration(t, b.resolveWorstMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DurationsTable
+              caption={t.t('report.byType')}
+              keyHeader={t.t('history.type')}
+              rows={[
+                ...summary.byType.map((b) => ({
+                  key: b.type,
+                  label: named(t, 'type', b.type),
+                  durations: b,
+                })),
+                { key: '', label: t.t('report.all'), durations: summary.total, sum: true },
+              ]}
+            />
             {center && (
-              <table class={css.table} data-testid="report-by-site">
-                <caption>{t.t('report.bySite')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.t('queue.station')}</th>
-                    <th scope="col">{t.t('report.count')}</th>
-                    <th scope="col">{t.t('report.ackMedian')}</th>
-                    <th scope="col">{t.t('report.ackWorst')}</th>
-                    <th scope="col">{t.t('report.resolveMedian')}</th>
-                    <th scope="col">{t.t('report.resolveWorst')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {summary.bySite.map((b) => (
-                    <tr key={b.site} data-site={b.site}>
-                      <th scope="row">{b.site}</th>
-                      <td>{b.count}</td>
-                      <td>{duration(t, b.ackMedianMs)}</td>
-                      <td>{duration(t, b.ackWorstMs)}</td>
-                      <td>{duration(t, b.resolveMedianMs)}</td>
-                      <td>{duration(t, b.resolveWorstMs)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DurationsTable
+                caption={t.t('report.bySite')}
+                keyHeader={t.t('queue.station')}
+                testId="report-by-site"
+                rows={summary.bySite.map((b) => ({ key: b.site, label: b.site, durations: b, site: b.site }))}
+              />
             )}
           </div>
         )}
@@ -335,5 +303,52 @@ export function History() {
         )}
       </section>
     </main>
+  );
+}
+
+interface DurationsRow {
+  key: string;
+  label: string;
+  durations: Durations;
+  /** the total row */
+  sum?: boolean;
+  /** data-site, for the by-station table */
+  site?: string;
+}
+
+/** A report table: one row per type or station with count, time to acknowledge and to resolve. */
+function DurationsTable(props: {
+  caption: string;
+  keyHeader: string;
+  rows: DurationsRow[];
+  testId?: string;
+}) {
+  const { t } = useUi();
+  return (
+    <table class={css.table} data-testid={props.testId}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{props.keyHeader}</th>
+          <th scope="col">{t.t('report.count')}</th>
+          <th scope="col">{t.t('report.ackMedian')}</th>
+          <th scope="col">{t.t('report.ackWorst')}</th>
+          <th scope="col">{t.t('report.resolveMedian')}</th>
+          <th scope="col">{t.t('report.resolveWorst')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={row.key} class={row.sum ? css.sum : ''} data-site={row.site}>
+            <th scope="row">{row.label}</th>
+            <td>{row.durations.count}</td>
+            <td>{duration(t, row.durations.ackMedianMs)}</td>
+            <td>{duration(t, row.durations.ackWorstMs)}</td>
+            <td>{duration(t, row.durations.resolveMedianMs)}</td>
+            <td>{duration(t, row.durations.resolveWorstMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -19,6 +19,7 @@ import type { CenterData } from './center/data.ts';
 import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
+import { pgReportSource } from './center/pg/reports.ts';
 import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -408,6 +409,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       registry,
       // at the center on PostgreSQL the alarm API reads the shared database
       alerts: centerData?.alerts ?? engine.alerts,
+      ...(centerData instanceof PgCenterData ? { reports: pgReportSource(centerData.pool) } : {}),
       bus: engine.bus,
       metrics: engine.metrics,
       config,

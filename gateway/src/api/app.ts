@@ -32,6 +32,7 @@ import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { logRoutes } from './routes/logs.ts';
 import { opsRoutes } from './routes/ops.ts';
+import type { ReportSource } from './routes/reports.ts';
 import { residentRoutes } from './routes/residents.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { streamRoutes } from './routes/stream.ts';
@@ -70,6 +71,8 @@ export interface ApiDeps {
   tzMinutes?: number;
   /** Role center: the stations' webhook and state, and action requests for their alerts. */
   center?: CenterRouteOptions;
+  /** Where reports read the alerts; default the SQLite file (`db`). */
+  reports?: ReportSource;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -135,6 +138,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
     ...(deps.center ? { center: deps.center.center } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

@@ -29,7 +29,7 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
-interface Row {
+export interface ReportRow {
   id: string;
   site: string;
   device_id: string | null;
@@ -60,7 +60,7 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function durations(rows: Row[]): Durations {
+export function durations(rows: ReportRow[]): Durations {
   const ack = rows.filter((r) => r.acknowledged_at !== null).map((r) => r.acknowledged_at! - r.raised_at);
   const res = rows.filter((r) => r.resolved_at !== null).map((r) => r.resolved_at! - r.raised_at);
   return {
@@ -92,24 +92,50 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
 /** The resident's name: the station's registry, or at the center the context its station sent. */
 const RESIDENT_NAME = "COALESCE(r.name, json_extract(c.context, '$.resident.name'))";
 
-export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
-  const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const select = (
-    query: { from: number; to: number; site?: string },
-    extra = '',
-    params: unknown[] = [],
-    limit = -1,
-  ) =>
-    ctx.db
+/** Which alerts a report reads: raised in [from, to), of a site, with optional filters. */
+export interface ReportQuery {
+  from: number;
+  to: number;
+  site?: string;
+  type?: string;
+  outcome?: string;
+  /** part of the resident's name */
+  resident?: string;
+  /** most rows, newest first; none: all */
+  limit?: number;
+}
+
+/** The rows of a report, from wherever the alerts are (the SQLite file, or the center's shared
+ *  PostgreSQL: center/pg/reports.ts). */
+export type ReportSource = (q: ReportQuery) => Promise<ReportRow[]>;
+
+/** The rows of a report from the gateway's SQLite file. */
+export function sqliteReportSource(db: RouteContext['db']): ReportSource {
+  return async (q) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.site) where.push('AND a.site = ?') && params.push(q.site);
+    if (q.type) where.push('AND a.type = ?') && params.push(q.type);
+    if (q.outcome) where.push('AND a.outcome = ?') && params.push(q.outcome);
+    if (q.resident)
+      where.push(`AND ${RESIDENT_NAME} LIKE ? ESCAPE '\\'`) &&
+        params.push(`%${q.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    return db
       .prepare(
         `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
                 a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, ${RESIDENT_NAME} AS resident_name
            FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
            LEFT JOIN center_alert_context c ON c.alert_id = a.id
-          WHERE a.raised_at >= ? AND a.raised_at < ? ${query.site ? 'AND a.site = ?' : ''} ${extra}
-          ORDER BY a.raised_at DESC LIMIT ${limit}`,
+          WHERE a.raised_at >= ? AND a.raised_at < ? ${where.join(' ')}
+          ORDER BY a.raised_at DESC LIMIT ${q.limit ?? -1}`,
       )
-      .all(query.from, query.to, ...(query.site ? [query.site] : []), ...params) as Row[];
+      .all(q.from, q.to, ...params) as ReportRow[];
+  };
+}
+
+export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const select = ctx.reports ?? sqliteReportSource(ctx.db);
 
   app.get(
     '/api/reports/summary',
@@ -117,7 +143,11 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
     async (req) => {
       const query = req.query;
       const tz = query.tz ?? 480;
-      const rows = select(query);
+      const rows = await select({
+        from: query.from,
+        to: query.to,
+        ...(query.site ? { site: query.site } : {}),
+      });
       const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
       byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
       const bySite = [...groupBy(rows, (r) => r.site)].map(([site, rs]) => ({ site, ...durations(rs) }));
@@ -153,14 +183,7 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
     { onRequest: requireRole('operator'), schema: { querystring: SearchQuery } },
     async (req) => {
       const query = req.query;
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.type) where.push('AND a.type = ?') && params.push(query.type);
-      if (query.outcome) where.push('AND a.outcome = ?') && params.push(query.outcome);
-      if (query.resident)
-        where.push(`AND ${RESIDENT_NAME} LIKE ? ESCAPE '\\'`) &&
-          params.push(`%${query.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const rows = select(query, where.join(' '), params, query.limit ?? 200);
+      const rows = await select({ ...query, limit: query.limit ?? 200 });
       return {
         alerts: rows.map((r) => ({
           id: r.id,

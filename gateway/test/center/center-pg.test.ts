@@ -210,6 +210,22 @@ describe('center on PostgreSQL: two instances, one database', () => {
     await reading;
   });
 
+  it("an instance's own technical alert is listed by both; only that instance acts on it", async () => {
+    const own = a.gw.engine.alerts.raiseTechnical('gateway.broker-link', 'center', 'broker link down');
+    await until(async () => (await b.api('GET', `/api/alerts/${own.id}`)).status === 200, 'mirrored to PostgreSQL');
+    const onB = await b.api('POST', `/api/alerts/${own.id}/ack`, {});
+    expect(onB.status).toBe(409);
+    expect(onB.body.error.code).toBe('ALERT_ELSEWHERE');
+    const onA = await a.api('POST', `/api/alerts/${own.id}/ack`, {});
+    expect(onA.status).toBe(200);
+    await until(
+      async () => (await b.api('GET', `/api/alerts/${own.id}`)).body.alert?.state === 'acknowledged',
+      'acknowledgement mirrored',
+    );
+    const d = await b.api('GET', `/api/alerts/${own.id}`);
+    expect(d.body.history.map((h: Json) => h.action)).toEqual(['raised', 'acknowledged']);
+  });
+
   it('device summaries and the stations overview come from PostgreSQL', async () => {
     const reg = {
       v: 1,
@@ -223,7 +239,7 @@ describe('center on PostgreSQL: two instances, one database', () => {
     const devices = await b.api('GET', '/api/devices?site=s1');
     expect(devices.body.devices).toMatchObject([{ id: 'p-9', site: 's1', location: { building: '3' } }]);
     const st = await b.api('GET', '/api/center/stations');
-    expect(st.body.stations).toMatchObject([{ site: 's1', devices: 1, openAlerts: 3 }]);
+    expect(st.body.stations).toMatchObject([{ site: 's1', devices: 1, openAlerts: 3 }]); // al-pg-0001..3
   });
 });
 

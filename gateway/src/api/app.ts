@@ -27,12 +27,12 @@ import type { BusLike, DeviceClockSource, DeviceStateSource, RouteContext } from
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
+import type { ReportSource } from './report-source.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { logRoutes } from './routes/logs.ts';
 import { opsRoutes } from './routes/ops.ts';
-import type { ReportSource } from './routes/reports.ts';
 import { residentRoutes } from './routes/residents.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { streamRoutes } from './routes/stream.ts';

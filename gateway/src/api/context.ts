@@ -11,7 +11,7 @@ import type { DeviceClock } from '../supervision/device-clock.ts';
 import type { AlertReader, CenterActionRecord, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics.ts';
-import type { ReportSource } from './routes/reports.ts';
+import type { ReportSource } from './report-source.ts';
 
 /** Anything with typed on/off for the gateway's events (the engine's GatewayBus, an EventEmitter). */
 export interface BusLike {

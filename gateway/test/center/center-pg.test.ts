@@ -212,7 +212,10 @@ describe('center on PostgreSQL: two instances, one database', () => {
 
   it("an instance's own technical alert is listed by both; only that instance acts on it", async () => {
     const own = a.gw.engine.alerts.raiseTechnical('gateway.broker-link', 'center', 'broker link down');
-    await until(async () => (await b.api('GET', `/api/alerts/${own.id}`)).status === 200, 'mirrored to PostgreSQL');
+    await until(
+      async () => (await b.api('GET', `/api/alerts/${own.id}`)).status === 200,
+      'mirrored to PostgreSQL',
+    );
     const onB = await b.api('POST', `/api/alerts/${own.id}/ack`, {});
     expect(onB.status).toBe(409);
     expect(onB.body.error.code).toBe('ALERT_ELSEWHERE');

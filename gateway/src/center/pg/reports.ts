@@ -1,6 +1,6 @@
 // The console's reports and history search at a center on PostgreSQL: the same rows as the
 // SQLite query (api/routes/reports.ts), the resident's name from the context the station sent.
-import type { ReportRow, ReportSource } from '../../api/routes/reports.ts';
+import type { ReportRow, ReportSource } from '../../api/report-source.ts';
 import type { PgPool } from '../../db/pg.ts';
 
 const RESIDENT_NAME = "(c.context::json -> 'resident' ->> 'name')";

@@ -22,6 +22,8 @@ import { SharedAudit } from './center/pg/audit.ts';
 import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
+import { PgSessionStore } from './center/pg/sessions.ts';
+import { PgStaffStore } from './center/pg/staff.ts';
 import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -419,6 +421,15 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
         centerData instanceof PgCenterData ? centerAlertReader(engine.alerts, centerData) : engine.alerts,
       ...(centerData instanceof PgCenterData ? { reports: pgReportSource(centerData.pool) } : {}),
       ...(sharedAudit ? { audit: sharedAudit } : {}),
+      // ... and its staff accounts and sessions: a login on one instance is valid on all
+      ...(centerData instanceof PgCenterData
+        ? {
+            accounts: (a: { sessionTtlMs: number }) => ({
+              staff: new PgStaffStore((centerData as PgCenterData).pool, db),
+              sessions: new PgSessionStore((centerData as PgCenterData).pool, a.sessionTtlMs),
+            }),
+          }
+        : {}),
       bus: engine.bus,
       metrics: engine.metrics,
       config,

@@ -14,8 +14,8 @@ import {
 import type { Database } from 'better-sqlite3';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { bootstrapMessage, ensureBootstrapAdmin } from '../auth/bootstrap.ts';
-import { SessionStore } from '../auth/sessions.ts';
-import { StaffStore } from '../auth/staff.ts';
+import { type SessionKeeper, SessionStore } from '../auth/sessions.ts';
+import { type StaffAccounts, StaffStore } from '../auth/staff.ts';
 import { type CenterRouteOptions, centerRoutes } from '../center/routes.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -73,6 +73,12 @@ export interface ApiDeps {
   center?: CenterRouteOptions;
   /** Where reports read the alerts; default the SQLite file (`db`). */
   reports?: ReportSource;
+  /** Where staff accounts and sessions are kept; default the SQLite file (`db`). A center on
+   *  PostgreSQL passes the shared database's (center/pg/staff.ts, sessions.ts). */
+  accounts?: (o: { sessionTtlMs: number; staffCost?: ScryptCost }) => {
+    staff: StaffAccounts;
+    sessions: SessionKeeper;
+  };
   /** The audit log GET /api/audit lists; default the SQLite file's. */
   audit?: RouteContext['audit'];
 }
@@ -108,9 +114,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  const staff = new StaffStore(deps.db, deps.staffCost);
-  const sessions = new SessionStore(deps.db, config.sessionTtlS * 1000);
-  sessions.purgeExpired();
+  const { staff, sessions } = deps.accounts
+    ? deps.accounts({
+        sessionTtlMs: config.sessionTtlS * 1000,
+        ...(deps.staffCost ? { staffCost: deps.staffCost } : {}),
+      })
+    : {
+        staff: new StaffStore(deps.db, deps.staffCost),
+        sessions: new SessionStore(deps.db, config.sessionTtlS * 1000),
+      };
+  await sessions.purgeExpired();
   if (config.bootstrapAdmin) {
     const msg = bootstrapMessage(
       await ensureBootstrapAdmin(deps.db, {

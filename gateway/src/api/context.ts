@@ -3,8 +3,8 @@
 import type { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import type { AuditFilter, AuditRow } from '../auth/audit.ts';
-import type { SessionStore } from '../auth/sessions.ts';
-import type { StaffStore } from '../auth/staff.ts';
+import type { SessionKeeper } from '../auth/sessions.ts';
+import type { StaffAccounts } from '../auth/staff.ts';
 import type { CenterDevice, CenterDeviceFilter } from '../center/devices.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -41,8 +41,8 @@ export interface RouteContext {
   metrics: { render(): string | Promise<string> };
   apiMetrics: ApiMetrics;
   config: ApiConfig;
-  staff: StaffStore;
-  sessions: SessionStore;
+  staff: StaffAccounts;
+  sessions: SessionKeeper;
   /** Failed logins per (username, address) and per address (never per username alone). */
   loginLimiter: LoginLimiter;
   deviceState: DeviceStateSource;

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/audit.ts';
 import { AuthError } from '../auth/errors.ts';
 import { hasRole, type Role } from '../auth/roles.ts';
-import type { Session, SessionStore } from '../auth/sessions.ts';
+import type { Session, SessionKeeper } from '../auth/sessions.ts';
 
 export const SESSION_COOKIE = 'linli_gw_session';
 
@@ -19,11 +19,11 @@ declare module 'fastify' {
   }
 }
 
-export function installSessions(app: FastifyInstance, sessions: SessionStore): void {
+export function installSessions(app: FastifyInstance, sessions: SessionKeeper): void {
   app.decorateRequest('staff', null);
   app.addHook('onRequest', async (req) => {
     const token = readSessionCookie(req, SESSION_COOKIE);
-    req.staff = token ? (sessions.lookup(token) ?? null) : null;
+    req.staff = token ? ((await sessions.lookup(token)) ?? null) : null;
   });
 }
 

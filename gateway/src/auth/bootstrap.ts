@@ -1,10 +1,12 @@
 // The first admin account: created when there is no staff account at all, with the password
-// from LINLI_GW_ADMIN_PASSWORD or a generated one that the caller prints once.
+// from LINLI_GW_ADMIN_PASSWORD or a generated one that the caller prints once. Instances of a
+// center starting together on one PostgreSQL database create it once (StaffAccounts.createFirst
+// is atomic): only the instance that created it prints the message.
 
 import { LinliError } from '@linli/shared';
 import { generateSecret } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
-import { MAX_PASSWORD, MIN_PASSWORD, StaffStore } from './staff.ts';
+import { MAX_PASSWORD, MIN_PASSWORD, type StaffAccounts, StaffStore } from './staff.ts';
 
 export type BootstrapResult =
   | { created: false }
@@ -12,10 +14,10 @@ export type BootstrapResult =
 
 export async function ensureBootstrapAdmin(
   db: Database,
-  opts: { password?: string; username?: string; staff?: StaffStore } = {},
+  opts: { password?: string; username?: string; staff?: StaffAccounts } = {},
 ): Promise<BootstrapResult> {
   const staff = opts.staff ?? new StaffStore(db);
-  if (staff.count() > 0) return { created: false };
+  if ((await staff.count()) > 0) return { created: false };
   if (
     opts.password !== undefined &&
     (opts.password.length < MIN_PASSWORD || opts.password.length > MAX_PASSWORD)
@@ -28,10 +30,11 @@ export async function ensureBootstrapAdmin(
   const username = opts.username ?? 'admin';
   const generated = !opts.password;
   const password = opts.password || generateSecret(15);
-  await staff.create(
+  const made = await staff.createFirst(
     { username, password, role: 'admin', displayName: 'Administrator' },
     { actor: 'system' },
   );
+  if (!made) return { created: false };
   return { created: true, username, password, generated };
 }
 

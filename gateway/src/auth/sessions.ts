@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Role } from './roles.ts';
+import type { Awaitable } from './staff.ts';
 
 export interface Session {
   username: string;
@@ -11,10 +12,24 @@ export interface Session {
   expiresAt: number;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** A new random session token (32 bytes, base64url): only its hash is stored. */
+export const newToken = () => randomBytes(32).toString('base64url');
 
-export class SessionStore {
+/** Login sessions as the API uses them: this file's SessionStore (the SQLite file) or, at a
+ *  center on PostgreSQL, center/pg/sessions.ts (a session valid on every instance). */
+export interface SessionKeeper {
+  readonly ttlMs: number;
+  create(username: string, ip?: string): Awaitable<{ token: string; expiresAt: number }>;
+  /** The session of a token, with the account's current role; undefined when unknown,
+   *  expired, or the account is disabled. */
+  lookup(token: string | undefined, now?: number): Awaitable<Session | undefined>;
+  destroy(token: string): Awaitable<void>;
+  purgeExpired(now?: number): Awaitable<number>;
+}
+
+export class SessionStore implements SessionKeeper {
   constructor(
     private readonly db: Database,
     /** Absolute lifetime of a session. */
@@ -22,7 +37,7 @@ export class SessionStore {
   ) {}
 
   create(username: string, ip?: string): { token: string; expiresAt: number } {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const now = Date.now();
     const expiresAt = now + this.ttlMs;
     this.db

@@ -22,7 +22,7 @@ export interface StaffRecord {
   createdAt: number;
   passwordChangedAt: number;
 }
-interface Raw {
+export interface StaffRow {
   username: string;
   display_name: string | null;
   role: Role;
@@ -31,7 +31,8 @@ interface Raw {
   created_at: number;
   password_changed_at: number;
 }
-const fromRow = (r: Raw): StaffRecord => ({
+type Raw = StaffRow;
+export const staffFromRow = (r: StaffRow): StaffRecord => ({
   username: r.username,
   ...(r.display_name !== null ? { displayName: r.display_name } : {}),
   role: r.role,
@@ -59,7 +60,38 @@ export interface NewStaff {
   displayName?: string;
 }
 
-export class StaffStore {
+/** Refuses a new account's bad username, role or password. */
+export function checkNewStaff(s: NewStaff): void {
+  if (!USERNAME_PATTERN.test(s.username)) {
+    throw new ValidationError('username must be 1 to 64 of [A-Za-z0-9_.@-]', [
+      '/username: bad characters or length',
+    ]);
+  }
+  if (!isRole(s.role)) throw new ValidationError(`unknown role ${s.role}`, ['/role: unknown role']);
+  checkPassword(s.password);
+}
+
+export type StaffPatch = { role?: Role; disabled?: boolean; displayName?: string };
+
+/** Staff accounts as the API uses them: this file's StaffStore (the SQLite file, synchronous
+ *  underneath) or, at a center on PostgreSQL, center/pg/staff.ts (shared by every instance). */
+export interface StaffAccounts {
+  get(username: string): Awaitable<StaffRecord | undefined>;
+  list(): Awaitable<StaffRecord[]>;
+  count(): Awaitable<number>;
+  create(s: NewStaff, by?: Actor): Promise<StaffRecord>;
+  /** Create the account only when there is no account at all (the first admin), atomically:
+   *  undefined when another account exists (another instance bootstrapped first). */
+  createFirst(s: NewStaff, by?: Actor): Promise<StaffRecord | undefined>;
+  verify(username: string, password: string): Promise<StaffRecord | undefined>;
+  /** A new password; ends every session of the account. */
+  setPassword(username: string, password: string, by?: Actor): Promise<void>;
+  /** Disabling or a role change ends every session of the account. */
+  update(username: string, patch: StaffPatch, by?: Actor): Awaitable<StaffRecord>;
+}
+export type Awaitable<T> = T | Promise<T>;
+
+export class StaffStore implements StaffAccounts {
   /** @param cost scrypt cost of new hashes; older hashes are rehashed at login. Always
    *  STAFF_COST in the service; the API tests pass a cheaper one. */
   constructor(
@@ -69,11 +101,11 @@ export class StaffStore {
 
   get(username: string): StaffRecord | undefined {
     const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
-    return r && fromRow(r);
+    return r && staffFromRow(r);
   }
 
   list(): StaffRecord[] {
-    return (this.db.prepare('SELECT * FROM staff ORDER BY username').all() as Raw[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM staff ORDER BY username').all() as Raw[]).map(staffFromRow);
   }
 
   count(): number {
@@ -81,16 +113,19 @@ export class StaffStore {
   }
 
   async create(s: NewStaff, by: Actor = SYSTEM): Promise<StaffRecord> {
-    if (!USERNAME_PATTERN.test(s.username)) {
-      throw new ValidationError('username must be 1 to 64 of [A-Za-z0-9_.@-]', [
-        '/username: bad characters or length',
-      ]);
-    }
-    if (!isRole(s.role)) throw new ValidationError(`unknown role ${s.role}`, ['/role: unknown role']);
-    checkPassword(s.password);
+    return (await this.insert(s, by, false))!;
+  }
+
+  async createFirst(s: NewStaff, by: Actor = SYSTEM): Promise<StaffRecord | undefined> {
+    return this.insert(s, by, true);
+  }
+
+  private async insert(s: NewStaff, by: Actor, onlyFirst: boolean): Promise<StaffRecord | undefined> {
+    checkNewStaff(s);
     const hash = await hashPassword(s.password, this.cost);
     const now = Date.now();
-    this.db.transaction(() => {
+    const made = this.db.transaction(() => {
+      if (onlyFirst && this.count() > 0) return false;
       if (this.get(s.username))
         throw new AuthError('STAFF_EXISTS', `staff account ${s.username} already exists`);
       this.db
@@ -104,8 +139,9 @@ export class StaffStore {
         target: `staff:${s.username}`,
         detail: { role: s.role },
       });
+      return true;
     })();
-    return this.get(s.username)!;
+    return made ? this.get(s.username) : undefined;
   }
 
   /** The account when the password is right and the account enabled; the same time is spent
@@ -119,7 +155,7 @@ export class StaffStore {
     const ok = await verifyPassword(password, r.password_hash);
     if (!ok || r.disabled !== 0) return undefined;
     if (needsRehash(r.password_hash, this.cost)) await this.rehash(r.username, r.password_hash, password);
-    return fromRow(r);
+    return staffFromRow(r);
   }
 
   /** A hash made with a lower cost than today's is replaced, at a login that proved the password
@@ -145,11 +181,7 @@ export class StaffStore {
     })();
   }
 
-  update(
-    username: string,
-    patch: { role?: Role; disabled?: boolean; displayName?: string },
-    by: Actor = SYSTEM,
-  ) {
+  update(username: string, patch: StaffPatch, by: Actor = SYSTEM): StaffRecord {
     return this.db.transaction(() => {
       const before = this.get(username);
       if (!before) throw new AuthError('STAFF_NOT_FOUND', `staff account ${username} not found`);

@@ -17,6 +17,8 @@ export interface CliContext {
   dbPath: string;
   /** The gateway's key (HKDF master of the station secrets' encryption key) */
   key: string;
+  /** Role center with center.databaseUrl: staff accounts live in that shared database. */
+  databaseUrl?: string;
   close(): void;
 }
 
@@ -35,5 +37,15 @@ export function openCli(env: NodeJS.ProcessEnv = process.env): CliContext {
   } catch {
     // no passwd entry (some containers)
   }
-  return { db, registry, by: { actor: `cli:${user}` }, dbPath, key, close: () => db.close() };
+  return {
+    db,
+    registry,
+    by: { actor: `cli:${user}` },
+    dbPath,
+    key,
+    ...(config.role === 'center' && config.center.databaseUrl
+      ? { databaseUrl: config.center.databaseUrl }
+      : {}),
+    close: () => db.close(),
+  };
 }

@@ -44,7 +44,7 @@ export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
       throw new AuthError('AUTH', 'wrong username or password');
     }
     ctx.loginLimiter.succeed(req.ip, username);
-    const { token, expiresAt } = ctx.sessions.create(staff.username, req.ip);
+    const { token, expiresAt } = await ctx.sessions.create(staff.username, req.ip);
     writeAudit(ctx.db, { actor: staff.username, action: 'staff.login', ip: req.ip });
     setSessionCookie(reply, token, ctx.config.sessionTtlS, ctx.config.secureCookies);
     return {
@@ -56,7 +56,7 @@ export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
 
   app.post('/api/logout', { schema: { body: EmptyBody } }, async (req, reply) => {
     const token = sessionToken(req);
-    if (token) ctx.sessions.destroy(token);
+    if (token) await ctx.sessions.destroy(token);
     if (req.staff) writeAudit(ctx.db, { ...actorOf(req), action: 'staff.logout' });
     clearSessionCookie(reply, ctx.config.secureCookies);
     return reply.code(204).send();

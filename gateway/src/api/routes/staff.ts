@@ -31,7 +31,7 @@ export function staffRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const admin = { onRequest: requireRole('admin') };
 
-  app.get('/api/staff', admin, async () => ({ staff: ctx.staff.list() }));
+  app.get('/api/staff', admin, async () => ({ staff: await ctx.staff.list() }));
 
   app.post('/api/staff', { ...admin, schema: { body: CreateBody } }, async (req, reply) => {
     return reply.code(201).send({ staff: await ctx.staff.create(req.body, actorOf(req)) });
@@ -45,8 +45,8 @@ export function staffRoutes(root: FastifyInstance, ctx: RouteContext): void {
       const { password, ...patch } = req.body;
       if (password) await ctx.staff.setPassword(username, password, actorOf(req));
       const staff = Object.keys(patch).length
-        ? ctx.staff.update(username, patch, actorOf(req))
-        : ctx.staff.get(username);
+        ? await ctx.staff.update(username, patch, actorOf(req))
+        : await ctx.staff.get(username);
       return { staff };
     },
   );

@@ -60,9 +60,22 @@ export function streamRoutes(root: FastifyInstance, ctx: RouteContext): void {
         keepAliveMs: ctx.config.sseKeepAliveS * 1000,
         // a logout, an expiry or a disabled account ends the stream at the next keep-alive
         beforeKeepAlive: (stream) => {
-          if (ctx.sessions.lookup(token)) return true;
-          stream.send('session.expired', {});
-          return false;
+          const session = ctx.sessions.lookup(token);
+          if (!(session instanceof Promise)) {
+            if (session) return true;
+            stream.send('session.expired', {});
+            return false;
+          }
+          // the shared database (a center on PostgreSQL) answers later: ended then
+          session.then(
+            (s) => {
+              if (s) return;
+              stream.send('session.expired', {});
+              stream.end();
+            },
+            (err: Error) => req.log.warn({ err }, 'stream: session not checked'),
+          );
+          return true;
         },
         onEnd: () => {
           ctx.apiMetrics.streams--;

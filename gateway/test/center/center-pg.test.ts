@@ -106,7 +106,7 @@ describe('center on PostgreSQL: two instances, one database', () => {
     Number((await sql.query<{ n: string }>(q, p)).rows[0]!.n);
 
   it('both instances started on one schema, applied once; health says postgres, reachable', async () => {
-    expect(await count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(2);
     const health = await fetch(`${a.base}/healthz`);
     expect(health.status).toBe(200);
     expect((await health.json()) as Json).toMatchObject({
@@ -312,7 +312,7 @@ describe('center on PostgreSQL: refused at start', () => {
       const url = await server.newDatabase();
       const pools = await Promise.all([openPg(url), openPg(url), openPg(url)]);
       const applied = await Promise.all(pools.map((p) => migratePg(p)));
-      expect(applied.flat()).toEqual(['001_center.sql']);
+      expect(applied.flat()).toEqual(['001_center.sql', '002_staff.sql']);
       const opened = await PgCenterData.open({ url, now: Date.now, onAlertChange: () => {} });
       await opened.close();
       await Promise.all(pools.map((p) => p.end()));

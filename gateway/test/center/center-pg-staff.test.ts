@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgStaffStore } from '../../src/center/pg/staff.ts';
+import { run } from '../../src/cli/main.ts';
 import { migrate, openDb } from '../../src/db/index.ts';
 import { migratePg, openPg } from '../../src/db/pg.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
@@ -91,10 +92,11 @@ describe('center on PostgreSQL: staff accounts and sessions shared by the instan
   let sql: pg.Client;
   let adminPassword: string;
   let adminA: string;
+  let url: string;
 
   beforeAll(async () => {
     server = await startPostgres();
-    const url = await server.newDatabase();
+    url = await server.newDatabase();
     // started together on an empty database: both try to make the first admin
     [a, b] = await Promise.all([startCenter(url), startCenter(url)]);
     sql = new pg.Client({ connectionString: url });
@@ -283,6 +285,29 @@ describe('center on PostgreSQL: staff accounts and sessions shared by the instan
       ).status,
     ).toBe(401);
     await login(a, 'wang.admin', 'wang-admin-pass-02');
+  });
+
+  it('`gateway staff add` at a center on PostgreSQL makes an account every instance knows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linli-center-pg-staff-cli-'));
+    try {
+      const out: string[] = [];
+      const code = await run(['staff', 'add', '--username', 'cli.op', '--role', 'operator'], {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+        env: {
+          LINLI_GW_ROLE: 'center',
+          LINLI_GW_DATA_DIR: dir,
+          LINLI_GW_HMAC_KEY: 'center-pg-staff-cli-key-0123456789',
+          LINLI_GW_CENTER_DATABASE_URL: url,
+        },
+      });
+      expect(code, out.join('\n')).toBe(0);
+      const password = /password: (\S+)/.exec(out.join('\n'))![1]!;
+      const cookie = await login(b, 'cli.op', password);
+      expect((await call(a, 'GET', '/api/me', { cookie })).body.user.role).toBe('operator');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("staff changes on either instance are in the center's one audit log", async () => {

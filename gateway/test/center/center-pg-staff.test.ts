@@ -38,16 +38,20 @@ interface Instance {
 async function startCenter(databaseUrl: string): Promise<Instance> {
   const dir = mkdtempSync(join(tmpdir(), 'linli-center-pg-staff-'));
   const printed: string[] = [];
+  // the API reads its own `api` section of the config: a live stream checks its session at
+  // each keep-alive
+  const config = {
+    site: 'center',
+    role: 'center' as const,
+    dataDir: dir,
+    hmacKey: 'center-pg-staff-hmac-key-0123456789',
+    mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
+    http: { port: 0, host: '127.0.0.1' },
+    center: { databaseUrl },
+    api: { sseKeepAliveS: 0.2 },
+  };
   const gw = await startGateway({
-    config: {
-      site: 'center',
-      role: 'center',
-      dataDir: dir,
-      hmacKey: 'center-pg-staff-hmac-key-0123456789',
-      mqtt: { port: 0, wsPort: -1, host: '127.0.0.1' },
-      http: { port: 0, host: '127.0.0.1' },
-      center: { databaseUrl },
-    },
+    config,
     // no LINLI_GW_ADMIN_PASSWORD: the first admin gets a generated password, printed once
     env: {},
     log: silentLogger,
@@ -85,7 +89,10 @@ async function login(i: Instance, username: string, password: string): Promise<s
   return r.cookie!;
 }
 
-describe('center on PostgreSQL: staff accounts and sessions shared by the instances', () => {
+// scrypt at STAFF_COST for every login: a minute per test on a loaded machine
+describe('center on PostgreSQL: staff accounts and sessions shared by the instances', {
+  timeout: 60_000,
+}, () => {
   let server: RunningPostgres;
   let a: Instance;
   let b: Instance;
@@ -244,6 +251,33 @@ describe('center on PostgreSQL: staff accounts and sessions shared by the instan
     expect((await call(a, 'POST', '/api/logout', { cookie })).status).toBe(204);
     expect((await call(b, 'GET', '/api/me', { cookie })).status).toBe(401);
     expect((await call(a, 'GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('a live stream on B ends with session.expired when the session is logged out on A', async () => {
+    const cookie = await login(b, 'admin', adminPassword);
+    const res = await fetch(`${b.base}/api/stream`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = async (what: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!text.includes(what)) {
+        if (Date.now() > deadline) throw new Error(`no ${what} in the stream: ${text}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${what}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    try {
+      await readUntil('event: hello');
+      expect((await call(a, 'POST', '/api/logout', { cookie })).status).toBe(204);
+      await readUntil('event: session.expired');
+      // ... and the stream is closed after it
+      for (;;) if ((await reader.read()).done) break;
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
   });
 
   it('an account disabled on A cannot use its session on B, nor log in there', async () => {

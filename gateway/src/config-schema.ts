@@ -129,6 +129,21 @@ export const GatewaySchema = Type.Object({
         'Largest MQTT packet a client may send to the embedded broker; a larger one closes the connection.',
       expect: 'an integer of at least 5120 (a 4 KiB payload and its headers)',
     }),
+    connectInFlight: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 64,
+      env: 'LINLI_GW_CONNECT_IN_FLIGHT',
+      description:
+        'Embedded broker: CONNECTs processed at once (from the whole CONNECT to its CONNACK); more wait, so a reconnect storm does not delay the publishes of connected devices.',
+    }),
+    connectPerTurn: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 32,
+      env: 'LINLI_GW_CONNECT_PER_TURN',
+      description: 'Embedded broker: CONNECTs started per event-loop turn at most (see connectInFlight).',
+    }),
     zigbeeBridges: Type.Array(Type.Object({ username: Type.String(), password: Type.String() }), {
       default: [],
       env: 'LINLI_GW_ZIGBEE_BRIDGE',

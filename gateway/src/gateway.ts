@@ -100,7 +100,9 @@ export function createEngine(o: EngineOptions): Engine {
     config.ingest.asyncFsync,
     storeHealth,
   );
-  const feedback = new Feedback(db, clock, metrics);
+  const feedback = new Feedback(db, clock, metrics, committer, (err) =>
+    log.warn({ err }, 'command delivery marks not written (the commands are sent again)'),
+  );
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
   const states = new DeviceStates(db, startedAt);
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
@@ -232,6 +234,7 @@ export function createTransport(o: TransportOptions): Transport {
     rateLimitPerS: c.mqtt.rateLimitPerS,
     rateBurst: c.mqtt.rateBurst,
     maxPacketBytes: c.mqtt.maxPacketBytes,
+    admission: { maxInFlight: c.mqtt.connectInFlight, perTurn: c.mqtt.connectPerTurn, slotTimeoutMs: 5_000 },
     gatewaySecret: o.gatewaySecret ?? randomBytes(24).toString('base64url'),
     zigbeeBridges: c.mqtt.zigbeeBridges,
     onCommandSubscribe,

@@ -17,9 +17,10 @@ import type { Logger, Refusals } from '../ingest/refusals.ts';
 import { ThrottledLog } from '../log-throttle.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
+import { type AdmissionOptions, ConnectAdmission, DEFAULT_ADMISSION } from './admission.ts';
 import { AuthThrottle } from './auth-throttle.ts';
 import { ClientIdPolicy } from './client-ids.ts';
-import { mqtt5Bridge, peekLevel } from './mqtt5.ts';
+import { mqtt5Bridge, peekConnect } from './mqtt5.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { indexedRetainedPersistence } from './retained-index.ts';
@@ -52,6 +53,8 @@ export interface EmbeddedBrokerOptions {
   onCommandSubscribe?: (deviceId: string) => void;
   /** Role center: stations instead of devices (center/broker-hooks.ts). */
   stations?: StationHooks;
+  /** CONNECTs processed at once / started per event-loop turn (broker/admission.ts) */
+  admission?: AdmissionOptions;
 }
 
 /** What the broker needs of the center: station accounts, their messages, their subscriptions. */
@@ -108,6 +111,10 @@ export class EmbeddedBroker implements Transport {
   private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
   private readonly awaitingAck = new Map<string, { at: number; delivered: () => void }>();
+  /** Logins processed at once are bounded (a reconnect storm must not starve publishes). */
+  readonly admission: ConnectAdmission;
+  /** The admission slot a connection holds until its CONNACK went out */
+  private readonly slots = new WeakMap<object, () => void>();
   port = -1;
   wsPort = -1;
   tlsPort = -1;
@@ -116,6 +123,7 @@ export class EmbeddedBroker implements Transport {
     this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
     this.throttle = new AuthThrottle(o.authThrottle);
     this.quietLog = new ThrottledLog(o.log);
+    this.admission = new ConnectAdmission(o.admission ?? DEFAULT_ADMISSION);
     o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
@@ -125,6 +133,7 @@ export class EmbeddedBroker implements Transport {
       authorizeSubscribe: (client, sub, done) =>
         done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
+    this.aedes.on('connackSent', (_packet, client) => this.slots.get(client.conn)?.());
     this.aedes.on('ack', (packet, _client) => {
       if (!packet || !('topic' in packet) || !packet.payload) return;
       const key = `${packet.topic}\n${packet.payload.toString()}`;
@@ -370,17 +379,24 @@ export class EmbeddedBroker implements Transport {
       this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
       close();
     };
-    peekLevel(stream, maxBytes, (level) => {
-      let conn: Duplex = stream;
-      if (level === 5) {
-        conn = mqtt5Bridge(stream, (err) =>
-          this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
-        );
-      }
-      this.addresses.set(conn, address ?? 'unknown');
-      if (req) this.aedes.handle(conn, req);
-      else this.aedes.handle(conn);
-      stream.on('data', onData);
+    // the whole CONNECT first (no slot for a slow sender), then a login slot (admission.ts)
+    peekConnect(stream, maxBytes, (level) => {
+      const cancel = this.admission.enter((release) => {
+        if (stream.destroyed) return release();
+        stream.once('close', release);
+        let conn: Duplex = stream;
+        if (level === 5) {
+          conn = mqtt5Bridge(stream, (err) =>
+            this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
+          );
+        }
+        this.slots.set(conn, release);
+        this.addresses.set(conn, address ?? 'unknown');
+        if (req) this.aedes.handle(conn, req);
+        else this.aedes.handle(conn);
+        stream.on('data', onData);
+      });
+      stream.once('close', cancel);
     });
   }
 
@@ -474,6 +490,7 @@ export class EmbeddedBroker implements Transport {
   }
 
   async stop(): Promise<void> {
+    this.admission.clear();
     this.wss?.clients.forEach((ws) => {
       ws.terminate();
     });

@@ -4,7 +4,7 @@
 // → write PubAck), so a PUBACK always means "durably stored".
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
@@ -76,6 +76,32 @@ function safeEqual(a: Buffer, b: string): boolean {
  *  default 511 overflows when thousands of devices reconnect at once after a power cut: the
  *  dropped SYNs are retried by the devices' kernels after 1, 3, 7 s… and the storm drags on. */
 const LISTEN_BACKLOG = 8192;
+
+/** The packets written to a connection in one event-loop turn leave in one write (a storm's
+ *  SUBACK and PUBACK of a device, a burst of commands): a syscall each was a tenth of a storm. */
+function coalesceWrites(socket: Socket): void {
+  let held = false;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    socket.uncork();
+  };
+  const write = socket.write;
+  socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!held && !this.destroyed) {
+      held = true;
+      this.cork();
+      setImmediate(release);
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
+  // destroy() drops what is buffered: what was written before it (a refusing CONNACK) goes first
+  const destroy = socket.destroy;
+  socket.destroy = function (this: Socket, ...args: Parameters<Socket['destroy']>) {
+    release();
+    return destroy.apply(this, args);
+  } as Socket['destroy'];
+}
 
 /** An error that closes a client after it was counted as a refusal (not counted again). */
 class RefusedError extends Error {}
@@ -384,6 +410,7 @@ export class EmbeddedBroker implements Transport {
       const cancel = this.admission.enter((release) => {
         if (stream.destroyed) return release();
         stream.once('close', release);
+        if (stream instanceof Socket) coalesceWrites(stream);
         let conn: Duplex = stream;
         if (level === 5) {
           conn = mqtt5Bridge(stream, (err) =>

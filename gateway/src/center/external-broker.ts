@@ -74,6 +74,15 @@ export class CenterBrokerClient implements Transport {
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);
     client.on('error', (err) => quietLog.warn('error', { err }, 'center broker error'));
+    client.on('disconnect', (packet) => {
+      // 0x8E: another client connected with our client id (two instances on one id or account)
+      if (packet.reasonCode === 0x8e)
+        quietLog.warn(
+          'taken-over',
+          { clientId: opts.clientId },
+          'the broker gave our session to another client with the same client id: give each center instance its own center.instanceId and broker account (center mosquitto-files --instances)',
+        );
+    });
     let up = false;
     client.on('close', () => {
       if (!up) return; // a failed reconnect attempt

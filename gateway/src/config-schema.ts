@@ -389,6 +389,10 @@ export const GatewaySchema = Type.Object({
         "Role center behind an external broker: this instance's name, unique among the instances (its MQTT client id is linli-center-<instanceId>). Empty: linli-center.",
       expect: 'empty or a name matching [A-Za-z0-9_-]{1,64}',
     }),
+    databaseUrl: optionalText(
+      'LINLI_GW_CENTER_DATABASE_URL',
+      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
+    ),
     stationTimeoutS: positive(
       'LINLI_GW_CENTER_STATION_TIMEOUT_S',
       120,

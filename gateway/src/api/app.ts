@@ -20,7 +20,7 @@ import { type CenterRouteOptions, centerRoutes } from '../center/routes.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import { responderApi } from '../responders/index.ts';
-import type { AlertService } from '../types.ts';
+import type { AlertReader } from '../types.ts';
 import { type ApiConfig, type ApiConfigSource, resolveApiConfig } from './config.ts';
 import { consoleRoutes } from './console.ts';
 import type { BusLike, DeviceClockSource, DeviceStateSource, RouteContext } from './context.ts';
@@ -41,7 +41,7 @@ import { installValidator } from './validation.ts';
 export interface ApiDeps {
   db: Database;
   registry: Registry;
-  alerts: AlertService;
+  alerts: AlertReader;
   bus: BusLike;
   metrics: { render(): string | Promise<string> };
   /** The gateway's config; its `api` section, when present, is checked key by key (api/config.ts). */

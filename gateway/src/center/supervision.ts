@@ -42,17 +42,21 @@ export class StationWatch {
       log: Logger;
       /** The registered sites (supervised even if never heard from). */
       sites: () => string[];
+      /** The link state other center instances recorded in a shared database: read before each
+       *  check, so a station heard by another instance is not reported silent. */
+      refresh?: () => Promise<LinkRow[]>;
     },
   ) {
     this.startedAt = o.clock.now();
   }
 
-  /** Restore what the database remembers (after a restart). */
-  load(links: LinkRow[], unreachableSites: string[]): void {
+  /** Restore what the database remembers (after a restart, or another instance's news). */
+  load(links: LinkRow[], unreachableSites: string[] = []): void {
     for (const l of links) {
       const st = this.state(l.site);
       const { site: _s, path, ...rest } = l;
-      st.paths[path] = rest;
+      const prev = st.paths[path];
+      if (!prev || prev.lastSeen < rest.lastSeen) st.paths[path] = { ...prev, ...rest };
     }
     for (const site of unreachableSites) this.state(site).unreachable = true;
   }
@@ -75,11 +79,19 @@ export class StationWatch {
     if (st.unreachable) {
       st.unreachable = false;
       this.o.log.info({ site, path }, 'station reachable again');
-      try {
-        this.o.alerts.restoreTechnical(UNREACHABLE, `station ${site} heard again on ${path}`, site);
-      } catch (err) {
+      const failed = (err: unknown) => {
         this.o.log.error({ site, err }, 'station-unreachable restore failed');
         st.unreachable = true;
+      };
+      try {
+        const done = this.o.alerts.restoreTechnical(
+          UNREACHABLE,
+          `station ${site} heard again on ${path}`,
+          site,
+        );
+        if (done instanceof Promise) done.catch(failed);
+      } catch (err) {
+        failed(err);
       }
       this.emit(site, st);
     } else if (!prev || now - prev.lastSeen > this.o.timeoutS * 1000) this.emit(site, st);
@@ -109,22 +121,39 @@ export class StationWatch {
       st.unreachable = true;
       const silentS = Math.round((now - last) / 1000);
       this.o.log.warn({ site, silentS }, 'station unreachable');
+      const failed = (err: unknown) => {
+        this.o.log.error({ site, err }, 'station-unreachable raise failed');
+        st.unreachable = false; // try again at the next check
+      };
       try {
-        this.o.alerts.raiseTechnical(
+        const done = this.o.alerts.raiseTechnical(
           UNREACHABLE,
           site,
           `station ${site} silent on every path for ${silentS} s`,
         );
+        if (done instanceof Promise) done.catch(failed);
       } catch (err) {
-        this.o.log.error({ site, err }, 'station-unreachable raise failed');
-        st.unreachable = false; // try again at the next check
+        failed(err);
       }
       this.emit(site, st);
     }
   }
 
+  /** check(), after reading the shared link state when there is one. */
+  private async tick(): Promise<void> {
+    if (this.o.refresh) {
+      try {
+        this.load(await this.o.refresh());
+      } catch (err) {
+        this.o.log.error({ err }, 'center: shared link state not read; stations not checked');
+        return;
+      }
+    }
+    this.check();
+  }
+
   start(): void {
-    this.timer = setInterval(() => this.check(), this.o.checkIntervalS * 1000);
+    this.timer = setInterval(() => void this.tick(), this.o.checkIntervalS * 1000);
     this.timer.unref();
   }
 

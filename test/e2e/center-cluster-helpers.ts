@@ -183,11 +183,25 @@ export class CenterCluster {
   }
 
   /** Alert revisions this center instance stored (not duplicates), from its /metrics. */
-  async storedBy(id: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${this.centers.get(id)!.http}/metrics`)).text();
+  storedBy(id: string): Promise<number> {
+    return this.metric(
+      this.centers.get(id)!.http,
+      'linli_gateway_center_revisions_total',
+      'duplicate="false"',
+    );
+  }
+
+  /** Rows a station sent again for want of a receipt in time (its /metrics). */
+  retries(site: string): Promise<number> {
+    return this.metric(this.stations.get(site)!.http, 'linli_gateway_outbox_retries_total');
+  }
+
+  /** Sum of a metric family's samples at one process's /metrics (labels matching `labels`). */
+  async metric(port: number, name: string, labels = ''): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     let n = 0;
-    for (const m of text.matchAll(/^linli_gateway_center_revisions_total\{([^}]*)\} (\d+)/gm))
-      if (m[1]!.includes('duplicate="false"')) n += Number(m[2]);
+    for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)`, 'gm')))
+      if (m[1]!.includes(labels)) n += Number(m[2]);
     return n;
   }
 

@@ -18,6 +18,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let cluster: CenterCluster | undefined;
 
+async function retries(c: CenterCluster): Promise<number> {
+  let n = 0;
+  for (const site of Object.keys(STATIONS)) n += await c.retries(site);
+  return n;
+}
+
 afterEach(async () => {
   await cluster?.close();
   cluster = undefined;
@@ -55,7 +61,10 @@ describe('center cluster: two instances, one share group, one PostgreSQL', () =>
       60_000,
     );
     await sleep(1000);
+    const retriesBefore = await retries(c);
+    const beforeKill = { c1: await c.storedBy('c1'), c2: await c.storedBy('c2') };
     await c.stop(c.centers.get('c1'), 'SIGKILL');
+    const killedAt = Date.now();
     const survivorAtKill = await c.storedBy('c2');
     // the survivor carries the whole load: it keeps storing while c1 is down
     await until(
@@ -63,6 +72,9 @@ describe('center cluster: two instances, one share group, one PostgreSQL', () =>
       async () => ((await c.storedBy('c2')) >= survivorAtKill + 10 ? true : undefined),
       60_000,
     );
+    const survivorTenMs = Date.now() - killedAt;
+    await sleep(3000);
+    const whileDown = (await c.storedBy('c2')) - survivorAtKill;
     await c.startCenter('c1');
     // the restarted instance rejoins the group and stores again (its counter starts at 0)
     await until(
@@ -93,9 +105,18 @@ describe('center cluster: two instances, one share group, one PostgreSQL', () =>
       },
       120_000,
     );
+    const retriesAfter = await retries(c);
+    const afterRestart = { c1: await c.storedBy('c1'), c2: await c.storedBy('c2') };
     for (const s of c.stations.values()) await c.stop(s);
 
-    const ledger: Record<string, unknown> = { pressesAcked: acked };
+    const ledger: Record<string, unknown> = {
+      pressesAcked: acked,
+      storedBeforeKill: beforeKill,
+      survivorTenMoreMs: survivorTenMs,
+      storedBySurvivorWhileDown: whileDown,
+      storedAfterRestart: afterRestart,
+      stationRetriesFromKillOn: retriesAfter - retriesBefore,
+    };
     for (const site of Object.keys(STATIONS)) {
       const produced = c.stationRows<{ id: string; rev: number }>(site, 'SELECT id, rev FROM alerts');
       const outboxLeft = c.stationRows<{ n: number }>(site, 'SELECT COUNT(*) AS n FROM outbox')[0]!.n;

@@ -18,7 +18,9 @@ import { GatewayBus } from './bus.ts';
 import type { CenterData } from './center/data.ts';
 import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
+import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
+import { pgReportSource } from './center/pg/reports.ts';
 import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -324,6 +326,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       throw err;
     }
     log.info({ database: redactUrl(config.center.databaseUrl) }, 'center data in PostgreSQL');
+    // this instance's own technical alerts (broker link, notifier) are shown from the shared table
+    mirrorLocalAlerts(engine.alerts, centerData as PgCenterData, instanceOrigin(config.dataDir), log);
   }
   const center =
     config.role === 'center'
@@ -409,7 +413,9 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       db,
       registry,
       // at the center on PostgreSQL the alarm API reads the shared database
-      alerts: centerData?.alerts ?? engine.alerts,
+      alerts:
+        centerData instanceof PgCenterData ? centerAlertReader(engine.alerts, centerData) : engine.alerts,
+      ...(centerData instanceof PgCenterData ? { reports: pgReportSource(centerData.pool) } : {}),
       bus: engine.bus,
       metrics: engine.metrics,
       config,

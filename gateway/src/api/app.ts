@@ -27,6 +27,7 @@ import type { BusLike, DeviceClockSource, DeviceStateSource, RouteContext } from
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
+import type { ReportSource } from './report-source.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -70,6 +71,8 @@ export interface ApiDeps {
   tzMinutes?: number;
   /** Role center: the stations' webhook and state, and action requests for their alerts. */
   center?: CenterRouteOptions;
+  /** Where reports read the alerts; default the SQLite file (`db`). */
+  reports?: ReportSource;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -135,6 +138,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
     ...(deps.center ? { center: deps.center.center } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

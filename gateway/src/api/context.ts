@@ -11,6 +11,7 @@ import type { DeviceClock } from '../supervision/device-clock.ts';
 import type { AlertReader, CenterActionRecord, GatewayEvents } from '../types.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics.ts';
+import type { ReportSource } from './report-source.ts';
 
 /** Anything with typed on/off for the gateway's events (the engine's GatewayBus, an EventEmitter). */
 export interface BusLike {
@@ -49,6 +50,8 @@ export interface RouteContext {
   deviceClocks?: DeviceClockSource;
   /** Role center: operators' actions on stations' alerts become action requests. */
   center?: CenterApi;
+  /** Where reports read the alerts (the center's shared PostgreSQL); default the SQLite file */
+  reports?: ReportSource;
 }
 
 /** What the alarm routes use of the center (center/center.ts). */

@@ -71,8 +71,17 @@ export class PgCenterAlerts implements CenterAlerts {
 
   /** Load one alert for an update (row locked until the transaction ends). */
   private async lock(c: PgClient, id: string) {
-    const r = (await c.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [id])).rows[0];
+    const r = (
+      await c.query<AlertRow & { origin: string | null }>('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [
+        id,
+      ])
+    ).rows[0];
     if (!r) throw new AlertError('ALERT_NOT_FOUND', `no alert ${id}`);
+    if (r.origin !== null)
+      throw new AlertError(
+        'ALERT_ELSEWHERE',
+        `alert ${id} is center instance ${r.origin}'s own; act on it there`,
+      );
     return toRecord(r);
   }
 

@@ -4,10 +4,11 @@
 // alert's current state moves only forward (upsert WHERE the revision is newer); a revision's
 // promise resolves after COMMIT, so the station's receipt follows the commit.
 import { randomBytes } from 'node:crypto';
-import { alertParams, publicAlert } from '../../alerts/repo.ts';
+import { alertParams, publicAlert, type StoredAlert } from '../../alerts/repo.ts';
 import { migratePg, openPg, type PgPool, pgTx, redactUrl } from '../../db/pg.ts';
 import { withPresent } from '../../db/rows.ts';
-import type { AlertRecord, TechnicalAlertType } from '../../types.ts';
+import type { Logger } from '../../ingest/refusals.ts';
+import type { AlertHistoryEntry, AlertRecord, TechnicalAlertType } from '../../types.ts';
 import type { CenterData } from '../data.ts';
 import { type CenterDevice, type CenterDeviceFilter, SnapshotParts, toDevice } from '../devices.ts';
 import type {
@@ -103,6 +104,13 @@ const UPSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')})
     .join(', ')}
   WHERE excluded.rev > alerts.rev AND excluded.site = alerts.site
   RETURNING rev`;
+/** An instance's own alert (origin: the instance), changed only by that instance. */
+const MIRROR_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')}, origin)
+  VALUES (${ALERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}, $${ALERT_COLUMNS.length + 1})
+  ON CONFLICT (id) DO UPDATE SET ${ALERT_COLUMNS.filter((c) => c !== 'id' && c !== 'site')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}
+  WHERE excluded.rev > alerts.rev AND excluded.origin = alerts.origin`;
 
 export interface PgCenterOptions {
   url: string;
@@ -225,6 +233,41 @@ export class PgCenterData implements CenterData {
       return { duplicate: false, applied };
     });
   }
+
+  /** Mirror one change of this instance's own SQLite engine (its technical alerts: broker link,
+   *  notifier) into the shared table, in order, so every instance's console lists it. Retried
+   *  (1 s apart, 30 times) when the database does not answer; then logged and dropped. */
+  mirror(a: StoredAlert, entry: AlertHistoryEntry, origin: string, log: Logger): void {
+    const params = alertParams(a);
+    const write = () =>
+      pgTx(this.pool, async (c) => {
+        await c.query(MIRROR_ALERT, [...ALERT_COLUMNS.map((col) => params[PARAM_OF[col]]), origin]);
+        await c.query(
+          'INSERT INTO alert_history (alert_id, rev, at, "by", action, note) VALUES ($1, $2, $3, $4, $5, $6)',
+          [entry.alertId, entry.rev, entry.at, entry.by, entry.action, entry.note ?? null],
+        );
+        await c.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.notice('alert', a.id)]);
+      });
+    this.mirrors = this.mirrors.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await write();
+          return;
+        } catch (err) {
+          if (attempt >= 30 || this.closed) {
+            log.error(
+              { err, alert: a.id, rev: a.rev },
+              'center: own alert change not mirrored to PostgreSQL',
+            );
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    });
+  }
+  private mirrors: Promise<void> = Promise.resolve();
+  private closed = false;
 
   async owns(alertId: string) {
     return (
@@ -449,6 +492,8 @@ export class PgCenterData implements CenterData {
   };
 
   async close() {
+    this.closed = true;
+    await this.mirrors;
     if (this.probeTimer) clearInterval(this.probeTimer);
     await this.pool.end();
   }

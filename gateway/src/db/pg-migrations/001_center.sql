@@ -22,7 +22,11 @@ CREATE TABLE alerts (
   outcome TEXT,
   cancelled_by_resident INTEGER NOT NULL DEFAULT 0,
   escalation_level INTEGER NOT NULL DEFAULT 0,
-  next_escalation_at BIGINT
+  next_escalation_at BIGINT,
+  -- NULL: a station's alert or a shared one (center.station-unreachable); else the center
+  -- instance whose own SQLite engine raised it (its broker link...), mirrored here: only that
+  -- instance changes it
+  origin TEXT
 );
 CREATE INDEX alerts_state ON alerts (state, raised_at);
 CREATE INDEX alerts_raised ON alerts (raised_at DESC, id DESC);

@@ -18,6 +18,7 @@ import { GatewayBus } from './bus.ts';
 import type { CenterData } from './center/data.ts';
 import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
+import { SharedAudit } from './center/pg/audit.ts';
 import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
@@ -313,6 +314,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   // role center with center.databaseUrl: its data in a shared PostgreSQL (refused loudly when
   // unreachable); otherwise in this SQLite file
   let centerData: CenterData | undefined;
+  let sharedAudit: SharedAudit | undefined;
   if (config.role === 'center' && config.center.databaseUrl) {
     try {
       centerData = await PgCenterData.open({
@@ -328,6 +330,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     log.info({ database: redactUrl(config.center.databaseUrl) }, 'center data in PostgreSQL');
     // this instance's own technical alerts (broker link, notifier) are shown from the shared table
     mirrorLocalAlerts(engine.alerts, centerData as PgCenterData, instanceOrigin(config.dataDir), log);
+    sharedAudit = new SharedAudit(db, (centerData as PgCenterData).pool, instanceOrigin(config.dataDir), log);
+    sharedAudit.start();
   }
   const center =
     config.role === 'center'
@@ -416,6 +420,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       alerts:
         centerData instanceof PgCenterData ? centerAlertReader(engine.alerts, centerData) : engine.alerts,
       ...(centerData instanceof PgCenterData ? { reports: pgReportSource(centerData.pool) } : {}),
+      ...(sharedAudit ? { audit: sharedAudit } : {}),
       bus: engine.bus,
       metrics: engine.metrics,
       config,
@@ -486,6 +491,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       await transport.stop();
       engine.close();
       await engine.committer.whenSynced();
+      await sharedAudit?.stop();
       await centerData?.close();
       db.close();
     },

@@ -73,6 +73,8 @@ export interface ApiDeps {
   center?: CenterRouteOptions;
   /** Where reports read the alerts; default the SQLite file (`db`). */
   reports?: ReportSource;
+  /** The audit log GET /api/audit lists; default the SQLite file's. */
+  audit?: RouteContext['audit'];
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -139,6 +141,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
     ...(deps.center ? { center: deps.center.center } : {}),
     ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

@@ -2,6 +2,7 @@
 
 import type { LoginLimiter } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
+import type { AuditFilter, AuditRow } from '../auth/audit.ts';
 import type { SessionStore } from '../auth/sessions.ts';
 import type { StaffStore } from '../auth/staff.ts';
 import type { CenterDevice, CenterDeviceFilter } from '../center/devices.ts';
@@ -52,6 +53,8 @@ export interface RouteContext {
   center?: CenterApi;
   /** Where reports read the alerts (the center's shared PostgreSQL); default the SQLite file */
   reports?: ReportSource;
+  /** The audit log to list (the center's shared PostgreSQL); default the SQLite file's */
+  audit?: { list(f: AuditFilter): Promise<AuditRow[]> };
 }
 
 /** What the alarm routes use of the center (center/center.ts). */

@@ -229,6 +229,24 @@ describe('center on PostgreSQL: two instances, one database', () => {
     expect(d.body.history.map((h: Json) => h.action)).toEqual(['raised', 'acknowledged']);
   });
 
+  it('one audit log for the center: either instance lists what was done on both', async () => {
+    await b.api('POST', '/api/alerts/al-pg-0002/notes', { note: '已联系家属' });
+    const entries = await until(async () => {
+      const r = await a.api('GET', '/api/audit?limit=100');
+      const e = r.body.entries as Json[];
+      return e.some((x) => x.action === 'alert.note' && x.target === 'alert:al-pg-0002') &&
+        e.filter((x) => x.action === 'staff.login').length >= 2
+        ? e
+        : undefined;
+    }, 'audit entries of both instances on A');
+    expect(entries.filter((x) => x.action === 'staff.login' && x.actor === 'admin')).toHaveLength(2);
+    // the filters and the cursor work on the shared table
+    const notes = await b.api('GET', '/api/audit?action=alert.note');
+    expect(notes.body.entries.map((x: Json) => x.target)).toEqual(['alert:al-pg-0002']);
+    const older = await a.api('GET', `/api/audit?before=${notes.body.entries[0].id}&action=alert.note`);
+    expect(older.body.entries).toEqual([]);
+  });
+
   it('device summaries and the stations overview come from PostgreSQL', async () => {
     const reg = {
       v: 1,

@@ -27,13 +27,15 @@ export function alertFeedbackRoutes(root: FastifyInstance, ctx: RouteContext): v
       WHERE a.id = ? AND json_extract(c.payload, '$.alertId') = a.id
       ORDER BY c.id`,
   );
+  const exists = ctx.db.prepare('SELECT 1 FROM alerts WHERE id = ?');
   app.get(
     '/api/alerts/:id/feedback',
     { onRequest: requireRole('operator'), schema: { params: IdParams } },
     async (req) => {
       const { id } = req.params;
-      // the alert may be in the center's shared database; the commands to devices are local
-      if (!(await ctx.alerts.get(id))) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
+      // at a center the alert may be in its shared database; the commands to devices are local
+      if (!exists.get(id) && !(ctx.center && (await ctx.alerts.get(id))))
+        throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
       return {
         feedback: (select.all(id) as Row[]).map((r) => ({
           type: (JSON.parse(r.payload) as { type: string }).type,

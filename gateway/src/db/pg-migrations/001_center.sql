@@ -109,3 +109,20 @@ CREATE TABLE center_devices (
 );
 CREATE INDEX center_devices_where ON center_devices (site, building, grid);
 CREATE INDEX center_devices_device ON center_devices (device_id);
+
+-- each instance's audit log (staff logins, actions), copied from its SQLite file in order
+-- (center/pg/audit.ts): one log for the whole center, whichever instance a person used
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  origin TEXT NOT NULL,                    -- the instance (host:dataDir)
+  local_id BIGINT NOT NULL,                -- its id in that instance's SQLite audit_log
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  detail TEXT,
+  ip TEXT,
+  UNIQUE (origin, local_id)
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_target ON audit_log (target);

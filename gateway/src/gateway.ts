@@ -200,6 +200,8 @@ export function createTransport(o: TransportOptions): Transport {
       url: c.mqtt.brokerUrl,
       stations: o.stations,
       log: engine.log,
+      ...(c.center.instanceId ? { instanceId: c.center.instanceId } : {}),
+      ...(c.center.shareGroup ? { shareGroup: c.center.shareGroup } : {}),
       ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
       ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
       ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),

@@ -17,10 +17,11 @@ import {
 /** Observations of nodejs_gc_duration_seconds in a registry (all kinds). */
 async function gcCount(registry: Registry): Promise<number> {
   const metric = registry.getSingleMetric('nodejs_gc_duration_seconds');
-  const values = (await metric?.get())?.values ?? [];
+  // a histogram's values carry the series name (_bucket, _sum, _count), untyped in prom-client
+  const values = ((await metric?.get())?.values ?? []) as { metricName?: string; value: number }[];
   return values
     .filter((v) => v.metricName === 'nodejs_gc_duration_seconds_count')
-    .reduce((a, v) => a + v.value, 0);
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('service metrics', () => {

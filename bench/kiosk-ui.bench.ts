@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildScreen } from '../scripts/build-ui.ts';
-import { launch } from '../test/e2e/ui-helpers.ts';
+import { launch, startKiosk } from '../test/e2e/ui-helpers.ts';
 import { percentile as pct } from './fleet.ts';
-import { startBenchKiosk } from './kiosk-rig.ts';
 import type { BenchResult } from './types.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -52,9 +51,7 @@ function bundle(): BenchResult[] {
 }
 
 async function cardToGreeting(): Promise<BenchResult[]> {
-  const { running, base, stop } = await startBenchKiosk('ui', {
-    LINLI_KIOSK_POLL_INTERVAL_MS: String(POLL_MS),
-  });
+  const { running, base, stop } = await startKiosk({ LINLI_KIOSK_POLL_INTERVAL_MS: String(POLL_MS) });
   const browser = await launch();
   const ui: number[] = [];
   const bus: number[] = [];

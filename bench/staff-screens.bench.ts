@@ -7,9 +7,8 @@
 // the engine); the rest is the public live stream and the board's rendering. The board's speech
 // cache is warmed first (a station's numbers repeat daily).
 import { buildScreen } from '../scripts/build-ui.ts';
-import { launch, Staff } from '../test/e2e/ui-helpers.ts';
+import { launch, Staff, startKiosk } from '../test/e2e/ui-helpers.ts';
 import { percentile as pct } from './fleet.ts';
-import { BENCH_ADMIN_PASSWORD, startBenchKiosk } from './kiosk-rig.ts';
 import type { BenchResult } from './types.ts';
 
 const CALLS = 100;
@@ -18,13 +17,13 @@ const WARMUP = 5;
 export async function run(): Promise<BenchResult[]> {
   await buildScreen('window');
   await buildScreen('board');
-  const { running, base, stop } = await startBenchKiosk('staff');
+  const { running, base, stop } = await startKiosk();
   const browser = await launch();
   const ui: number[] = [];
   const bus: number[] = [];
   try {
     const staff = new Staff(base);
-    await staff.call('POST', '/api/auth/login', { username: 'admin', password: BENCH_ADMIN_PASSWORD });
+    await staff.login();
     await staff.call('POST', '/api/admin/staff', {
       username: 'clerk1',
       displayName: 'bench',

@@ -19,5 +19,5 @@ describe('gateway metrics lifecycle', () => {
       await local.stop();
     }
     expect(runningDefaultMetrics()).toBe(before);
-  });
+  }, 180_000); // five whole gateways (scrypt for the admin each time) on a loaded machine
 });

@@ -101,5 +101,5 @@ describe('GET /metrics (kiosk)', () => {
       await t.close();
     }
     expect(runningDefaultMetrics()).toBe(before);
-  });
+  }, 120_000); // five whole apps on a loaded machine
 });

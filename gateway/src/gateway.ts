@@ -173,6 +173,7 @@ export function createEngine(o: EngineOptions): Engine {
     close() {
       supervisor.stop();
       committer.close();
+      if (!o.metrics) metrics.stop(); // the caller's own Metrics stay theirs
     },
   };
 }

@@ -11,11 +11,11 @@
 //   LINLI_BENCH_STORM_NODE_FLAGS (extra node flags for the gateway process, to try V8 settings).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@linli/shared/service';
 import { type StormFleet, startStormFleet } from './storm-fleet.ts';
 import type { BenchResult } from './types.ts';
 
@@ -50,17 +50,6 @@ async function gatewayChild(port: number, dataDir: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- the brokers
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Broker {
   proc: ChildProcess;

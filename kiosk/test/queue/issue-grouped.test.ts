@@ -1,0 +1,82 @@
+// Issue requests of one event-loop turn share one transaction (issue.ts, group-transaction.ts).
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueueError } from '../../src/queue/errors.ts';
+import { identity, makeEngine, type TestEngine } from './helpers.ts';
+
+let t: TestEngine;
+afterEach(() => t?.close());
+
+const walFrames = (e: TestEngine) =>
+  (e.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? 0;
+
+describe('grouped issuing', () => {
+  it('answers each request after one shared commit, numbers contiguous, events after the commit', async () => {
+    t = makeEngine();
+    const seenAtEvent: number[] = [];
+    t.bus.on('ticket.issued', () => {
+      // The event goes out only once the ticket is committed (visible outside the transaction).
+      seenAtEvent.push(t.db.inTransaction ? -1 : 1);
+    });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => t.engine.issueGrouped({ serviceId: 'general', source: 'anonymous' })),
+    );
+    expect(results.map((r) => r.ticket.number)).toEqual(['J001', 'J002', 'J003', 'J004', 'J005']);
+    expect(results.map((r) => r.peopleAhead)).toEqual([0, 1, 2, 3, 4]);
+    expect(seenAtEvent).toEqual([1, 1, 1, 1, 1]);
+    expect(t.engine.issuing.batches).toBe(1);
+    // Time-ordered ids (UUID version 7), so new tickets append to their indexes.
+    for (const r of results)
+      expect(r.ticket.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    t.reopen();
+    expect(t.engine.listTickets({}).length).toBe(5);
+  });
+
+  it('a refused request is rolled back alone; the same person twice in one turn gets one ticket', async () => {
+    t = makeEngine();
+    t.db.prepare("UPDATE services SET daily_cap = 2 WHERE id = 'general'").run();
+    t.reopen();
+    const person = identity(7);
+    const results = await Promise.allSettled([
+      t.engine.issueGrouped({ serviceId: 'general', source: 'anonymous' }),
+      t.engine.issueGrouped({ serviceId: 'elderly-care', source: 'card', identity: person }),
+      t.engine.issueGrouped({ serviceId: 'general', source: 'anonymous' }),
+      t.engine.issueGrouped({ serviceId: 'general', source: 'anonymous' }),
+      t.engine.issueGrouped({ serviceId: 'elderly-care', source: 'card', identity: person }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    const refused = (results[3] as PromiseRejectedResult).reason;
+    expect(refused).toBeInstanceOf(QueueError);
+    expect((refused as QueueError).code).toBe('DAILY_CAP');
+    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+    expect(ok.map((r) => [r.ticket.number, r.reused])).toEqual([
+      ['J001', false],
+      ['B001', false],
+      ['J002', false],
+      ['B001', true],
+    ]);
+    expect(t.engine.listTickets({}).length).toBe(3);
+    expect(t.events.filter((e) => e.type === 'ticket.issued')).toHaveLength(3);
+  });
+
+  it('writes fewer WAL pages per ticket than one commit each', async () => {
+    t = makeEngine();
+    t.db.prepare("UPDATE services SET daily_cap = 999 WHERE id = 'general'").run();
+    t.reopen();
+    for (let i = 0; i < 20; i++) t.engine.issue({ serviceId: 'general', source: 'anonymous' });
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    for (let i = 0; i < 40; i++) t.engine.issue({ serviceId: 'general', source: 'anonymous' });
+    const single = walFrames(t);
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    await Promise.all(
+      Array.from({ length: 40 }, () => t.engine.issueGrouped({ serviceId: 'general', source: 'anonymous' })),
+    );
+    const grouped = walFrames(t);
+    expect(grouped * 4).toBeLessThan(single);
+  });
+});

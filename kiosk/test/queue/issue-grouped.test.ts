@@ -1,7 +1,7 @@
 // Issue requests of one event-loop turn share one transaction (issue.ts, group-transaction.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueError } from '../../src/queue/errors.ts';
-import { identity, makeEngine, type TestEngine } from './helpers.ts';
+import { admin, identity, makeEngine, type TestEngine } from './helpers.ts';
 
 let t: TestEngine;
 afterEach(() => t?.close());
@@ -78,5 +78,40 @@ describe('grouped issuing', () => {
     );
     const grouped = walFrames(t);
     expect(grouped * 4).toBeLessThan(single);
+  });
+});
+
+describe('the snapshot from the kept counts', () => {
+  it('gives the waiting and priority counts a scan of the day gives', () => {
+    t = makeEngine();
+    const classes = [undefined, 'pregnancy', undefined, undefined, 'pregnancy'];
+    for (let i = 0; i < 40; i++) {
+      const serviceId = i % 3 === 0 ? 'elderly-care' : 'general';
+      const priorityClass = classes[i % classes.length];
+      const res = t.engine.issue(
+        priorityClass ? { serviceId, source: 'staff', priorityClass } : { serviceId, source: 'staff' },
+        admin,
+      );
+      // Appointments of either class.
+      if (i % 7 === 0)
+        t.db.prepare('UPDATE tickets SET slot_at = ? WHERE id = ?').run(t.clock.now(), res.ticket.id);
+    }
+    t.engine.callNext(4, admin);
+    t.engine.callNext(1, admin);
+    const day = t.engine.today();
+    const scanned = t.db
+      .prepare(
+        `SELECT service_id, COUNT(*) AS n, SUM(priority_class != 'normal') AS p FROM tickets
+         WHERE day = ? AND state = 'waiting' GROUP BY service_id ORDER BY service_id`,
+      )
+      .all(day);
+    const snap = t.engine.snapshot();
+    const fromSnapshot = snap.services
+      .filter((s) => s.waiting > 0)
+      .map((s) => ({ service_id: s.serviceId, n: s.waiting, p: s.priorityWaiting }))
+      .sort((a, b) => a.service_id.localeCompare(b.service_id));
+    expect(fromSnapshot).toEqual(scanned);
+    expect(snap.windows.find((w) => w.id === 4)?.current).not.toBeNull();
+    expect(snap.recentCalls.length).toBeGreaterThan(0);
   });
 });

@@ -16,3 +16,9 @@ CREATE INDEX tickets_person ON tickets (id_hash, service_id, state) WHERE id_has
 DROP INDEX tickets_window;
 CREATE INDEX tickets_window ON tickets (window_id, state) WHERE window_id IS NOT NULL;
 DROP INDEX ticket_prints_ticket;
+-- The display board's snapshot (queue.changed, up to 20 a second while tickets are issued) scanned
+-- every ticket of the day three times (tickets_day): the tickets at windows and the last calls now
+-- have partial indexes holding only called tickets (a new ticket adds no entry), and the waiting
+-- counts are read from waiting_counts (migration 005).
+CREATE INDEX tickets_at_window ON tickets (day) WHERE state IN ('called', 'serving');
+CREATE INDEX tickets_calls ON tickets (day, called_at) WHERE called_at IS NOT NULL;

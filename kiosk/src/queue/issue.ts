@@ -162,7 +162,7 @@ export class IssuingService {
     const number = `${svc.prefix}${String(seq).padStart(digits, '0')}`;
     const cls = req.priorityClass ?? autoClass(ctx.config, req.identity, now);
     const id = timeOrderedId();
-    store.insert({
+    const inserted = store.insert({
       id,
       token: followToken(),
       day,
@@ -189,7 +189,8 @@ export class IssuingService {
     });
     if (actor) store.audit(now, actor, 'ticket.issue', `ticket:${id}`, { number, cls, ...checked });
     inTx?.(id);
-    const created = store.row(id);
+    // Read back only when inTx may have changed it; else the row is what was inserted.
+    const created = inTx ? store.row(id) : inserted;
     const ahead = peopleAhead(ctx, created);
     const estimatedWaitMin = ctx.waits.estimateWaitMin(created.service_id, ahead);
     // The paper commits with the ticket (ticket-paper.ts): no ticket without its print job.

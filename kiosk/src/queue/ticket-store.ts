@@ -208,7 +208,8 @@ export class TicketStore {
 
   // ---- writing ---------------------------------------------------------------------------
 
-  insert(ticket: NewTicket): void {
+  /** Inserts a new waiting ticket; returns its row as stored (every other column at its default). */
+  insert(ticket: NewTicket): TicketRow {
     this.sql(
       `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
            name_masked, appointment_id, slot_at, state, arrived_at, queued_at, order_at, transferred_from)
@@ -232,6 +233,42 @@ export class TicketStore {
       ticket.orderAt,
       ticket.transferredFrom,
     );
+    return {
+      id: ticket.id,
+      token: ticket.token,
+      day: ticket.day,
+      service_id: ticket.serviceId,
+      seq: ticket.seq,
+      number: ticket.number,
+      priority_class: ticket.priorityClass,
+      source: ticket.source as TicketRow['source'],
+      id_hash: ticket.idHash,
+      id_masked: ticket.idMasked,
+      name_masked: ticket.nameMasked,
+      appointment_id: ticket.appointmentId,
+      slot_at: ticket.slotAt,
+      state: 'waiting',
+      arrived_at: ticket.arrivedAt,
+      queued_at: ticket.queuedAt,
+      order_at: ticket.orderAt,
+      called_at: null,
+      first_called_at: null,
+      started_at: null,
+      finished_at: null,
+      recalls: 0,
+      window_id: null,
+      staff_id: null,
+      outcome: null,
+      note: null,
+      transferred_from: ticket.transferredFrom,
+      rating: null,
+      rating_reason: null,
+      rating_comment: null,
+      rated_at: null,
+      followup_at: null,
+      followup_by: null,
+      followup_note: null,
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 // Issue requests of one event-loop turn share one transaction (issue.ts, group-transaction.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueueError } from '../../src/queue/errors.ts';
+import { TicketStore } from '../../src/queue/ticket-store.ts';
 import { admin, identity, makeEngine, type TestEngine } from './helpers.ts';
 
 let t: TestEngine;
@@ -113,5 +114,32 @@ describe('the snapshot from the kept counts', () => {
     expect(fromSnapshot).toEqual(scanned);
     expect(snap.windows.find((w) => w.id === 4)?.current).not.toBeNull();
     expect(snap.recentCalls.length).toBeGreaterThan(0);
+  });
+});
+
+describe('TicketStore.insert', () => {
+  it('returns the row exactly as stored (every default)', () => {
+    t = makeEngine();
+    const store = new TicketStore(t.db);
+    const returned = store.insert({
+      id: '0190d7a2-0000-7000-8000-000000000001',
+      token: 'tok-0123456789abcdefghij',
+      day: '2026-11-23',
+      serviceId: 'general',
+      seq: 7,
+      number: 'J007',
+      priorityClass: 'normal',
+      source: 'anonymous',
+      idHash: null,
+      idMasked: null,
+      nameMasked: null,
+      appointmentId: null,
+      slotAt: null,
+      arrivedAt: 1,
+      queuedAt: 2,
+      orderAt: 3,
+      transferredFrom: null,
+    });
+    expect(returned).toEqual(store.row('0190d7a2-0000-7000-8000-000000000001'));
   });
 });

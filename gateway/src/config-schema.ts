@@ -373,6 +373,10 @@ export const GatewaySchema = Type.Object({
     ),
   }),
   center: Type.Object({
+    databaseUrl: optionalText(
+      'LINLI_GW_CENTER_DATABASE_URL',
+      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
+    ),
     stationTimeoutS: positive(
       'LINLI_GW_CENTER_STATION_TIMEOUT_S',
       120,

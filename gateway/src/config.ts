@@ -72,6 +72,21 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
     if (names.has(d.name)) throw new ConfigError('uplink.destinations', `two destinations named ${d.name}`);
     names.add(d.name);
   }
+  if (c.center.databaseUrl !== undefined) {
+    if (c.role !== 'center')
+      throw new ConfigError('center.databaseUrl', 'a shared PostgreSQL database is for role center');
+    let url: URL | undefined;
+    try {
+      url = new URL(c.center.databaseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname)
+      throw new ConfigError(
+        'center.databaseUrl',
+        'must be a postgres://user:password@host:port/database URL',
+      );
+  }
   if (c.role === 'center' && c.mqtt.brokerUrl && (!c.mqtt.username || !c.mqtt.password))
     throw new ConfigError(
       'mqtt.username',

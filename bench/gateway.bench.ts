@@ -7,8 +7,11 @@
 // devices in this process: 10,000 light raw-socket MQTT 3.1.1 clients for the heartbeats and
 // MQTT.js clients for the measured presses.
 // Run alone: `npx tsx bench/run.ts gateway` (or `npm run bench -- gateway`).
+//   LINLI_BENCH_PROF=DIR: CPU profiles of each broker child during its throughput window only
+//   (DIR/<raw|gateway>-throughput-<pid>.cpuprofile); read them with `npx tsx bench/prof-top.ts FILE`.
+//   LINLI_BENCH_DEVICES=N: the heartbeating fleet (default 10,000; 0 skips it).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,7 +38,32 @@ const MIX = { hb: 0.8, door: 0.18 };
 
 // ---------------------------------------------------------------- child: the broker under test
 
+/** LINLI_BENCH_PROF: SIGUSR2 starts the CPU profiler, the next SIGUSR2 stops it and writes the
+ *  profile (the load side brackets its throughput window with them). */
+async function profileOnSignal(mode: string): Promise<void> {
+  const dir = process.env.LINLI_BENCH_PROF;
+  if (!dir) return;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  let running = false;
+  process.on('SIGUSR2', async () => {
+    running = !running;
+    if (running) {
+      await session.post('Profiler.start');
+      process.stdout.write('PROFILING\n');
+      return;
+    }
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(dir, `${mode}-throughput-${process.pid}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    process.stdout.write(`PROFILED ${file}\n`);
+  });
+}
+
 async function child(mode: string): Promise<void> {
+  await profileOnSignal(mode);
   if (mode === 'raw') {
     const { Aedes } = await import('aedes');
     const { createServer } = await import('node:net');
@@ -126,10 +154,7 @@ function spawnChild(
   dataDir = '',
 ): Promise<{ proc: ChildProcess; port: number; lines: string[] }> {
   const file = fileURLToPath(import.meta.url);
-  const prof = process.env.LINLI_BENCH_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LINLI_BENCH_PROF}`]
-    : [];
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', file, '--child', mode, dataDir], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, '--child', mode, dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];
@@ -154,6 +179,17 @@ function spawnChild(
   });
 }
 
+/** LINLI_BENCH_PROF: start (or stop and write) the child's CPU profile; resolves once it has. */
+async function toggleProfile(child: { proc: ChildProcess; lines: string[] }, tag: string): Promise<void> {
+  if (!process.env.LINLI_BENCH_PROF) return;
+  child.proc.kill('SIGUSR2');
+  const deadline = Date.now() + 30_000;
+  while (!child.lines.some((l) => l.startsWith(tag)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  const line = child.lines.find((l) => l.startsWith('PROFILED '));
+  if (tag === 'PROFILED' && line) console.log(`    CPU profile: ${line.slice(9)}`);
+}
+
 function stopChild(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (proc.exitCode !== null) return resolve();
@@ -167,7 +203,13 @@ function stopChild(proc: ChildProcess): Promise<void> {
 }
 
 /** QoS 1 throughput: TP_CLIENTS clients keep TP_WINDOW publishes in flight for TP_SECONDS. */
-async function throughput(port: number, label: string, acked: Set<string>): Promise<number> {
+async function throughput(
+  port: number,
+  label: string,
+  acked: Set<string>,
+  /** called once the clients are connected, before the window (the profile switch) */
+  windowStarts: () => Promise<void> = async () => {},
+): Promise<number> {
   const clients: MqttClient[] = [];
   for (let i = 0; i < TP_CLIENTS; i += 50)
     clients.push(
@@ -175,6 +217,7 @@ async function throughput(port: number, label: string, acked: Set<string>): Prom
         Array.from({ length: Math.min(50, TP_CLIENTS - i) }, (_, k) => client(port, `tp-${i + k}`)),
       )),
     );
+  await windowStarts();
   let done = 0;
   let stop = false;
   const started = performance.now();
@@ -267,7 +310,8 @@ export async function run(): Promise<BenchResult[]> {
   const rawRun = async () => {
     const raw = await spawnChild('raw');
     const rawFleet = await startFleet(raw.port, BACKGROUND);
-    const rate = await throughput(raw.port, 'raw', new Set());
+    const rate = await throughput(raw.port, 'raw', new Set(), () => toggleProfile(raw, 'PROFILING'));
+    await toggleProfile(raw, 'PROFILED');
     rawFleet.stop();
     await stopChild(raw.proc);
     log(`raw aedes QoS 1: ${rate.toFixed(0)} msg/s (${rawFleet.connected} devices heartbeating)`);
@@ -290,7 +334,8 @@ export async function run(): Promise<BenchResult[]> {
   log(
     `SOS press → stored + PUBACK: p50 ${p50.toFixed(1)} ms, p90 ${percentile(lat, 90).toFixed(1)}, p95 ${percentile(lat, 95).toFixed(1)}, p99 ${p99.toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} (${lat.length} presses)`,
   );
-  const gwRate = await throughput(gw.port, 'tp', acked);
+  const gwRate = await throughput(gw.port, 'tp', acked, () => toggleProfile(gw, 'PROFILING'));
+  await toggleProfile(gw, 'PROFILED');
   log(`gateway ingest: ${gwRate.toFixed(0)} msg/s; heartbeats sent ${fleet.heartbeats}`);
   fleet.stop();
   await stopChild(gw.proc);

@@ -1,6 +1,8 @@
 // Self-time shares of a V8 CPU profile (a .cpuprofile from LINLI_BENCH_PROF), by function and by
 // file, and the inclusive share of the functions whose name or file contains a filter:
 //   npx tsx bench/prof-top.ts FILE [rows=40] [filter]
+//   LINLI_PROF_CALLERS=run npx tsx bench/prof-top.ts FILE: a function's self time by caller (e.g.
+//   the native `run` of better-sqlite3: the COMMIT and its fsync under `sqliteTransaction`)
 // Idle time is listed but the shares are of the busy time (samples that are not idle), so two
 // runs at different loads compare by where the CPU went.
 import { readFileSync } from 'node:fs';

@@ -373,6 +373,26 @@ export const GatewaySchema = Type.Object({
     ),
   }),
   center: Type.Object({
+    shareGroup: Type.String({
+      pattern: '^([A-Za-z0-9_-]{1,64})?$',
+      default: '',
+      env: 'LINLI_GW_CENTER_SHARE_GROUP',
+      description:
+        "Role center behind an external broker, several instances: the MQTT shared subscription's group. The stations' messages are spread over the instances subscribed as $share/<group>/… (docs/center-cluster.md); needs center.instanceId. Empty: one instance.",
+      expect: 'empty or a name matching [A-Za-z0-9_-]{1,64}',
+    }),
+    instanceId: Type.String({
+      pattern: '^([A-Za-z0-9_-]{1,64})?$',
+      default: '',
+      env: 'LINLI_GW_CENTER_INSTANCE',
+      description:
+        "Role center behind an external broker: this instance's name, unique among the instances (its MQTT client id is linli-center-<instanceId>). Empty: linli-center.",
+      expect: 'empty or a name matching [A-Za-z0-9_-]{1,64}',
+    }),
+    databaseUrl: optionalText(
+      'LINLI_GW_CENTER_DATABASE_URL',
+      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
+    ),
     stationTimeoutS: positive(
       'LINLI_GW_CENTER_STATION_TIMEOUT_S',
       120,

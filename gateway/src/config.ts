@@ -72,10 +72,40 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
     if (names.has(d.name)) throw new ConfigError('uplink.destinations', `two destinations named ${d.name}`);
     names.add(d.name);
   }
+  if (c.center.databaseUrl !== undefined) {
+    if (c.role !== 'center')
+      throw new ConfigError('center.databaseUrl', 'a shared PostgreSQL database is for role center');
+    let url: URL | undefined;
+    try {
+      url = new URL(c.center.databaseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname)
+      throw new ConfigError(
+        'center.databaseUrl',
+        'must be a postgres://user:password@host:port/database URL',
+      );
+  }
   if (c.role === 'center' && c.mqtt.brokerUrl && (!c.mqtt.username || !c.mqtt.password))
     throw new ConfigError(
       'mqtt.username',
       "role center on an external broker needs the center's own account there (mqtt.username and mqtt.password; `linli-gw center mosquitto-files` writes it)",
+    );
+  if ((c.center.shareGroup || c.center.instanceId) && c.role !== 'center')
+    throw new ConfigError(
+      c.center.shareGroup ? 'center.shareGroup' : 'center.instanceId',
+      'is for role center (a station has one session at the center, station-<site>)',
+    );
+  if (c.center.shareGroup && !c.mqtt.brokerUrl)
+    throw new ConfigError(
+      'center.shareGroup',
+      "several center instances share an external broker (mqtt.brokerUrl); the embedded broker is one instance's own",
+    );
+  if (c.center.shareGroup && !c.center.instanceId)
+    throw new ConfigError(
+      'center.instanceId',
+      "a center in a share group needs its own instance id: instances with one client id take over each other's session",
     );
   if (c.center.checkIntervalS > c.center.stationTimeoutS)
     throw new ConfigError('center.checkIntervalS', 'must not be longer than center.stationTimeoutS');

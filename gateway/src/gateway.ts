@@ -15,13 +15,20 @@ import { ExternalBroker } from './broker/external.ts';
 import { BrokerLink, type BrokerLinkHealth } from './broker/link.ts';
 import type { Transport } from './broker/transport.ts';
 import { GatewayBus } from './bus.ts';
+import type { CenterData } from './center/data.ts';
 import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
+import { SharedAudit } from './center/pg/audit.ts';
+import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
+import { followOtherCenters } from './center/pg/notify.ts';
+import { pgReportSource } from './center/pg/reports.ts';
+import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
 import { checkDataDir } from './data-dir.ts';
 import { migrate } from './db/migrate.ts';
 import { type Db, openDb } from './db/open.ts';
+import { redactUrl } from './db/pg.ts';
 import { GatewayHealth } from './health.ts';
 import { resolveHmacKey } from './hmac-key.ts';
 import { EventWriter } from './ingest/events.ts';
@@ -193,6 +200,8 @@ export function createTransport(o: TransportOptions): Transport {
       url: c.mqtt.brokerUrl,
       stations: o.stations,
       log: engine.log,
+      ...(c.center.instanceId ? { instanceId: c.center.instanceId } : {}),
+      ...(c.center.shareGroup ? { shareGroup: c.center.shareGroup } : {}),
       ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
       ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
       ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),
@@ -302,13 +311,44 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       })
     : undefined;
   let transportRef: Transport | undefined;
+  // role center with center.databaseUrl: its data in a shared PostgreSQL (refused loudly when
+  // unreachable); otherwise in this SQLite file
+  let centerData: CenterData | undefined;
+  let sharedAudit: SharedAudit | undefined;
+  if (config.role === 'center' && config.center.databaseUrl) {
+    try {
+      centerData = await PgCenterData.open({
+        url: config.center.databaseUrl,
+        now: () => engine.clock.now(),
+        onAlertChange: (a) => engine.bus.emit('alert.changed', a),
+      });
+    } catch (err) {
+      engine.close();
+      db.close();
+      throw err;
+    }
+    log.info({ database: redactUrl(config.center.databaseUrl) }, 'center data in PostgreSQL');
+    // this instance's own technical alerts (broker link, notifier) are shown from the shared table
+    mirrorLocalAlerts(engine.alerts, centerData as PgCenterData, instanceOrigin(config.dataDir), log);
+    sharedAudit = new SharedAudit(db, (centerData as PgCenterData).pool, instanceOrigin(config.dataDir), log);
+    sharedAudit.start();
+  }
   const center =
     config.role === 'center'
-      ? startCenterRole(db, engine, config, (topic, payload) =>
-          transportRef
-            ? transportRef.publish(topic, payload, { qos: 1 })
-            : Promise.reject(new Error('broker not started')),
+      ? await startCenterRole(
+          db,
+          engine,
+          config,
+          (topic, payload) =>
+            transportRef
+              ? transportRef.publish(topic, payload, { qos: 1 })
+              : Promise.reject(new Error('broker not started')),
+          centerData,
         )
+      : undefined;
+  const stopNotify =
+    centerData instanceof PgCenterData
+      ? await followOtherCenters(centerData, center!.center, log, (a) => engine.bus.emit('center.action', a))
       : undefined;
   const transport = createTransport({
     engine,
@@ -319,7 +359,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       ? {
           stations: center.hooks,
           onCenterConnect: () => {
-            for (const st of center.center.stations.list()) center.center.resendPending(st.site);
+            for (const st of center.center.stations.list()) void center.center.resendPending(st.site);
           },
         }
       : {}),
@@ -338,6 +378,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     () => engine.storeHealth.status(),
     undefined,
     uplink ? () => uplink.health() : undefined,
+    center ? () => center.center.data.health() : undefined,
   );
   uplink?.start();
   const summary = uplink?.center
@@ -375,7 +416,11 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     http = await buildApi({
       db,
       registry,
-      alerts: engine.alerts,
+      // at the center on PostgreSQL the alarm API reads the shared database
+      alerts:
+        centerData instanceof PgCenterData ? centerAlertReader(engine.alerts, centerData) : engine.alerts,
+      ...(centerData instanceof PgCenterData ? { reports: pgReportSource(centerData.pool) } : {}),
+      ...(sharedAudit ? { audit: sharedAudit } : {}),
       bus: engine.bus,
       metrics: engine.metrics,
       config,
@@ -429,6 +474,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       stopExternal?.();
       engine.supervisor.stop();
       center?.center.stop();
+      await stopNotify?.();
       await transport
         .publish(
           topics.gatewayStatus(config.site),
@@ -445,6 +491,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       await transport.stop();
       engine.close();
       await engine.committer.whenSynced();
+      await sharedAudit?.stop();
+      await centerData?.close();
       db.close();
     },
   };

@@ -19,6 +19,15 @@ export interface HealthReport {
   store: StoreStatus;
   broker: (BrokerLinkHealth | { mode: 'none' }) & { status: CheckStatus };
   forwarding: ForwardingHealth;
+  /** Role center: where its data is (the SQLite file, or a shared PostgreSQL) and whether that
+   *  database answered its last probe */
+  centerDatabase?: CenterDatabaseHealth;
+}
+
+export interface CenterDatabaseHealth {
+  database: 'sqlite' | 'postgres';
+  reachable: boolean;
+  error?: string;
 }
 
 export interface HealthSource {
@@ -42,6 +51,8 @@ export class GatewayHealth implements HealthSource {
     private readonly now: () => number = Date.now,
     /** The outbox to the center; undefined when no uplink is configured */
     private readonly forwarding: (() => ForwardingHealth) | undefined = undefined,
+    /** Role center: its data store's state */
+    private readonly centerDb: (() => CenterDatabaseHealth) | undefined = undefined,
   ) {
     // A real committed write (the row is rewritten with its own value): a read-only file, a
     // full disk or a broken WAL fails it. No table of its own, so no migration.
@@ -81,7 +92,11 @@ export class GatewayHealth implements HealthSource {
         'not configured: no uplink (uplink.mqttUrl / uplink.webhookUrl), alerts are not forwarded to a center',
     };
     const store = this.store?.() ?? { writable: true };
-    const status = db.status === 'ok' && store.writable && broker.status !== 'error' ? 'ok' : 'error';
-    return { status, db, store, broker, forwarding };
+    const centerDatabase = this.centerDb?.();
+    const status =
+      db.status === 'ok' && store.writable && broker.status !== 'error' && centerDatabase?.reachable !== false
+        ? 'ok'
+        : 'error';
+    return { status, db, store, broker, forwarding, ...(centerDatabase ? { centerDatabase } : {}) };
   }
 }

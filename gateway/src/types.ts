@@ -109,6 +109,14 @@ export interface AlertService {
   addNote(id: string, by: string, note: string): AlertHistoryEntry;
 }
 
+export type Awaitable<T> = T | Promise<T>;
+
+/** An AlertService that may answer asynchronously: what the alarm API awaits (the center's
+ *  alerts can live in a shared PostgreSQL database, center/pg/). */
+export type AlertReader = {
+  [K in keyof AlertService]: (...args: Parameters<AlertService[K]>) => Awaitable<ReturnType<AlertService[K]>>;
+};
+
 /** Center role: an operator's action request sent down to the station that owns the alert
  *  (docs/center-link.md); pending until the station's action-result. */
 export interface CenterActionRecord {

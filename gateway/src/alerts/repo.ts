@@ -4,7 +4,7 @@ import type { Db } from '../db/open.ts';
 import { withPresent } from '../db/rows.ts';
 import type { AlertFilter, AlertHistoryEntry, AlertRecord } from '../types.ts';
 
-interface AlertRow {
+export interface AlertRow {
   id: string;
   rev: number;
   site: string;
@@ -32,7 +32,7 @@ export interface StoredAlert extends AlertRecord {
   nextEscalationAt?: number;
 }
 
-function toRecord(r: AlertRow): StoredAlert {
+export function toRecord(r: AlertRow): StoredAlert {
   const a = withPresent<StoredAlert, AlertRow>(
     {
       id: r.id,

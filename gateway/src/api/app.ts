@@ -20,13 +20,14 @@ import { type CenterRouteOptions, centerRoutes } from '../center/routes.ts';
 import type { HealthSource } from '../health.ts';
 import type { Registry } from '../registry/registry.ts';
 import { responderApi } from '../responders/index.ts';
-import type { AlertService } from '../types.ts';
+import type { AlertReader } from '../types.ts';
 import { type ApiConfig, type ApiConfigSource, resolveApiConfig } from './config.ts';
 import { consoleRoutes } from './console.ts';
 import type { BusLike, DeviceClockSource, DeviceStateSource, RouteContext } from './context.ts';
 import { deviceStateSource } from './device-state.ts';
 import { type ErrorLog, installErrorHandlers } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
+import type { ReportSource } from './report-source.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -41,7 +42,7 @@ import { installValidator } from './validation.ts';
 export interface ApiDeps {
   db: Database;
   registry: Registry;
-  alerts: AlertService;
+  alerts: AlertReader;
   bus: BusLike;
   metrics: { render(): string | Promise<string> };
   /** The gateway's config; its `api` section, when present, is checked key by key (api/config.ts). */
@@ -70,6 +71,10 @@ export interface ApiDeps {
   tzMinutes?: number;
   /** Role center: the stations' webhook and state, and action requests for their alerts. */
   center?: CenterRouteOptions;
+  /** Where reports read the alerts; default the SQLite file (`db`). */
+  reports?: ReportSource;
+  /** The audit log GET /api/audit lists; default the SQLite file's. */
+  audit?: RouteContext['audit'];
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -135,6 +140,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),
     ...(deps.center ? { center: deps.center.center } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
   };
   installSessions(app, sessions);
   opsRoutes(app, ctx);

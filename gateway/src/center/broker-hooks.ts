@@ -47,6 +47,6 @@ export function stationHooks(
         void answer(site, { v: 1, kind: 'stored', actionId: m.actionId, duplicate: r.duplicate, at: now() });
       else if (m.kind === 'supervision') void answer(site, { v: 1, kind: 'supervision-ack', at: now() });
     },
-    onSubscribe: (site) => center.resendPending(site),
+    onSubscribe: (site) => void center.resendPending(site),
   };
 }

@@ -7,12 +7,12 @@ import { LinliError } from '@linli/shared';
 import type { AlertEngine } from '../alerts/engine.ts';
 import type { GatewayBus, RefusalReason } from '../bus.ts';
 import type { GatewayConfig } from '../config.ts';
-import type { Db } from '../db/open.ts';
 import type { GroupCommitter } from '../ingest/group-commit.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Clock } from '../supervision/clock.ts';
-import { CenterDevices } from './devices.ts';
+import type { AlertRecord } from '../types.ts';
+import type { CenterData } from './data.ts';
 import {
   type ActionRequest,
   type CenterAction,
@@ -22,8 +22,8 @@ import {
   type StationMessage,
 } from './protocol.ts';
 import type { StationStore } from './stations.ts';
-import { type ActionRecord, actionRequest, CenterRefusal, CenterStore } from './store.ts';
-import { StationWatch, UNREACHABLE } from './supervision.ts';
+import { type ActionRecord, actionRequest, CenterRefusal, type StoredRevision } from './store.ts';
+import { StationWatch } from './supervision.ts';
 
 /** What the center uses of the engine (the Engine of gateway.ts). */
 export interface CenterEngine {
@@ -48,36 +48,36 @@ export interface Receipt {
 export type StationSender = (site: string, body: object) => void;
 
 export class Center {
-  readonly store: CenterStore;
   /** The stations' registries, summarised (docs/center-link.md "registry") */
-  readonly devices: CenterDevices;
+  readonly devices: CenterData['devices'];
   readonly watch: StationWatch;
   private sender: StationSender | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: Db,
+    /** Where the center keeps its data: the SQLite file or a shared PostgreSQL (data.ts) */
+    readonly data: CenterData,
     private readonly engine: CenterEngine,
     readonly stations: StationStore,
     private readonly config: GatewayConfig['center'],
   ) {
-    this.store = new CenterStore(db);
-    this.devices = new CenterDevices(db);
+    this.devices = data.devices;
     this.watch = new StationWatch({
       timeoutS: config.stationTimeoutS,
       checkIntervalS: config.checkIntervalS,
       clock: engine.clock,
-      alerts: engine.alerts,
+      alerts: data,
       bus: engine.bus,
       log: engine.log,
       sites: () => this.stations.list().map((s) => s.site),
+      // with a shared database, another center instance may have heard the station
+      ...(data.kind === 'postgres' ? { refresh: () => data.links() } : {}),
     });
-    const unreachable = engine.alerts
-      .list({ state: 'raised', limit: 1000 })
-      .concat(engine.alerts.list({ state: 'acknowledged', limit: 1000 }))
-      .filter((a) => a.type === UNREACHABLE && a.deviceId === undefined)
-      .map((a) => a.site);
-    this.watch.load(this.store.links(), unreachable);
+  }
+
+  /** Restore the stations' link state and open unreachable alerts from the database. */
+  async load(): Promise<void> {
+    this.watch.load(await this.data.links(), await this.data.unreachableSites());
   }
 
   setSender(send: StationSender): void {
@@ -86,7 +86,7 @@ export class Center {
 
   start(): void {
     this.watch.start();
-    this.resendTimer = setInterval(() => this.resendDue(), this.config.actionResendS * 1000);
+    this.resendTimer = setInterval(() => void this.resendDue(), this.config.actionResendS * 1000);
     this.resendTimer.unref();
   }
 
@@ -111,8 +111,8 @@ export class Center {
   }
 
   /** Pending action requests (all, or one site's), for the alert list. */
-  pendingActions(site?: string): ActionRecord[] {
-    return this.store.pendingActions(site);
+  pendingActions(site?: string): Promise<ActionRecord[]> {
+    return this.data.pendingActions(site);
   }
 
   /** Parse a station's message and check it is for its own site; throws CenterInputError (counted). */
@@ -145,62 +145,55 @@ export class Center {
           }
         : {};
     this.watch.seen(site, path, info);
-    const c = this.engine.committer;
     if (m.kind === 'alert') {
       const rawText = raw.toString('utf8');
-      let r: ReturnType<CenterStore['storeRevision']>;
+      let r: StoredRevision;
       try {
-        r = await c.submit((tx) => {
-          const stored = this.store.storeRevision(site, path, m, rawText, now);
-          const alert = stored.alert;
-          if (alert)
-            tx.after(() => {
-              this.engine.metrics.alertChanges.inc({ action: 'center-revision' });
-              this.engine.bus.emit('alert.changed', alert);
-            });
-          return stored;
-        });
+        // resolves once committed: the receipt to the station is sent only after this
+        r = await this.data.storeRevision(site, path, m, rawText, now);
       } catch (err) {
         if (!(err instanceof CenterRefusal)) throw err;
         this.refuse(site, path, 'acl', err.message);
         throw new CenterInputError(err.code, err.message);
       }
+      if (r.alert) this.applied(r.alert);
       this.engine.metrics.centerRevisions.inc({ path, duplicate: String(r.duplicate) });
       return { message: m, duplicate: r.duplicate };
     }
     if (m.kind === 'action-result') {
-      const changed = await c.submit((tx) => {
-        const ok = this.store.actionResult(site, m.actionId, m.applied, now, m.rev, m.reason);
-        const a = ok ? this.store.action(m.actionId) : undefined;
-        if (a) tx.after(() => this.engine.bus.emit('center.action', a));
-        return ok;
-      });
-      return { message: m, duplicate: !changed };
+      const a = await this.data.actionResult(site, m.actionId, m.applied, now, m.rev, m.reason);
+      if (a) this.engine.bus.emit('center.action', a);
+      return { message: m, duplicate: !a };
     }
     if (m.kind === 'registry') {
-      const changed = await c.submit(() => this.devices.apply(site, m));
+      const changed = await this.data.applyRegistry(site, m);
       this.engine.metrics.centerRegistry.inc({ path, mode: m.mode }, m.devices.length);
       return { message: m, duplicate: changed === 0 };
     }
-    await c.submit(() => this.store.saveLink({ site, path, lastSeen: now, ...info }));
+    await this.data.saveLink({ site, path, lastSeen: now, ...info });
     return { message: m, duplicate: false };
   }
 
+  /** A revision became an alert's current state (here, or at another center instance sharing
+   *  the database: center/pg/notify.ts): counted and on the live stream. */
+  applied(alert: AlertRecord): void {
+    this.engine.metrics.alertChanges.inc({ action: 'center-revision' });
+    this.engine.bus.emit('alert.changed', alert);
+  }
+
   /** Whether the alert is a station's (it came in as revisions) rather than the center's own. */
-  owns(alertId: string): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM center_revisions WHERE alert_id = ? LIMIT 1').get(alertId) !== undefined
-    );
+  owns(alertId: string): Promise<boolean> {
+    return this.data.owns(alertId);
   }
 
   /** An operator's action on a station's alert: recorded as pending and sent to the station. */
-  request(
+  async request(
     alertId: string,
     action: CenterAction,
     by: string,
     extra: { outcome?: string; note?: string } = {},
-  ): ActionRecord {
-    const found = this.engine.alerts.get(alertId);
+  ): Promise<ActionRecord> {
+    const found = await this.data.alerts.get(alertId);
     if (!found) throw new LinliError('ALERT_NOT_FOUND', `alert ${alertId} not found`);
     const a = found.alert;
     if (action === 'acknowledge' && a.state !== 'raised')
@@ -208,7 +201,7 @@ export class Center {
     if (action === 'resolve' && a.state !== 'raised' && a.state !== 'acknowledged')
       throw new LinliError('ALERT_STATE', `alert ${alertId} is ${a.state}; cannot become resolved`);
     if (action !== 'note') {
-      const pending = this.store.pendingAction(alertId, action);
+      const pending = await this.data.pendingAction(alertId, action);
       if (pending) return pending;
     }
     const now = this.engine.clock.now();
@@ -223,37 +216,48 @@ export class Center {
       ...(extra.outcome !== undefined ? { outcome: extra.outcome } : {}),
       ...(extra.note !== undefined ? { note: extra.note } : {}),
     };
-    this.store.insertAction(rec);
+    await this.data.insertAction(rec);
     this.engine.bus.emit('center.action', rec);
-    this.send(rec);
+    await this.send(rec);
     return rec;
   }
 
-  private send(a: ActionRecord): void {
+  private async send(a: ActionRecord): Promise<void> {
     if (!this.sender) return;
-    this.store.markSent(a.id, this.engine.clock.now());
+    await this.data.markSent(a.id, this.engine.clock.now());
     this.sender(a.site, actionRequest(a));
   }
 
   /** The station (re)subscribed to its ack topic: send everything still pending. */
-  resendPending(site: string): void {
-    for (const a of this.store.pendingActions(site)) this.send(a);
+  async resendPending(site: string): Promise<void> {
+    try {
+      for (const a of await this.data.pendingActions(site)) await this.send(a);
+    } catch (err) {
+      this.engine.log.error({ site, err }, 'center: pending actions not resent');
+    }
   }
 
-  private resendDue(): void {
-    for (const a of this.store.pendingActions()) this.send(a);
+  private async resendDue(): Promise<void> {
+    try {
+      for (const a of await this.data.pendingActions()) await this.send(a);
+    } catch (err) {
+      this.engine.log.error({ err }, 'center: pending actions not resent');
+    }
   }
 
   /** Pending action requests of a site, as the webhook answer carries them down. */
-  pendingRequests(site: string): ActionRequest[] {
-    return this.store.pendingActions(site).map(actionRequest);
+  async pendingRequests(site: string): Promise<ActionRequest[]> {
+    return (await this.data.pendingActions(site)).map(actionRequest);
   }
 
   /** The alert detail's device and resident at the center, from the context the station sent
    *  (the same shape as a station's registry records), and the alert's action requests. */
-  detail(alertId: string): { device: unknown; resident: unknown; actions: ActionRecord[] } {
-    const ctx = this.store.context(alertId);
-    const found = this.engine.alerts.get(alertId);
+  async detail(alertId: string): Promise<{ device: unknown; resident: unknown; actions: ActionRecord[] }> {
+    const [ctx, found, actions] = await Promise.all([
+      this.data.context(alertId),
+      this.data.alerts.get(alertId),
+      this.data.actionsOf(alertId),
+    ]);
     const r = ctx?.resident;
     const d = ctx?.device;
     const location = {
@@ -290,13 +294,16 @@ export class Center {
           ...(r.gridCell ? { gridCell: r.gridCell } : {}),
         }
       : null;
-    return { device, resident, actions: this.store.actionsOf(alertId) };
+    return { device, resident, actions };
   }
 
   /** Every station with its link state per path, reported outbox and open alerts. */
-  stationsView(): unknown[] {
-    const open = this.store.openAlertsBySite();
-    const devices = this.devices.countBySite();
+  async stationsView(): Promise<unknown[]> {
+    const [open, devices, pending] = await Promise.all([
+      this.data.openAlertsBySite(),
+      this.data.devices.countBySite(),
+      this.data.pendingActions(),
+    ]);
     return this.stations.list().map((s) => {
       const v = this.watch.view(s.site);
       return {
@@ -307,7 +314,7 @@ export class Center {
         paths: v.paths,
         openAlerts: open.get(s.site) ?? 0,
         devices: devices.get(s.site) ?? 0,
-        pendingActions: this.store.pendingActions(s.site).length,
+        pendingActions: pending.filter((a) => a.site === s.site).length,
       };
     });
   }

@@ -39,7 +39,7 @@ interface Assembly {
   seen: Set<number>;
 }
 
-function toDevice(site: string, s: DeviceSummary, updatedAt: number): CenterDevice {
+export function toDevice(site: string, s: DeviceSummary, updatedAt: number): CenterDevice {
   const location: CenterDevice['location'] = {};
   if (s.building !== undefined) location.building = s.building;
   if (s.unit !== undefined) location.unit = s.unit;
@@ -70,9 +70,29 @@ function toDevice(site: string, s: DeviceSummary, updatedAt: number): CenterDevi
   return d;
 }
 
+/** The parts of each site's snapshot seen so far (kept in memory: one per site). */
+export class SnapshotParts {
+  private readonly assembling = new Map<string, Assembly>();
+
+  /** A part came in: the snapshot's time once every part of it is in (rows older than that are
+   *  gone from the station), else undefined. */
+  complete(site: string, at: number, p: { id: string; part: number; parts: number }): number | undefined {
+    let a = this.assembling.get(site);
+    if (!a || a.id !== p.id) {
+      if (a && a.at > at) return undefined; // a part of an older snapshot than the one being received
+      a = { id: p.id, at, parts: p.parts, seen: new Set() };
+      this.assembling.set(site, a);
+    }
+    a.seen.add(p.part);
+    if (a.seen.size < a.parts) return undefined;
+    this.assembling.delete(site);
+    return a.at;
+  }
+}
+
 export class CenterDevices {
   private readonly s;
-  private readonly assembling = new Map<string, Assembly>();
+  private readonly parts = new SnapshotParts();
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -113,16 +133,8 @@ export class CenterDevices {
 
   /** A snapshot's part; once every part of it is in, rows older than the snapshot are gone. */
   private snapshotPart(site: string, at: number, p: { id: string; part: number; parts: number }): number {
-    let a = this.assembling.get(site);
-    if (!a || a.id !== p.id) {
-      if (a && a.at > at) return 0; // a part of an older snapshot than the one being received
-      a = { id: p.id, at, parts: p.parts, seen: new Set() };
-      this.assembling.set(site, a);
-    }
-    a.seen.add(p.part);
-    if (a.seen.size < a.parts) return 0;
-    this.assembling.delete(site);
-    return this.s.prune.run(site, a.at).changes;
+    const complete = this.parts.complete(site, at, p);
+    return complete === undefined ? 0 : this.s.prune.run(site, complete).changes;
   }
 
   list(f: CenterDeviceFilter = {}): CenterDevice[] {

@@ -4,6 +4,15 @@
 // only linli/v1/center/{its site}/alert), so the site is the topic's. A message is PUBACKed only
 // once the center has stored it (handleMessage's callback), as with the embedded broker; a store
 // failure withholds the PUBACK and reconnects so that the broker delivers it again.
+//
+// Several instances (center.shareGroup, docs/center-cluster.md): each subscribes
+// $share/<group>/linli/v1/center/+/alert with its own client id (center.instanceId), so the broker
+// gives each message to one of them. Their sessions are clean (session expiry 0): Mosquitto 2.0
+// keeps handing a persistent member's share of the messages to its session while it is offline,
+// where they would wait for its return (measured, test/e2e/mosquitto-shared-sub.test.ts). A
+// member's messages in flight when it dies are dropped with its session; the station's outbox
+// sends them again until one instance answers `stored`, and the shared database stores each
+// (site, alertId, rev) once.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { persistentSessionOptions } from '../broker/client-options.ts';
 import type { StationHooks } from '../broker/embedded.ts';
@@ -13,12 +22,26 @@ import type { Logger } from '../ingest/refusals.ts';
 import { ThrottledLog } from '../log-throttle.ts';
 
 const ALERT_TOPIC = /^linli\/v1\/center\/([A-Za-z0-9_-]{1,64})\/alert$/;
+const ALERT_FILTER = 'linli/v1/center/+/alert';
+
+/** The center's subscription: every station's alert topic, shared by the group's instances. */
+export function centerAlertFilter(shareGroup?: string): string {
+  return shareGroup ? `$share/${shareGroup}/${ALERT_FILTER}` : ALERT_FILTER;
+}
+
+/** The center's MQTT client id: one per instance. */
+export function centerClientId(instanceId?: string): string {
+  return instanceId ? `linli-center-${instanceId}` : 'linli-center';
+}
 
 export interface CenterBrokerOptions {
   url: string;
   username?: string;
   password?: string;
-  clientId?: string;
+  /** center.instanceId: the client id's suffix */
+  instanceId?: string;
+  /** center.shareGroup: subscribe through this shared-subscription group, clean session */
+  shareGroup?: string;
   mqttOptions?: IClientOptions;
   stations: StationHooks;
   log: Logger;
@@ -36,16 +59,30 @@ export class CenterBrokerClient implements Transport {
 
   async start(): Promise<void> {
     const { o } = this;
-    const opts = persistentSessionOptions({
-      clientId: o.clientId ?? 'linli-center',
-      username: o.username,
-      password: o.password,
-      mqttOptions: o.mqttOptions,
-    });
+    const opts = persistentSessionOptions(
+      {
+        clientId: centerClientId(o.instanceId),
+        username: o.username,
+        password: o.password,
+        mqttOptions: o.mqttOptions,
+      },
+      // a group member's session ends with its connection (see the header)
+      o.shareGroup ? { clean: true, properties: { sessionExpiryInterval: 0 } } : {},
+    );
+    const filter = centerAlertFilter(o.shareGroup);
     const client = mqtt.connect(o.url, opts);
     this.client = client;
     const quietLog = new ThrottledLog(o.log, 10);
     client.on('error', (err) => quietLog.warn('error', { err }, 'center broker error'));
+    client.on('disconnect', (packet) => {
+      // 0x8E: another client connected with our client id (two instances on one id or account)
+      if (packet.reasonCode === 0x8e)
+        quietLog.warn(
+          'taken-over',
+          { clientId: opts.clientId },
+          'the broker gave our session to another client with the same client id: give each center instance its own center.instanceId and broker account (center mosquitto-files --instances)',
+        );
+    });
     let up = false;
     client.on('close', () => {
       if (!up) return; // a failed reconnect attempt
@@ -56,7 +93,7 @@ export class CenterBrokerClient implements Transport {
       up = true;
       o.link?.connected();
       // subscribed on every connect: a broker that lost the session has no subscription
-      client.subscribe('linli/v1/center/+/alert', { qos: 1 }, (err) => {
+      client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) quietLog.warn('subscribe', { err }, 'center broker subscribe failed');
         else o.onConnect?.();
       });

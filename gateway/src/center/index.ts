@@ -4,6 +4,8 @@ import type { GatewayConfig } from '../config.ts';
 import type { Db } from '../db/open.ts';
 import { type Publish, stationHooks } from './broker-hooks.ts';
 import { Center, type CenterEngine } from './center.ts';
+import type { CenterData } from './data.ts';
+import { SqliteCenterData } from './data-sqlite.ts';
 import { centerTopics } from './protocol.ts';
 import { StationStore } from './stations.ts';
 
@@ -16,15 +18,19 @@ export interface CenterRole {
   hooks: StationHooks;
 }
 
-/** The center's parts, before the broker starts: the broker needs the hooks, the center the broker. */
-export function startCenterRole(
+/** The center's parts, before the broker starts: the broker needs the hooks, the center the broker.
+ *  `data`: a shared PostgreSQL store (center/pg/) when center.databaseUrl is set; else the
+ *  embedded SQLite file. */
+export async function startCenterRole(
   db: Db,
   engine: CenterEngine,
   config: GatewayConfig,
   publish: Publish,
-): CenterRole {
+  data: CenterData = new SqliteCenterData(db, engine.alerts, engine.committer),
+): Promise<CenterRole> {
   const stations = new StationStore(db, config.hmacKey);
-  const center = new Center(db, engine, stations, config.center);
+  const center = new Center(data, engine, stations, config.center);
+  await center.load();
   center.setSender((site, body) => {
     publish(centerTopics.ack(site), JSON.stringify(body)).catch((err: Error) =>
       engine.log.warn({ site, err }, 'center action publish failed'),

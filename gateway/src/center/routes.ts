@@ -82,17 +82,17 @@ export function centerRoutes(app: FastifyInstance, o: CenterRouteOptions): void 
         // supervision has no row of its own: a repeated key is remembered for twice the window
         const until = seenKeys.get(idem);
         if (until !== undefined && until > o.now())
-          return { stored: true, duplicate: true, actions: center.pendingRequests(site) };
+          return { stored: true, duplicate: true, actions: await center.pendingRequests(site) };
         if (seenKeys.size >= MAX_KEYS) for (const [k, t] of seenKeys) if (t <= o.now()) seenKeys.delete(k);
         if (seenKeys.size >= MAX_KEYS) seenKeys.delete(seenKeys.keys().next().value!);
         seenKeys.set(idem, o.now() + 2 * o.replayWindowS * 1000);
       }
       const r = await center.receive(site, 'webhook', body, m);
-      return { stored: true, duplicate: r.duplicate, actions: center.pendingRequests(site) };
+      return { stored: true, duplicate: r.duplicate, actions: await center.pendingRequests(site) };
     });
   });
 
   app.get('/api/center/stations', { onRequest: requireRole('operator') }, async () => ({
-    stations: center.stationsView(),
+    stations: await center.stationsView(),
   }));
 }

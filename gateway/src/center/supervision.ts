@@ -23,6 +23,8 @@ interface PathState {
 interface StationState {
   paths: Partial<Record<LinkPath, PathState>>;
   unreachable: boolean;
+  /** The last time heard when it was found silent (a later time, from anywhere, clears it) */
+  silentSince: number;
 }
 
 export const UNREACHABLE: TechnicalAlertType = 'center.station-unreachable';
@@ -42,25 +44,39 @@ export class StationWatch {
       log: Logger;
       /** The registered sites (supervised even if never heard from). */
       sites: () => string[];
+      /** The link state other center instances recorded in a shared database: read before each
+       *  check, so a station heard by another instance is not reported silent. */
+      refresh?: () => Promise<LinkRow[]>;
     },
   ) {
     this.startedAt = o.clock.now();
   }
 
-  /** Restore what the database remembers (after a restart). */
-  load(links: LinkRow[], unreachableSites: string[]): void {
+  /** Restore what the database remembers (after a restart, or another instance's news). */
+  load(links: LinkRow[], unreachableSites: string[] = []): void {
+    const now = this.o.clock.now();
     for (const l of links) {
       const st = this.state(l.site);
       const { site: _s, path, ...rest } = l;
-      st.paths[path] = rest;
+      const prev = st.paths[path];
+      if (prev && prev.lastSeen >= rest.lastSeen) continue;
+      st.paths[path] = { ...prev, ...rest };
+      // heard by another instance since it went silent here: reachable again
+      if (st.unreachable && now - rest.lastSeen <= this.o.timeoutS * 1000 && rest.lastSeen > st.silentSince)
+        this.reachable(l.site, st, path);
     }
-    for (const site of unreachableSites) this.state(site).unreachable = true;
+    for (const site of unreachableSites) {
+      const st = this.state(site);
+      if (st.unreachable) continue;
+      st.unreachable = true;
+      st.silentSince = Math.max(0, ...Object.values(st.paths).map((p) => p.lastSeen));
+    }
   }
 
   private state(site: string): StationState {
     let st = this.stations.get(site);
     if (!st) {
-      st = { paths: {}, unreachable: false };
+      st = { paths: {}, unreachable: false, silentSince: 0 };
       this.stations.set(site, st);
     }
     return st;
@@ -72,17 +88,29 @@ export class StationWatch {
     const prev = st.paths[path];
     const now = this.o.clock.now();
     st.paths[path] = { ...prev, ...info, lastSeen: Math.max(now, prev?.lastSeen ?? 0) };
-    if (st.unreachable) {
-      st.unreachable = false;
-      this.o.log.info({ site, path }, 'station reachable again');
-      try {
-        this.o.alerts.restoreTechnical(UNREACHABLE, `station ${site} heard again on ${path}`, site);
-      } catch (err) {
-        this.o.log.error({ site, err }, 'station-unreachable restore failed');
-        st.unreachable = true;
-      }
-      this.emit(site, st);
-    } else if (!prev || now - prev.lastSeen > this.o.timeoutS * 1000) this.emit(site, st);
+    if (st.unreachable) this.reachable(site, st, path);
+    else if (!prev || now - prev.lastSeen > this.o.timeoutS * 1000) this.emit(site, st);
+  }
+
+  /** The station was heard again (here, or by another instance: load): restore its alert. */
+  private reachable(site: string, st: StationState, path: LinkPath): void {
+    st.unreachable = false;
+    this.o.log.info({ site, path }, 'station reachable again');
+    const failed = (err: unknown) => {
+      this.o.log.error({ site, err }, 'station-unreachable restore failed');
+      st.unreachable = true;
+    };
+    try {
+      const done = this.o.alerts.restoreTechnical(
+        UNREACHABLE,
+        `station ${site} heard again on ${path}`,
+        site,
+      );
+      if (done instanceof Promise) done.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+    this.emit(site, st);
   }
 
   private up(p: PathState | undefined, now: number): boolean {
@@ -107,24 +135,42 @@ export class StationWatch {
       const last = Math.max(this.startedAt, ...Object.values(st.paths).map((p) => p.lastSeen));
       if (now - last <= limit) continue;
       st.unreachable = true;
+      st.silentSince = last;
       const silentS = Math.round((now - last) / 1000);
       this.o.log.warn({ site, silentS }, 'station unreachable');
+      const failed = (err: unknown) => {
+        this.o.log.error({ site, err }, 'station-unreachable raise failed');
+        st.unreachable = false; // try again at the next check
+      };
       try {
-        this.o.alerts.raiseTechnical(
+        const done = this.o.alerts.raiseTechnical(
           UNREACHABLE,
           site,
           `station ${site} silent on every path for ${silentS} s`,
         );
+        if (done instanceof Promise) done.catch(failed);
       } catch (err) {
-        this.o.log.error({ site, err }, 'station-unreachable raise failed');
-        st.unreachable = false; // try again at the next check
+        failed(err);
       }
       this.emit(site, st);
     }
   }
 
+  /** check(), after reading the shared link state when there is one. */
+  private async tick(): Promise<void> {
+    if (this.o.refresh) {
+      try {
+        this.load(await this.o.refresh());
+      } catch (err) {
+        this.o.log.error({ err }, 'center: shared link state not read; stations not checked');
+        return;
+      }
+    }
+    this.check();
+  }
+
   start(): void {
-    this.timer = setInterval(() => this.check(), this.o.checkIntervalS * 1000);
+    this.timer = setInterval(() => void this.tick(), this.o.checkIntervalS * 1000);
     this.timer.unref();
   }
 

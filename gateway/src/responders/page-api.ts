@@ -57,12 +57,12 @@ export function responderPageApi(
   };
 
   /** The link's claims, its alert and responder; refused (and audited) otherwise. */
-  const open = (req: FastifyRequest) => {
+  const open = async (req: FastifyRequest) => {
     try {
       const token = bearer(req.headers.authorization);
       if (!token) throw new LinliError('LINK_INVALID', 'this link is not valid');
       const c: LinkClaims = verifyLink(linkKey, token, now());
-      const found = ctx.alerts.get(c.alertId);
+      const found = await ctx.alerts.get(c.alertId);
       const responder = store.get(c.responderId);
       const mine = s.mine.get(c.alertId, c.responderId) as Attendance | undefined;
       if (!found || !responder || !mine) throw new LinliError('LINK_INVALID', 'this link is not valid');
@@ -80,12 +80,12 @@ export function responderPageApi(
     }
   };
 
-  const view = (opened: ReturnType<typeof open>) => {
+  const view = async (opened: Awaited<ReturnType<typeof open>>) => {
     const device = opened.alert.deviceId ? ctx.registry.get(opened.alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
     const plan = resident ? store.plan(resident.id) : undefined;
     const mine = s.mine.get(opened.c.alertId, opened.c.responderId) as Attendance;
-    const alert = ctx.alerts.get(opened.c.alertId)?.alert ?? opened.alert;
+    const alert = (await ctx.alerts.get(opened.c.alertId))?.alert ?? opened.alert;
     const loc = device?.location ?? {};
     return {
       alert: { type: alert.type, state: alert.state, raisedAt: alert.raisedAt },
@@ -103,7 +103,7 @@ export function responderPageApi(
   };
 
   app.get('/api/responder/alert', async (req) => {
-    const opened = open(req);
+    const opened = await open(req);
     writeAudit(ctx.db, {
       actor: `responder:${opened.responder.id}`,
       action: 'responder.view',
@@ -114,7 +114,7 @@ export function responderPageApi(
   });
 
   app.post('/api/responder/action', { schema: { body: ActionBody } }, async (req) => {
-    const opened = open(req);
+    const opened = await open(req);
     const { action } = req.body;
     const by = `responder:${opened.responder.id}`;
     const at = now();
@@ -122,13 +122,13 @@ export function responderPageApi(
     if (action === 'there') s.there.run(at, at, opened.alert.id, opened.responder.id);
     if ((action === 'going' || action === 'there') && opened.alert.state === 'raised') {
       try {
-        ctx.alerts.acknowledge(opened.alert.id, by);
+        await ctx.alerts.acknowledge(opened.alert.id, by);
       } catch (err) {
         // acknowledged meanwhile by an operator or another responder: the note still goes on
         if ((err as LinliError).code !== 'ALERT_STATE') throw err;
       }
     }
-    ctx.alerts.addNote(
+    await ctx.alerts.addNote(
       opened.alert.id,
       by,
       `${opened.responder.name} (${opened.responder.kind}): ${NOTE[action]}`,

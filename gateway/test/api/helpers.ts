@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { type ApiDeps, buildApi } from '../../src/api/app.ts';
 import { StaffStore } from '../../src/auth/staff.ts';
 import { Center } from '../../src/center/center.ts';
+import { SqliteCenterData } from '../../src/center/data-sqlite.ts';
 import { StationStore } from '../../src/center/stations.ts';
 import { WebhookGuard } from '../../src/center/webhook-guard.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -157,11 +158,12 @@ export async function makeApi(
     : undefined;
   if (centerEngine) {
     const center = new Center(
-      t.db,
+      new SqliteCenterData(t.db, centerEngine.alerts, centerEngine.committer),
       centerEngine,
       new StationStore(t.db, 'k'.repeat(32)),
       centerEngine.config.center,
     );
+    await center.load();
     center.stations.add('s1');
     const guard = new WebhookGuard({
       limit: 20,

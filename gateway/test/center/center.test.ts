@@ -18,10 +18,14 @@ import {
 
 const ADMIN_PASSWORD = 'center-test-admin-1';
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+async function until<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -279,7 +283,10 @@ describe('center: stations on both paths', () => {
     await s1.publish(actionResult('s1', actionId, id, true, { rev: 2 }));
     // the receipt that lets the station drop the result from its outbox
     await s1.next((m) => m.kind === 'stored' && m.actionId === actionId);
-    await until(() => gw.center!.center.store.action(actionId)?.state === 'applied', 'action applied');
+    await until(
+      async () => (await gw.center!.center.data.action(actionId))?.state === 'applied',
+      'action applied',
+    );
     const after = await api('GET', `/api/alerts/${id}`);
     expect(after.body.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'center:admin', rev: 2 });
     expect(after.body.actions).toMatchObject([{ id: actionId, state: 'applied', resultRev: 2 }]);
@@ -290,7 +297,10 @@ describe('center: stations on both paths', () => {
     const rid = res.body.action.id as string;
     await s1.next((m) => m.kind === 'action' && m.actionId === rid && m.outcome === 'assisted');
     await s1.publish(actionResult('s1', rid, id, false, { reason: 'ALREADY_RESOLVED' }));
-    await until(() => gw.center!.center.store.action(rid)?.state === 'refused', 'action refused');
+    await until(
+      async () => (await gw.center!.center.data.action(rid))?.state === 'refused',
+      'action refused',
+    );
     expect((await api('GET', `/api/alerts/${id}`)).body.actions[1]).toMatchObject({
       id: rid,
       state: 'refused',
@@ -304,7 +314,7 @@ describe('center: stations on both paths', () => {
       actionResult('s1', rid, id, true),
     );
     expect(dup.body).toMatchObject({ stored: true, duplicate: true });
-    expect(gw.center!.center.store.action(rid)?.state).toBe('refused');
+    expect((await gw.center!.center.data.action(rid))?.state).toBe('refused');
   });
 
   it('an action request is sent again when the station subscribes again', async () => {

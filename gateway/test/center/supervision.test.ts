@@ -80,7 +80,7 @@ describe('center: station supervision', () => {
         .list({ site: 's1', limit: 100 })
         .filter((a) => a.type === 'center.station-unreachable'),
     ).toHaveLength(1);
-    const stations = gw.center!.center.stationsView() as { site: string; reachable: boolean }[];
+    const stations = (await gw.center!.center.stationsView()) as { site: string; reachable: boolean }[];
     expect(stations.map((s) => [s.site, s.reachable])).toEqual([
       ['s1', false],
       ['s2', false],

@@ -33,7 +33,9 @@ export function alertFeedbackRoutes(root: FastifyInstance, ctx: RouteContext): v
     { onRequest: requireRole('operator'), schema: { params: IdParams } },
     async (req) => {
       const { id } = req.params;
-      if (!exists.get(id)) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
+      // at a center the alert may be in its shared database; the commands to devices are local
+      if (!exists.get(id) && !(ctx.center && (await ctx.alerts.get(id))))
+        throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
       return {
         feedback: (select.all(id) as Row[]).map((r) => ({
           type: (JSON.parse(r.payload) as { type: string }).type,

@@ -58,7 +58,7 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
 
   app.get('/api/alerts', { ...operator, schema: { querystring: ListQuery } }, async (req) => {
     const query = req.query;
-    const alerts = ctx.alerts.list({
+    const alerts = await ctx.alerts.list({
       ...(query.state ? { state: query.state } : {}),
       ...(query.severity ? { severity: query.severity } : {}),
       ...(query.site ? { site: query.site } : {}),
@@ -67,16 +67,16 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
       ...(query.before !== undefined ? { before: query.before } : {}),
     });
     // at the center: the operators' requests still waiting for their station
-    if (ctx.center) return { alerts, pendingActions: ctx.center.pendingActions(query.site) };
+    if (ctx.center) return { alerts, pendingActions: await ctx.center.pendingActions(query.site) };
     return { alerts };
   });
 
   app.get('/api/alerts/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
     const { id } = req.params;
-    const found = ctx.alerts.get(id);
+    const found = await ctx.alerts.get(id);
     if (!found) throw new LinliError('ALERT_NOT_FOUND', `alert ${id} not found`);
     // at the center: from the context the station sent, and the actions waiting for the station
-    if (ctx.center) return { ...found, ...ctx.center.detail(id) };
+    if (ctx.center) return { ...found, ...(await ctx.center.detail(id)) };
     // who to help and where: the device and the resident it serves, for the console
     const device = found.alert.deviceId ? ctx.registry.get(found.alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
@@ -88,17 +88,17 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
     { ...operator, schema: { params: IdParams, body: EmptyBody } },
     async (req, reply) => {
       const { id } = req.params;
-      if (ctx.center?.owns(id)) {
-        const action = ctx.center.request(id, 'acknowledge', req.staff!.username);
+      if (ctx.center && (await ctx.center.owns(id))) {
+        const action = await ctx.center.request(id, 'acknowledge', req.staff!.username);
         writeAudit(ctx.db, {
           ...actorOf(req),
           action: 'alert.acknowledge',
           target: `alert:${id}`,
           detail: { requested: action.id },
         });
-        return reply.code(202).send({ alert: ctx.alerts.get(id)!.alert, action });
+        return reply.code(202).send({ alert: (await ctx.alerts.get(id))!.alert, action });
       }
-      const alert = ctx.alerts.acknowledge(id, req.staff!.username);
+      const alert = await ctx.alerts.acknowledge(id, req.staff!.username);
       writeAudit(ctx.db, {
         ...actorOf(req),
         action: 'alert.acknowledge',
@@ -115,8 +115,8 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
     async (req, reply) => {
       const { id } = req.params;
       const { outcome, note } = req.body;
-      if (ctx.center?.owns(id)) {
-        const action = ctx.center.request(id, 'resolve', req.staff!.username, {
+      if (ctx.center && (await ctx.center.owns(id))) {
+        const action = await ctx.center.request(id, 'resolve', req.staff!.username, {
           outcome,
           ...(note ? { note } : {}),
         });
@@ -126,9 +126,9 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
           target: `alert:${id}`,
           detail: { requested: action.id, outcome, ...(note ? { note } : {}) },
         });
-        return reply.code(202).send({ alert: ctx.alerts.get(id)!.alert, action });
+        return reply.code(202).send({ alert: (await ctx.alerts.get(id))!.alert, action });
       }
-      const alert = ctx.alerts.resolve(id, req.staff!.username, outcome, note);
+      const alert = await ctx.alerts.resolve(id, req.staff!.username, outcome, note);
       writeAudit(ctx.db, {
         ...actorOf(req),
         action: 'alert.resolve',
@@ -145,8 +145,8 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
     async (req, reply) => {
       const { id } = req.params;
       const { note } = req.body;
-      if (ctx.center?.owns(id)) {
-        const action = ctx.center.request(id, 'note', req.staff!.username, { note });
+      if (ctx.center && (await ctx.center.owns(id))) {
+        const action = await ctx.center.request(id, 'note', req.staff!.username, { note });
         writeAudit(ctx.db, {
           ...actorOf(req),
           action: 'alert.note',
@@ -155,7 +155,7 @@ export function alertRoutes(root: FastifyInstance, ctx: RouteContext): void {
         });
         return reply.code(202).send({ action });
       }
-      const entry = ctx.alerts.addNote(id, req.staff!.username, note);
+      const entry = await ctx.alerts.addNote(id, req.staff!.username, note);
       writeAudit(ctx.db, { ...actorOf(req), action: 'alert.note', target: `alert:${id}`, detail: { note } });
       return reply.code(201).send({ entry });
     },

@@ -64,7 +64,7 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
     const query = req.query;
     // at the center: the stations' registries as they summarise them (center/devices.ts)
     if (ctx.center) {
-      const found = ctx.center.devices.list({
+      const found = await ctx.center.devices.list({
         ...(query.site ? { site: query.site } : {}),
         ...(query.kind ? { kind: query.kind } : {}),
         ...(query.grid ? { grid: query.grid } : {}),
@@ -98,7 +98,7 @@ export function deviceRoutes(root: FastifyInstance, ctx: RouteContext): void {
   app.get('/api/devices/:id', { ...operator, schema: { params: IdParams } }, async (req) => {
     const { id } = req.params;
     const device = ctx.registry.get(id);
-    const summarised = device ? undefined : ctx.center?.devices.get(id);
+    const summarised = device ? undefined : await ctx.center?.devices.get(id);
     if (summarised) return { device: summarised };
     if (!device) throw new LinliError('DEVICE_NOT_FOUND', `device ${id} not found`);
     return { device: withState(device) };

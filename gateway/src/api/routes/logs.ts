@@ -105,7 +105,8 @@ export function logRoutes(root: FastifyInstance, ctx: RouteContext): void {
     '/api/audit',
     { onRequest: requireRole('supervisor'), schema: { querystring: AuditQuery } },
     async (req) => {
-      return { entries: listAudit(ctx.db, req.query) };
+      // at a center on PostgreSQL: every instance's log (center/pg/audit.ts)
+      return { entries: ctx.audit ? await ctx.audit.list(req.query) : listAudit(ctx.db, req.query) };
     },
   );
 }

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../context.ts';
+import { type ReportRow, sqliteReportSource } from '../report-source.ts';
 import { requireRole } from '../session.ts';
 
 const Range = {
@@ -29,22 +30,6 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
-interface Row {
-  id: string;
-  site: string;
-  device_id: string | null;
-  type: string;
-  severity: string;
-  state: string;
-  raised_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  outcome: string | null;
-  resident_name: string | null;
-}
-
 export interface Durations {
   count: number;
   ackMedianMs: number | null;
@@ -60,7 +45,7 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function durations(rows: Row[]): Durations {
+export function durations(rows: ReportRow[]): Durations {
   const ack = rows.filter((r) => r.acknowledged_at !== null).map((r) => r.acknowledged_at! - r.raised_at);
   const res = rows.filter((r) => r.resolved_at !== null).map((r) => r.resolved_at! - r.raised_at);
   return {
@@ -89,27 +74,9 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
-/** The resident's name: the station's registry, or at the center the context its station sent. */
-const RESIDENT_NAME = "COALESCE(r.name, json_extract(c.context, '$.resident.name'))";
-
 export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const select = (
-    query: { from: number; to: number; site?: string },
-    extra = '',
-    params: unknown[] = [],
-    limit = -1,
-  ) =>
-    ctx.db
-      .prepare(
-        `SELECT a.id, a.site, a.device_id, a.type, a.severity, a.state, a.raised_at, a.acknowledged_at,
-                a.acknowledged_by, a.resolved_at, a.resolved_by, a.outcome, ${RESIDENT_NAME} AS resident_name
-           FROM alerts a LEFT JOIN residents r ON r.id = a.resident_id
-           LEFT JOIN center_alert_context c ON c.alert_id = a.id
-          WHERE a.raised_at >= ? AND a.raised_at < ? ${query.site ? 'AND a.site = ?' : ''} ${extra}
-          ORDER BY a.raised_at DESC LIMIT ${limit}`,
-      )
-      .all(query.from, query.to, ...(query.site ? [query.site] : []), ...params) as Row[];
+  const select = ctx.reports ?? sqliteReportSource(ctx.db);
 
   app.get(
     '/api/reports/summary',
@@ -117,7 +84,11 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
     async (req) => {
       const query = req.query;
       const tz = query.tz ?? 480;
-      const rows = select(query);
+      const rows = await select({
+        from: query.from,
+        to: query.to,
+        ...(query.site ? { site: query.site } : {}),
+      });
       const byType = [...groupBy(rows, (r) => r.type)].map(([type, rs]) => ({ type, ...durations(rs) }));
       byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
       const bySite = [...groupBy(rows, (r) => r.site)].map(([site, rs]) => ({ site, ...durations(rs) }));
@@ -153,14 +124,7 @@ export function reportRoutes(root: FastifyInstance, ctx: RouteContext): void {
     { onRequest: requireRole('operator'), schema: { querystring: SearchQuery } },
     async (req) => {
       const query = req.query;
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.type) where.push('AND a.type = ?') && params.push(query.type);
-      if (query.outcome) where.push('AND a.outcome = ?') && params.push(query.outcome);
-      if (query.resident)
-        where.push(`AND ${RESIDENT_NAME} LIKE ? ESCAPE '\\'`) &&
-          params.push(`%${query.resident.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const rows = select(query, where.join(' '), params, query.limit ?? 200);
+      const rows = await select({ ...query, limit: query.limit ?? 200 });
       return {
         alerts: rows.map((r) => ({
           id: r.id,

@@ -19,10 +19,11 @@ export function streamRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const open = new SseConnections(app);
 
-  const alertView = (alert: AlertRecord) => {
+  /** At the center: from the station's context, with the actions still waiting for the station
+   *  (read from the center's store, which may be a shared PostgreSQL: asynchronous). */
+  const centerView = async (alert: AlertRecord) => {
     if (ctx.center) {
-      // at the center: from the station's context, with the actions still waiting for the station
-      const detail = ctx.center.detail(alert.id);
+      const detail = await ctx.center.detail(alert.id);
       const dev = detail.device as { id?: string; site?: string; kind?: string; location?: unknown } | null;
       const res = detail.resident as { name?: string; livesAlone?: boolean } | null;
       return {
@@ -32,6 +33,9 @@ export function streamRoutes(root: FastifyInstance, ctx: RouteContext): void {
         pendingActions: detail.actions.filter((a) => a.state === 'pending'),
       };
     }
+    return alertView(alert);
+  };
+  const alertView = (alert: AlertRecord) => {
     const device = alert.deviceId ? ctx.registry.get(alert.deviceId) : undefined;
     const resident = device?.residentId ? ctx.registry.resident(device.residentId) : undefined;
     return {
@@ -72,8 +76,14 @@ export function streamRoutes(root: FastifyInstance, ctx: RouteContext): void {
       });
       const send = (event: string, data: unknown) => conn.send(event, data);
 
+      // at the center the view is read asynchronously: sent in the order the changes came
+      let order: Promise<void> = Promise.resolve();
       const onAlert = (change: GatewayEvents['alert.changed']) => {
-        if (mine(change.site)) send('alert.changed', alertView(change));
+        if (!mine(change.site)) return;
+        if (!ctx.center) return send('alert.changed', alertView(change));
+        order = order
+          .then(async () => send('alert.changed', await centerView(change)))
+          .catch((err: Error) => req.log.warn({ err, alert: change.id }, 'stream: alert view not read'));
       };
       const onDevice = (change: GatewayEvents['device.changed']) => send('device.changed', change);
       const onEvent = (stored: GatewayEvents['event.stored']) => send('event.stored', stored);

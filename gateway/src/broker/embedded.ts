@@ -14,6 +14,7 @@ import { centerTopics } from '../center/protocol.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
+import type { Verdict } from '../ingest/verdict.ts';
 import { ThrottledLog } from '../log-throttle.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
@@ -115,6 +116,16 @@ class AuthError extends Error {
   constructor(message: string, code: 2 | 4 | 5) {
     super(message);
     this.returnCode = code;
+  }
+}
+
+/** Answer aedes' authorizePublish with an ingest verdict. */
+function settlePublish(v: Verdict, packet: { retain: boolean }, done: (err?: Error | null) => void): void {
+  if (v.ok) done(null);
+  else if (v.disconnect) done(new RefusedError(`${v.reason}: ${v.detail}`));
+  else {
+    packet.retain = false; // acknowledged and dropped: never keep a refused message retained
+    done(null);
   }
 }
 
@@ -376,15 +387,10 @@ export class EmbeddedBroker implements Transport {
       return done(new RefusedError('rate limit exceeded'));
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    this.o.ingest.handle(principal, topic, payload).then(
-      (v) => {
-        if (v.ok) return done(null);
-        if (v.disconnect) return done(new RefusedError(`${v.reason}: ${v.detail}`));
-        packet.retain = false; // acknowledged and dropped: never keep a refused message retained
-        done(null);
-      },
-      (err: Error) => done(err),
-    );
+    // a heartbeat's verdict comes at once (no promise per message); a stored event's after its commit
+    const v = this.o.ingest.handleNow(principal, topic, payload);
+    if (v instanceof Promise) v.then((r) => settlePublish(r, packet, done));
+    else settlePublish(v, packet, done);
   }
 
   /** Hand a connection to aedes (through the MQTT 5 translator when its CONNECT says level 5),

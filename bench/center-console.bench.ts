@@ -14,6 +14,7 @@ import type { MqttClient } from 'mqtt';
 import { buildScreen } from '../scripts/build-ui.ts';
 import { launch } from '../test/e2e/ui-helpers.ts';
 import {
+  benchStation,
   type CenterProcess,
   centerLogin,
   centerStations,
@@ -29,11 +30,7 @@ const PRESSES = Number(process.env.BENCH_CENTER_CONSOLE_PRESSES ?? 100);
 const DEVICES = Number(process.env.LINLI_BENCH_DEVICES ?? 10_000);
 const KEY = 'bench-center-console-hmac-key-0123456789';
 const ADMIN = 'bench-center-console-admin-1';
-const STATION = {
-  site: FLEET_SITE,
-  password: 'bench-console-password-0123456789',
-  webhookSecret: 'bench-console-webhook-0123456789',
-};
+const STATION = benchStation(FLEET_SITE, 'bench-console');
 
 export async function run(): Promise<BenchResult[]> {
   const log = (m: string) => console.log(`    ${m}`);

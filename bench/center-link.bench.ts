@@ -10,6 +10,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
+  benchStation,
   type CenterProcess,
   centerStream,
   type StationProcess,
@@ -23,11 +24,7 @@ const DEVICES = Number(process.env.LINLI_BENCH_DEVICES ?? 10_000);
 const PRESSES = 200;
 const PRESS_SPREAD_S = 10;
 const KEY = 'bench-center-link-hmac-key-0123456789';
-const STATION = {
-  site: FLEET_SITE,
-  password: 'bench-link-password-0123456789',
-  webhookSecret: 'bench-link-webhook-0123456789',
-};
+const STATION = benchStation(FLEET_SITE, 'bench-link');
 
 export async function run(): Promise<BenchResult[]> {
   const log = (m: string) => console.log(`    ${m}`);

@@ -18,6 +18,11 @@ export interface StationAccount {
   webhookSecret?: string;
 }
 
+/** A bench station's account at the center, its secrets made from `name`. */
+export function benchStation(site: string, name: string): Required<StationAccount> {
+  return { site, password: `${name}-password-0123456789`, webhookSecret: `${name}-webhook-0123456789` };
+}
+
 export interface CenterProcess {
   child: ChildProcess;
   mqttPort: number;

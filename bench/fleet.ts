@@ -3,7 +3,7 @@
 // connection), the in-memory device directory those devices authenticate against, child
 // processes started and stopped, and percentiles.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { DeviceRecord } from '../gateway/src/types.ts';
@@ -192,16 +192,7 @@ export async function deviceClients(
 
 // ------------------------------------------------------------ processes
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@linli/shared/service';
 
 /** `node --import tsx <args>` in the repo, resolved when its output matches `ready`. */
 export function spawnReady(

@@ -5,13 +5,12 @@
 // 2. card placed on the simulated reader (pty, 115200 baud, 300 ms polling) → the greeting
 //    painted in Chromium, p95 over 20 placements at random phases of the poll cycle — target
 //    ≤ 600 ms; baseline: card.read on the kiosk's bus in the same run (the serial line's floor).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildScreen } from '../scripts/build-ui.ts';
-import { launch } from '../test/e2e/ui-helpers.ts';
+import { launch, startKiosk } from '../test/e2e/ui-helpers.ts';
+import { percentile as pct } from './fleet.ts';
 import type { BenchResult } from './types.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -20,8 +19,6 @@ const PLACEMENTS = 20;
 const POLL_MS = 300;
 const gz = (file: string): number => gzipSync(readFileSync(file), { level: 9 }).length;
 const kb = (n: number): number => Math.round((n / 1024) * 10) / 10;
-const pct = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** The JS files a page loads: its module script and its modulepreload links. */
 function pageJs(html: string): string[] {
@@ -54,21 +51,7 @@ function bundle(): BenchResult[] {
 }
 
 async function cardToGreeting(): Promise<BenchResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'linli-bench-ui-'));
-  Object.assign(process.env, {
-    LINLI_KIOSK_DATA_DIR: dir,
-    LINLI_KIOSK_PORT: '0',
-    LINLI_KIOSK_ENFORCE_HOURS: 'false',
-    LINLI_KIOSK_ADMIN_PASSWORD: 'bench-admin-pass-1',
-    LINLI_KIOSK_LOG_LEVEL: 'silent',
-    LINLI_KIOSK_IDCARD: 'simulated',
-    LINLI_KIOSK_PRINTER: 'simulated',
-    LINLI_KIOSK_SCANNER: 'simulated',
-    LINLI_KIOSK_POLL_INTERVAL_MS: String(POLL_MS),
-  });
-  const { main } = await import('../kiosk/src/server.ts');
-  const running = await main();
-  const base = `http://127.0.0.1:${(running.app.server.address() as AddressInfo).port}`;
+  const { running, base, stop } = await startKiosk({ LINLI_KIOSK_POLL_INTERVAL_MS: String(POLL_MS) });
   const browser = await launch();
   const ui: number[] = [];
   const bus: number[] = [];
@@ -138,8 +121,7 @@ async function cardToGreeting(): Promise<BenchResult[]> {
     }
   } finally {
     await browser.close();
-    await running.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   const s = [...ui].sort((a, b) => a - b);
   const b = [...bus].sort((a, b2) => a - b2);

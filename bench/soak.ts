@@ -20,6 +20,7 @@ import type { MqttClient } from 'mqtt';
 import { migrate, openDb } from '../gateway/src/db/index.ts';
 import { openRegistry } from '../gateway/src/registry/index.ts';
 import {
+  benchStation,
   type CenterProcess,
   centerStream,
   type ProcStats,
@@ -47,11 +48,7 @@ if (!(MINUTES > 0) || !(DEVICES >= 100)) {
 const SITE = 'soak';
 const KEY = 'soak-hmac-key-0123456789abcdef';
 const SECRET = 'soak-device-secret-0123456789';
-const STATION = {
-  site: SITE,
-  password: 'soak-station-password-0123456789',
-  webhookSecret: 'soak-webhook-0123456789abc',
-};
+const STATION = benchStation(SITE, 'soak-station');
 const DOORS_FROM = Math.floor(DEVICES * 0.9); // dev-9000… are door contacts
 const PRESS_POOL = 200;
 const log = (m: string) => console.log(m);

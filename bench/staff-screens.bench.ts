@@ -6,42 +6,24 @@
 // clock). Baseline: ticket.called on the kiosk's bus in the same run (the click's request through
 // the engine); the rest is the public live stream and the board's rendering. The board's speech
 // cache is warmed first (a station's numbers repeat daily).
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildScreen } from '../scripts/build-ui.ts';
-import { launch, Staff } from '../test/e2e/ui-helpers.ts';
+import { launch, Staff, startKiosk } from '../test/e2e/ui-helpers.ts';
+import { percentile as pct } from './fleet.ts';
 import type { BenchResult } from './types.ts';
 
 const CALLS = 100;
 const WARMUP = 5;
-const pct = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 export async function run(): Promise<BenchResult[]> {
   await buildScreen('window');
   await buildScreen('board');
-  const dir = mkdtempSync(join(tmpdir(), 'linli-bench-staff-'));
-  Object.assign(process.env, {
-    LINLI_KIOSK_DATA_DIR: dir,
-    LINLI_KIOSK_PORT: '0',
-    LINLI_KIOSK_ENFORCE_HOURS: 'false',
-    LINLI_KIOSK_ADMIN_PASSWORD: 'bench-admin-pass-1',
-    LINLI_KIOSK_LOG_LEVEL: 'silent',
-    LINLI_KIOSK_IDCARD: 'simulated',
-    LINLI_KIOSK_PRINTER: 'simulated',
-    LINLI_KIOSK_SCANNER: 'simulated',
-  });
-  const { main } = await import('../kiosk/src/server.ts');
-  const running = await main();
-  const base = `http://127.0.0.1:${(running.app.server.address() as AddressInfo).port}`;
+  const { running, base, stop } = await startKiosk();
   const browser = await launch();
   const ui: number[] = [];
   const bus: number[] = [];
   try {
     const staff = new Staff(base);
-    await staff.call('POST', '/api/auth/login', { username: 'admin', password: 'bench-admin-pass-1' });
+    await staff.login();
     await staff.call('POST', '/api/admin/staff', {
       username: 'clerk1',
       displayName: 'bench',
@@ -115,8 +97,7 @@ export async function run(): Promise<BenchResult[]> {
     }
   } finally {
     await browser.close();
-    await running.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   const s = [...ui].sort((a, b) => a - b);
   const b = [...bus].sort((a, b2) => a - b2);

@@ -42,6 +42,8 @@ export class StormDevice {
   private readonly sentAt = new Map<number, number>();
   private stopped = false;
   connects = 0;
+  /** TCP connections attempted (every retry counts) */
+  attempts = 0;
 
   constructor(
     readonly spec: StormDeviceSpec,
@@ -51,6 +53,7 @@ export class StormDevice {
   start(): void {
     if (this.stopped) return;
     const s = netConnect(this.port, '127.0.0.1');
+    this.attempts++;
     this.socket = s;
     s.setNoDelay(true);
     s.on('connect', () => s.write(connectPacket(this.spec)));

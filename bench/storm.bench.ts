@@ -7,14 +7,15 @@
 // Against the real gateway (SQLite registry, scrypt device credentials), raw aedes and
 // Mosquitto (anonymous), each in its own process. `npm run bench -- storm`.
 //   LINLI_BENCH_STORM_DEVICES (default 10,000), LINLI_BENCH_STORM_BROKERS (gateway,aedes,mosquitto),
-//   LINLI_BENCH_STORM_V5=1 (the devices speak MQTT 5), LINLI_BENCH_PROF=DIR (CPU profile of the gateway).
+//   LINLI_BENCH_STORM_V5=1 (the devices speak MQTT 5), LINLI_BENCH_PROF=DIR (CPU profile of the gateway),
+//   LINLI_BENCH_STORM_NODE_FLAGS (extra node flags for the gateway process, to try V8 settings).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@linli/shared/service';
 import { type StormFleet, startStormFleet } from './storm-fleet.ts';
 import type { BenchResult } from './types.ts';
 
@@ -50,17 +51,6 @@ async function gatewayChild(port: number, dataDir: string): Promise<void> {
 
 // ---------------------------------------------------------------- the brokers
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface Broker {
   proc: ChildProcess;
 }
@@ -73,9 +63,14 @@ function spawnBroker(kind: string, port: number, dir: string): Promise<Broker> {
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LINLI_BENCH_PROF}`]
       : [];
     const file = fileURLToPath(import.meta.url);
-    proc = spawn(process.execPath, [...prof, '--import', 'tsx', file, '--child', String(port), dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const flags = (process.env.LINLI_BENCH_STORM_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    proc = spawn(
+      process.execPath,
+      [...prof, ...flags, '--import', 'tsx', file, '--child', String(port), dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     ready = /READY/;
   } else if (kind === 'aedes') {
     const file = fileURLToPath(new URL('../firmware-sim/src/broker/aedes-process.ts', import.meta.url));
@@ -144,6 +139,32 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean>
   return true;
 }
 
+/** CPU seconds a process used so far: all threads, its main thread, and by thread name (Linux /proc). */
+function cpuSeconds(pid: number | undefined): { all: number; main: number; byThread: Map<string, number> } {
+  const parse = (stat: string) => {
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { name, s: (Number(f[11]) + Number(f[12])) / 100 }; // utime + stime, USER_HZ 100
+  };
+  const byThread = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const t = parse(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        const name = tid === String(pid) ? 'main' : t.name;
+        byThread.set(name, (byThread.get(name) ?? 0) + t.s);
+      } catch {} // the thread ended meanwhile
+    }
+    return {
+      all: parse(readFileSync(`/proc/${pid}/stat`, 'utf8')).s,
+      main: byThread.get('main') ?? Number.NaN,
+      byThread,
+    };
+  } catch {
+    return { all: Number.NaN, main: Number.NaN, byThread };
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -160,6 +181,10 @@ interface StormFigures {
   pressesSent: number;
   stored?: { acked: number; lost: number; twice: number };
   load: string;
+  /** CPU seconds the broker used during the storm (all threads; main thread); the bench's own */
+  cpu: { all: number; main: number; fleet: number };
+  /** CONNACKs the devices received during the storm (N when nobody had to retry) */
+  connects: number;
 }
 
 /** Presses from random devices that are back, every PRESS_EVERY_MS, until stopped. */
@@ -219,10 +244,28 @@ async function storm(kind: string): Promise<StormFigures> {
     broker = await spawnBroker(kind, port, dir);
     const restartS = (performance.now() - t) / 1000;
     const tListen = performance.now();
+    const cpu0 = cpuSeconds(broker.proc.pid);
+    const fleetCpu0 = process.cpuUsage();
+    const connects0 = fleet.devices.reduce((k, d) => k + d.connects, 0);
+    const attempts0 = fleet.devices.reduce((k, d) => k + d.attempts, 0);
     const acked = new Set<string>();
     const presses = pressDuringStorm(fleet, acked);
     const complete = await waitFor(() => fleet.ready() === N, 120_000);
     const stormS = (performance.now() - tListen) / 1000;
+    const cpu1 = cpuSeconds(broker.proc.pid);
+    const fleetCpu = process.cpuUsage(fleetCpu0);
+    const cpu = {
+      all: cpu1.all - cpu0.all,
+      main: cpu1.main - cpu0.main,
+      fleet: (fleetCpu.user + fleetCpu.system) / 1e6,
+    };
+    const threads = [...cpu1.byThread]
+      .map(([name, v]) => [name, v - (cpu0.byThread.get(name) ?? 0)] as const)
+      .filter(([, v]) => v >= 0.05)
+      .map(([name, v]) => `${name} ${v.toFixed(2)}`)
+      .join(', ');
+    const connects = fleet.devices.reduce((k, d) => k + d.connects, 0) - connects0;
+    const attempts = fleet.devices.reduce((k, d) => k + d.attempts, 0) - attempts0;
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
@@ -230,6 +273,10 @@ async function storm(kind: string): Promise<StormFigures> {
     log(
       `restart ${restartS.toFixed(1)} s; storm: ${ready}/${N} back in ${stormS.toFixed(1)} s (load ${load})`,
     );
+    log(
+      `storm CPU: broker ${cpu.all.toFixed(2)} s (main thread ${cpu.main.toFixed(2)} s, ${((cpu.main * 1000) / N).toFixed(2)} ms/device), bench fleet ${cpu.fleet.toFixed(2)} s; ${connects} CONNACKs, ${attempts} TCP connects`,
+    );
+    log(`storm CPU by thread: ${threads}`);
     await new Promise((r) => setTimeout(r, 1000)); // presses go on a second after the storm
     const { lat, sent } = await presses.stop();
     log(
@@ -270,6 +317,8 @@ async function storm(kind: string): Promise<StormFigures> {
       pressesSent: sent,
       ...(stored ? { stored } : {}),
       load,
+      cpu,
+      connects,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -304,7 +353,7 @@ export async function run(): Promise<BenchResult[]> {
       target: f.kind === 'gateway' ? '≤ 10 s (aim 5 s)' : 'informational',
       pass: f.kind === 'gateway' ? f.complete && f.stormS <= 10 : f.complete,
       ...(f.kind === 'gateway' && baseline ? { baseline } : {}),
-      detail: `from the restarted broker listening to every device connected and subscribed (${f.ready}/${N}); broker restart ${f.restartS.toFixed(1)} s; first connect ${f.initialS.toFixed(1)} s; load average ${f.load}`,
+      detail: `from the restarted broker listening to every device connected and subscribed (${f.ready}/${N}); broker restart ${f.restartS.toFixed(1)} s; first connect ${f.initialS.toFixed(1)} s; broker CPU during the storm ${f.cpu.all.toFixed(1)} s (main thread ${f.cpu.main.toFixed(1)} s); load average ${f.load}`,
     });
     out.push({
       name: `SOS during the storm → ${f.kind === 'gateway' ? 'stored + ' : ''}PUBACK p99, ${who}`,

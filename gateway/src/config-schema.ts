@@ -129,6 +129,21 @@ export const GatewaySchema = Type.Object({
         'Largest MQTT packet a client may send to the embedded broker; a larger one closes the connection.',
       expect: 'an integer of at least 5120 (a 4 KiB payload and its headers)',
     }),
+    connectInFlight: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 64,
+      env: 'LINLI_GW_CONNECT_IN_FLIGHT',
+      description:
+        'Embedded broker: CONNECTs processed at once (from the whole CONNECT to its CONNACK); more wait, so a reconnect storm does not delay the publishes of connected devices.',
+    }),
+    connectPerTurn: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: 32,
+      env: 'LINLI_GW_CONNECT_PER_TURN',
+      description: 'Embedded broker: CONNECTs started per event-loop turn at most (see connectInFlight).',
+    }),
     zigbeeBridges: Type.Array(Type.Object({ username: Type.String(), password: Type.String() }), {
       default: [],
       env: 'LINLI_GW_ZIGBEE_BRIDGE',
@@ -373,6 +388,22 @@ export const GatewaySchema = Type.Object({
     ),
   }),
   center: Type.Object({
+    shareGroup: Type.String({
+      pattern: '^([A-Za-z0-9_-]{1,64})?$',
+      default: '',
+      env: 'LINLI_GW_CENTER_SHARE_GROUP',
+      description:
+        "Role center behind an external broker, several instances: the MQTT shared subscription's group. The stations' messages are spread over the instances subscribed as $share/<group>/… (docs/center-cluster.md); needs center.instanceId. Empty: one instance.",
+      expect: 'empty or a name matching [A-Za-z0-9_-]{1,64}',
+    }),
+    instanceId: Type.String({
+      pattern: '^([A-Za-z0-9_-]{1,64})?$',
+      default: '',
+      env: 'LINLI_GW_CENTER_INSTANCE',
+      description:
+        "Role center behind an external broker: this instance's name, unique among the instances (its MQTT client id is linli-center-<instanceId>). Empty: linli-center.",
+      expect: 'empty or a name matching [A-Za-z0-9_-]{1,64}',
+    }),
     databaseUrl: optionalText(
       'LINLI_GW_CENTER_DATABASE_URL',
       "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries, audit log, staff accounts and login sessions) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",

@@ -92,6 +92,21 @@ export function validateConfig(c: GatewayConfig): GatewayConfig {
       'mqtt.username',
       "role center on an external broker needs the center's own account there (mqtt.username and mqtt.password; `linli-gw center mosquitto-files` writes it)",
     );
+  if ((c.center.shareGroup || c.center.instanceId) && c.role !== 'center')
+    throw new ConfigError(
+      c.center.shareGroup ? 'center.shareGroup' : 'center.instanceId',
+      'is for role center (a station has one session at the center, station-<site>)',
+    );
+  if (c.center.shareGroup && !c.mqtt.brokerUrl)
+    throw new ConfigError(
+      'center.shareGroup',
+      "several center instances share an external broker (mqtt.brokerUrl); the embedded broker is one instance's own",
+    );
+  if (c.center.shareGroup && !c.center.instanceId)
+    throw new ConfigError(
+      'center.instanceId',
+      "a center in a share group needs its own instance id: instances with one client id take over each other's session",
+    );
   if (c.center.checkIntervalS > c.center.stationTimeoutS)
     throw new ConfigError('center.checkIntervalS', 'must not be longer than center.stationTimeoutS');
   if (c.hmacKey !== '' && Buffer.byteLength(c.hmacKey) < 16)

@@ -109,7 +109,9 @@ export function createEngine(o: EngineOptions): Engine {
     config.ingest.asyncFsync,
     storeHealth,
   );
-  const feedback = new Feedback(db, clock, metrics);
+  const feedback = new Feedback(db, clock, metrics, committer, (err) =>
+    log.warn({ err }, 'command delivery marks not written (the commands are sent again)'),
+  );
   const alerts = new AlertEngine(db, bus, metrics, clock, config.alerts, feedback);
   const states = new DeviceStates(db, startedAt);
   const supervisor = new Supervisor(db, directory, states, alerts, bus, clock, config.supervision, startedAt);
@@ -173,6 +175,7 @@ export function createEngine(o: EngineOptions): Engine {
     close() {
       supervisor.stop();
       committer.close();
+      if (!o.metrics) metrics.stop(); // the caller's own Metrics stay theirs
     },
   };
 }
@@ -202,6 +205,8 @@ export function createTransport(o: TransportOptions): Transport {
       url: c.mqtt.brokerUrl,
       stations: o.stations,
       log: engine.log,
+      ...(c.center.instanceId ? { instanceId: c.center.instanceId } : {}),
+      ...(c.center.shareGroup ? { shareGroup: c.center.shareGroup } : {}),
       ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
       ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
       ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),
@@ -241,6 +246,7 @@ export function createTransport(o: TransportOptions): Transport {
     rateLimitPerS: c.mqtt.rateLimitPerS,
     rateBurst: c.mqtt.rateBurst,
     maxPacketBytes: c.mqtt.maxPacketBytes,
+    admission: { maxInFlight: c.mqtt.connectInFlight, perTurn: c.mqtt.connectPerTurn, slotTimeoutMs: 5_000 },
     gatewaySecret: o.gatewaySecret ?? randomBytes(24).toString('base64url'),
     zigbeeBridges: c.mqtt.zigbeeBridges,
     onCommandSubscribe,

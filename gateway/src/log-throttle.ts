@@ -2,6 +2,12 @@
 // number it left out (pino order after the key: fields, then the message): a flood of bad clients cannot fill the disk with log lines.
 import type { LogFields, Logger } from '@linli/shared/service';
 
+/** How the line with the number left out is written: the field that names the key, and the message. */
+export interface LeftOutLine {
+  field: string;
+  msg: string;
+}
+
 export class ThrottledLog {
   private window = 0;
   private readonly written = new Map<string, number>();
@@ -11,6 +17,7 @@ export class ThrottledLog {
     private readonly log: Logger,
     private readonly perMinute = 20,
     private readonly now: () => number = Date.now,
+    private readonly leftOut: LeftOutLine = { field: 'key', msg: 'log lines left out' },
   ) {}
 
   info(key: string, fields: LogFields, msg: string): void {
@@ -24,7 +31,8 @@ export class ThrottledLog {
   private admit(key: string): boolean {
     const minute = Math.floor(this.now() / 60_000);
     if (minute !== this.window) {
-      for (const [k, count] of this.dropped) this.log.warn({ key: k, count }, 'log lines left out');
+      for (const [key, count] of this.dropped)
+        this.log.warn({ [this.leftOut.field]: key, count }, this.leftOut.msg);
       this.dropped.clear();
       this.written.clear();
       this.window = minute;

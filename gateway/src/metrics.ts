@@ -8,6 +8,7 @@ import {
   type Registry,
   scrapedGauge,
   serviceRegistry,
+  stopDefaultMetrics,
 } from '@linli/shared/service';
 
 const ALERT_STATES = ['raised', 'acknowledged', 'resolved', 'cancelled'] as const;
@@ -234,5 +235,10 @@ export class Metrics {
   /** The text exposition of this gateway's registry (default process metrics included). */
   async render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** Stops the default process collectors (the gateway's stop); the registry still answers. */
+  stop(): void {
+    stopDefaultMetrics(this.registry);
   }
 }

@@ -1,9 +1,11 @@
 // Node service infrastructure shared by the gateway and the kiosk service (not protocol code:
 // shared/src stays pure). Import as `@linli/shared/service` or `@linli/shared/service/<module>.ts`.
 
+export * from './cli-errors.ts';
 export * from './config-doc.ts';
 export * from './config-load.ts';
 export * from './config-settings.ts';
+export * from './free-port.ts';
 export * from './keys.ts';
 export * from './logger.ts';
 export * from './login-limiter.ts';

@@ -3,7 +3,8 @@
 // loop lag, GC, handles) on it, and families whose hot path is a Map lookup and an addition:
 // values live in cells, one per label set, created on first use and kept; prom-client reads them
 // when /metrics is scraped (its `collect` hook). Code on a hot path holds the cell itself
-// (`family.cell({ kind: 'hb' })`) and only adds.
+// (`family.cell({ kind: 'hb' })`) and only adds. A service's stop() calls stopDefaultMetrics.
+import perfHooks from 'node:perf_hooks';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Labels = Record<string, string>;
@@ -11,11 +12,68 @@ export type Labels = Record<string, string>;
 /** Content-Type of the text exposition format 0.0.4 that /metrics answers with. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** A registry for one service instance, with the default process metrics unless told not to. */
+/** A registry for one service instance, with the default process metrics unless told not to.
+ *  The owner calls stopDefaultMetrics(registry) when the service stops. */
 export function serviceRegistry(o: { defaultMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
-  if (o.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (o.defaultMetrics ?? true) stoppers.set(registry, startDefaultMetrics(registry));
   return registry;
+}
+
+/**
+ * Stops the default process collectors of a registry made by serviceRegistry (its event-loop
+ * delay monitor and its GC observer); its process metrics stay readable. Harmless to call twice
+ * or on a registry without them.
+ */
+export function stopDefaultMetrics(registry: Registry): void {
+  stoppers.get(registry)?.();
+  stoppers.delete(registry);
+}
+
+/** How many registries' default collectors are running in this process (for leak tests). */
+export function runningDefaultMetrics(): number {
+  return running;
+}
+
+const stoppers = new WeakMap<Registry, () => void>();
+let running = 0;
+
+type PerfHooks = {
+  monitorEventLoopDelay: typeof perfHooks.monitorEventLoopDelay;
+  PerformanceObserver: typeof perfHooks.PerformanceObserver;
+};
+
+/**
+ * collectDefaultMetrics starts two things per call that prom-client gives no handle to stop: an
+ * event-loop delay monitor (a timer) and a PerformanceObserver on GC. They are caught as they are
+ * made (perf_hooks wrapped for the one synchronous call, then restored) so that stop can end them.
+ */
+function startDefaultMetrics(registry: Registry): () => void {
+  const hooks = perfHooks as unknown as PerfHooks;
+  const { monitorEventLoopDelay, PerformanceObserver } = hooks;
+  const stops: (() => void)[] = [];
+  hooks.monitorEventLoopDelay = (options) => {
+    const histogram = monitorEventLoopDelay(options);
+    stops.push(() => histogram.disable());
+    return histogram;
+  };
+  hooks.PerformanceObserver = class extends PerformanceObserver {
+    constructor(callback: ConstructorParameters<typeof PerformanceObserver>[0]) {
+      super(callback);
+      stops.push(() => this.disconnect());
+    }
+  };
+  try {
+    collectDefaultMetrics({ register: registry });
+  } finally {
+    hooks.monitorEventLoopDelay = monitorEventLoopDelay;
+    hooks.PerformanceObserver = PerformanceObserver;
+  }
+  running++;
+  return () => {
+    for (const stop of stops) stop();
+    running--;
+  };
 }
 
 /** One label set's value. */

@@ -95,7 +95,8 @@ describe('systemd units', () => {
     const u = unit('linli-gateway.service');
     for (const [k, v] of Object.entries(HARDENING)) expect(one(u, 'Service', k), k).toBe(v);
     expect(one(u, 'Service', 'PrivateDevices')).toBe('yes');
-    expect(one(u, 'Service', 'RestrictAddressFamilies')).toBe('AF_INET AF_INET6 AF_UNIX');
+    // AF_NETLINK for os.networkInterfaces() at listen (scripts/deploy-smoke.sh found it missing)
+    expect(one(u, 'Service', 'RestrictAddressFamilies')).toBe('AF_INET AF_INET6 AF_UNIX AF_NETLINK');
     expect(u.Service!.MemoryDenyWriteExecute).toBeUndefined(); // V8's JIT needs it off
     expect(one(u, 'Service', 'StateDirectory')).toBe('linli/gateway');
     expect(one(u, 'Service', 'ReadWritePaths')).toBe('/var/lib/linli/gateway');

@@ -4,7 +4,7 @@
 // → write PubAck), so a PUBACK always means "durably stored".
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
@@ -14,12 +14,14 @@ import { centerTopics } from '../center/protocol.ts';
 import type { Ingest, Principal } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger, Refusals } from '../ingest/refusals.ts';
+import type { Verdict } from '../ingest/verdict.ts';
 import { ThrottledLog } from '../log-throttle.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeviceDirectory } from '../types.ts';
+import { type AdmissionOptions, ConnectAdmission, DEFAULT_ADMISSION } from './admission.ts';
 import { AuthThrottle } from './auth-throttle.ts';
 import { ClientIdPolicy } from './client-ids.ts';
-import { mqtt5Bridge, peekLevel } from './mqtt5.ts';
+import { mqtt5Bridge, peekConnect } from './mqtt5.ts';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-guard.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { indexedRetainedPersistence } from './retained-index.ts';
@@ -52,6 +54,8 @@ export interface EmbeddedBrokerOptions {
   onCommandSubscribe?: (deviceId: string) => void;
   /** Role center: stations instead of devices (center/broker-hooks.ts). */
   stations?: StationHooks;
+  /** CONNECTs processed at once / started per event-loop turn (broker/admission.ts) */
+  admission?: AdmissionOptions;
 }
 
 /** What the broker needs of the center: station accounts, their messages, their subscriptions. */
@@ -74,6 +78,32 @@ function safeEqual(a: Buffer, b: string): boolean {
  *  dropped SYNs are retried by the devices' kernels after 1, 3, 7 s… and the storm drags on. */
 const LISTEN_BACKLOG = 8192;
 
+/** The packets written to a connection in one event-loop turn leave in one write (a storm's
+ *  SUBACK and PUBACK of a device, a burst of commands): a syscall each was a tenth of a storm. */
+function coalesceWrites(socket: Socket): void {
+  let held = false;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    socket.uncork();
+  };
+  const write = socket.write;
+  socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!held && !this.destroyed) {
+      held = true;
+      this.cork();
+      setImmediate(release);
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
+  // destroy() drops what is buffered: what was written before it (a refusing CONNACK) goes first
+  const destroy = socket.destroy;
+  socket.destroy = function (this: Socket, ...args: Parameters<Socket['destroy']>) {
+    release();
+    return destroy.apply(this, args);
+  } as Socket['destroy'];
+}
+
 /** An error that closes a client after it was counted as a refusal (not counted again). */
 class RefusedError extends Error {}
 
@@ -86,6 +116,16 @@ class AuthError extends Error {
   constructor(message: string, code: 2 | 4 | 5) {
     super(message);
     this.returnCode = code;
+  }
+}
+
+/** Answer aedes' authorizePublish with an ingest verdict. */
+function settlePublish(v: Verdict, packet: { retain: boolean }, done: (err?: Error | null) => void): void {
+  if (v.ok) done(null);
+  else if (v.disconnect) done(new RefusedError(`${v.reason}: ${v.detail}`));
+  else {
+    packet.retain = false; // acknowledged and dropped: never keep a refused message retained
+    done(null);
   }
 }
 
@@ -108,6 +148,10 @@ export class EmbeddedBroker implements Transport {
   private readonly byDevice = new Map<string, Client>();
   /** Outgoing commands waiting for the device's PUBACK, keyed by topic + payload. */
   private readonly awaitingAck = new Map<string, { at: number; delivered: () => void }>();
+  /** Logins processed at once are bounded (a reconnect storm must not starve publishes). */
+  readonly admission: ConnectAdmission;
+  /** The admission slot a connection holds until its CONNACK went out */
+  private readonly slots = new WeakMap<object, () => void>();
   port = -1;
   wsPort = -1;
   tlsPort = -1;
@@ -116,6 +160,7 @@ export class EmbeddedBroker implements Transport {
     this.limiter = new RateLimiter(o.rateLimitPerS, o.rateBurst);
     this.throttle = new AuthThrottle(o.authThrottle);
     this.quietLog = new ThrottledLog(o.log);
+    this.admission = new ConnectAdmission(o.admission ?? DEFAULT_ADMISSION);
     o.metrics.addressesBlocked.collect = () => o.metrics.addressesBlocked.set(this.throttle.blockedCount());
     this.aedes = new Aedes({
       id: 'linli-gateway',
@@ -125,6 +170,7 @@ export class EmbeddedBroker implements Transport {
       authorizeSubscribe: (client, sub, done) =>
         done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
+    this.aedes.on('connackSent', (_packet, client) => this.slots.get(client.conn)?.());
     this.aedes.on('ack', (packet, _client) => {
       if (!packet || !('topic' in packet) || !packet.payload) return;
       const key = `${packet.topic}\n${packet.payload.toString()}`;
@@ -341,15 +387,10 @@ export class EmbeddedBroker implements Transport {
       return done(new RefusedError('rate limit exceeded'));
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    this.o.ingest.handle(principal, topic, payload).then(
-      (v) => {
-        if (v.ok) return done(null);
-        if (v.disconnect) return done(new RefusedError(`${v.reason}: ${v.detail}`));
-        packet.retain = false; // acknowledged and dropped: never keep a refused message retained
-        done(null);
-      },
-      (err: Error) => done(err),
-    );
+    // a heartbeat's verdict comes at once (no promise per message); a stored event's after its commit
+    const v = this.o.ingest.handleNow(principal, topic, payload);
+    if (v instanceof Promise) v.then((r) => settlePublish(r, packet, done));
+    else settlePublish(v, packet, done);
   }
 
   /** Hand a connection to aedes (through the MQTT 5 translator when its CONNECT says level 5),
@@ -370,17 +411,25 @@ export class EmbeddedBroker implements Transport {
       this.o.refusals.refuse({ reason: 'oversize', detail: `connection closed: ${verdict.detail}` });
       close();
     };
-    peekLevel(stream, maxBytes, (level) => {
-      let conn: Duplex = stream;
-      if (level === 5) {
-        conn = mqtt5Bridge(stream, (err) =>
-          this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
-        );
-      }
-      this.addresses.set(conn, address ?? 'unknown');
-      if (req) this.aedes.handle(conn, req);
-      else this.aedes.handle(conn);
-      stream.on('data', onData);
+    // the whole CONNECT first (no slot for a slow sender), then a login slot (admission.ts)
+    peekConnect(stream, maxBytes, (level) => {
+      const cancel = this.admission.enter((release) => {
+        if (stream.destroyed) return release();
+        stream.once('close', release);
+        if (stream instanceof Socket) coalesceWrites(stream);
+        let conn: Duplex = stream;
+        if (level === 5) {
+          conn = mqtt5Bridge(stream, (err) =>
+            this.o.refusals.refuse({ reason: 'protocol', detail: `connection closed: ${err.message}` }),
+          );
+        }
+        this.slots.set(conn, release);
+        this.addresses.set(conn, address ?? 'unknown');
+        if (req) this.aedes.handle(conn, req);
+        else this.aedes.handle(conn);
+        stream.on('data', onData);
+      });
+      stream.once('close', cancel);
     });
   }
 
@@ -474,6 +523,7 @@ export class EmbeddedBroker implements Transport {
   }
 
   async stop(): Promise<void> {
+    this.admission.clear();
     this.wss?.clients.forEach((ws) => {
       ws.terminate();
     });

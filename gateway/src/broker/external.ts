@@ -1,16 +1,15 @@
 // External broker (mqtt://, mqtts://, e.g. Mosquitto): the gateway is an MQTT.js client with a
-// persistent session (clean: false) and manual acknowledgements: MQTT.js sends the PUBACK of
-// an incoming QoS 1 message only once `handleMessage(packet, callback)` has called back, so the
-// broker keeps a device event queued for the gateway until the gateway has committed it.
+// persistent session (clean: false) and manual acknowledgements (broker/client-session.ts): the
+// PUBACK of an incoming QoS 1 message is sent only once the gateway has committed it, so the
+// broker keeps a device event queued for the gateway until then.
 // (MQTT.js's `customHandleAcks` option is honoured for MQTT 5 only; handleMessage works for both.)
 // Device authentication and ACL are the broker's job there (see docs/gateway.md).
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { QueuedCommand } from '../alerts/feedback.ts';
 import type { Ingest } from '../ingest/pipeline.ts';
 import { topics } from '../ingest/protocol.ts';
 import type { Logger } from '../ingest/refusals.ts';
-import { ThrottledLog } from '../log-throttle.ts';
-import { persistentSessionOptions } from './client-options.ts';
+import { openClientSession, publishOn } from './client-session.ts';
 import type { BrokerLink } from './link.ts';
 import type { Transport } from './transport.ts';
 
@@ -41,14 +40,24 @@ export class ExternalBroker implements Transport {
   async start(): Promise<void> {
     const { o } = this;
     const site = o.site;
-    const opts = persistentSessionOptions(
-      {
+    // Losing the session. MQTT 5 brokers may say so (DISCONNECT 0x8E); Mosquitto 2.0.11 just
+    // closes the socket. So: a reconnect without the session (sessionPresent false) lost what
+    // was queued; a close with no error before it, followed by a reconnect that succeeds at
+    // once, is what a takeover by another client looks like (or a broker restart faster than
+    // the reconnect period). Each is counted, logged and raises a technical alert.
+    let connects = 0;
+    let sawError = false;
+    let closedQuietly = false;
+    let takenOver = false;
+    const { client, ready } = openClientSession({
+      url: o.url,
+      account: {
         clientId: o.clientId ?? `linli-gateway-${site}`,
         username: o.username,
         password: o.password,
         mqttOptions: o.mqttOptions,
       },
-      {
+      extra: {
         will: {
           topic: topics.gatewayStatus(site),
           payload: Buffer.from(JSON.stringify({ online: false, version: '0.1.0' })),
@@ -56,28 +65,25 @@ export class ExternalBroker implements Transport {
           retain: true,
         },
       },
-    );
-    const client = mqtt.connect(o.url, opts);
+      name: 'external broker',
+      log: o.log,
+      link: o.link,
+      handle: async (topic, payload) => {
+        const v = await o.ingest.handle({ kind: 'trusted' }, topic, payload);
+        if (v.ok || !v.disconnect) return undefined;
+        sawError = true; // our own reconnect: not a session taken over
+        return new Error(`${v.reason}: ${v.detail}`);
+      },
+      onLost: () => {
+        closedQuietly = !sawError;
+      },
+    });
     this.client = client;
-    const quietLog = new ThrottledLog(o.log, 10);
-    client.on('error', (err) => quietLog.warn('error', { err }, 'external broker error'));
-    // Losing the session. MQTT 5 brokers may say so (DISCONNECT 0x8E); Mosquitto 2.0.11 just
-    // closes the socket. So: a reconnect without the session (sessionPresent false) lost what
-    // was queued; a close with no error before it, followed by a reconnect that succeeds at
-    // once, is what a takeover by another client looks like (or a broker restart faster than
-    // the reconnect period). Each is counted, logged and raises a technical alert.
-    let connects = 0;
-    let up = false;
-    let sawError = false;
-    let closedQuietly = false;
-    let takenOver = false;
     client.on('error', () => {
       sawError = true;
     });
     client.on('connect', (connack) => {
       connects++;
-      up = true;
-      o.link?.connected();
       if (connects > 1 && !connack.sessionPresent)
         o.link?.sessionLost('not-present', 'the broker had no session for the gateway on reconnect');
       else if (connects > 1 && closedQuietly && !sawError && !takenOver)
@@ -94,32 +100,7 @@ export class ExternalBroker implements Transport {
       takenOver = true;
       o.link?.sessionLost('taken-over', 'another client connected with the gateway client id');
     });
-    client.on('close', () => {
-      if (!up) return; // a failed reconnect attempt
-      up = false;
-      closedQuietly = !sawError;
-      o.link?.lost('connection closed');
-    });
-    client.handleMessage = (packet, callback) => {
-      if (packet.cmd !== 'publish') return callback();
-      const topic = packet.topic.toString();
-      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      o.ingest.handle({ kind: 'trusted' }, topic, payload).then((v) => {
-        if (v.ok || !v.disconnect) return callback();
-        // not stored: withhold the PUBACK and reconnect, so that the broker delivers it again
-        callback(new Error(`${v.reason}: ${v.detail}`));
-        sawError = true; // our own reconnect: not a session taken over
-        setTimeout(() => this.client?.reconnect(), 1000).unref();
-      });
-    };
-    await new Promise<void>((resolve, reject) => {
-      const onErr = (err: Error) => reject(err);
-      client.once('connect', () => {
-        client.off('error', onErr);
-        resolve();
-      });
-      client.once('error', onErr);
-    });
+    await ready;
     const subs: Record<string, { qos: 0 | 1 }> = {
       [`linli/v1/${site}/dev/+/evt`]: { qos: 1 },
       [`linli/v1/${site}/dev/+/hb`]: { qos: 0 },
@@ -144,13 +125,8 @@ export class ExternalBroker implements Transport {
     });
   }
 
-  async publish(
-    topic: string,
-    payload: string | Buffer,
-    opts: { qos: 0 | 1; retain?: boolean },
-  ): Promise<void> {
-    if (!this.client) throw new Error('external broker not started');
-    await this.client.publishAsync(topic, payload, { qos: opts.qos, retain: opts.retain ?? false });
+  publish(topic: string, payload: string | Buffer, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
+    return publishOn(this.client, 'external broker', topic, payload, opts);
   }
 
   async stop(): Promise<void> {

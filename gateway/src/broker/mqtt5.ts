@@ -14,10 +14,14 @@ const CONNACK_REASON: Record<number, number> = { 0: 0, 1: 0x84, 2: 0x85, 3: 0x88
 
 const PEEK_TIMEOUT_MS = 30_000;
 
-/** The protocol level of a CONNECT at the start of `buf`; undefined until enough bytes came;
- *  'other' when aedes should see the bytes as they are (not a CONNECT, a malformed or a
- *  declared length over `maxBytes`: aedes and the packet guard refuse those at once). */
-export function connectLevel(buf: Buffer, maxBytes = Number.POSITIVE_INFINITY): number | undefined | 'other' {
+/** The first packet of a connection when it is a CONNECT: its protocol level and its size in
+ *  bytes; undefined until enough bytes came to tell; 'other' when aedes should see the bytes as
+ *  they are (not a CONNECT, malformed, or a declared length over `maxBytes`: aedes and the
+ *  packet guard refuse those at once). */
+export function connectHeader(
+  buf: Buffer,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { level: number; total: number } | undefined | 'other' {
   if (buf.length < 1) return undefined;
   if (buf[0] !== 0x10) return 'other';
   let length = 0;
@@ -32,28 +36,37 @@ export function connectLevel(buf: Buffer, maxBytes = Number.POSITIVE_INFINITY): 
   if (length > maxBytes) return 'other';
   if (buf.length < i + 2) return undefined;
   const at = i + 2 + buf.readUInt16BE(i);
-  return buf.length > at ? buf[at] : undefined;
+  return buf.length > at ? { level: buf[at]!, total: i + length } : undefined;
 }
 
-/** Wait for the CONNECT's protocol level without consuming it (bytes are put back). */
-export function peekLevel(
+/** The protocol level of a CONNECT at the start of `buf` (see connectHeader). */
+export function connectLevel(buf: Buffer, maxBytes = Number.POSITIVE_INFINITY): number | undefined | 'other' {
+  const h = connectHeader(buf, maxBytes);
+  return typeof h === 'object' ? h.level : h;
+}
+
+/** Wait for the connection's whole CONNECT packet without consuming it (bytes are put back),
+ *  then tell its protocol level (undefined: not a CONNECT, for aedes to refuse). A client that
+ *  sends its CONNECT slowly costs a buffer here, not a login slot (broker/admission.ts). */
+export function peekConnect(
   stream: Duplex,
   maxBytes: number,
-  onLevel: (level: number | undefined) => void,
+  onConnect: (level: number | undefined) => void,
 ): void {
   let buf: Buffer = Buffer.alloc(0);
   // a connection that never sends its CONNECT is closed (as aedes' own connect timeout would)
   const timer = setTimeout(() => stream.destroy(), PEEK_TIMEOUT_MS);
   const onData = (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    const level = connectLevel(buf, maxBytes);
-    if (level === undefined && buf.length < 64) return;
+    const h = connectHeader(buf, maxBytes);
+    if (h === undefined && buf.length < 64) return;
+    if (typeof h === 'object' && buf.length < h.total) return;
     clearTimeout(timer);
     stream.off('data', onData);
     stream.off('close', onClose);
     stream.pause();
     stream.unshift(buf);
-    onLevel(typeof level === 'number' ? level : undefined);
+    onConnect(typeof h === 'object' ? h.level : undefined);
   };
   const onClose = () => clearTimeout(timer);
   stream.on('data', onData);

@@ -24,16 +24,40 @@ export function stationAcl(site: string): { access: AclAccess; topic: string }[]
   ];
 }
 
-/** The center gateway's account: reads every station's alert topic, writes every ack topic. */
+/** The center gateway's account: reads every station's alert topic, writes every ack topic.
+ *  Mosquitto checks a shared subscription ($share/<group>/linli/v1/center/+/alert) against the
+ *  topic underneath, so this entry also covers the instances of a share group; an ACL entry
+ *  naming $share/… would grant nothing (test/e2e/mosquitto-shared-sub.test.ts). */
 export function centerGatewayAccount(username: string, password: string): MosquittoAccount {
   return { username, password, topics: [{ access: 'readwrite', topic: 'linli/v1/center/#' }] };
+}
+
+const INSTANCE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One account per center instance (docs/center-cluster.md): `<user>-<instanceId>`. The generated
+ *  mosquitto.conf makes every client id its username (use_username_as_clientid), so instances
+ *  sharing one account would take over each other's session. */
+export function centerInstanceAccounts(
+  user: string,
+  instances: string[],
+  password: (username: string) => string,
+): MosquittoAccount[] {
+  const seen = new Set<string>();
+  return instances.map((id) => {
+    if (!INSTANCE.test(id)) throw new Error(`instance id "${id}" must match [A-Za-z0-9_-]{1,64}`);
+    if (seen.has(id)) throw new Error(`instance id ${id} given twice`);
+    seen.add(id);
+    const username = `${user}-${id}`;
+    return centerGatewayAccount(username, password(username));
+  });
 }
 
 /** password_file and acl_file; throws when a station has no Mosquitto hash yet (said by name). */
 export function centerMosquittoFiles(
   stations: StationMosquittoAccount[],
-  center: MosquittoAccount,
+  center: MosquittoAccount | MosquittoAccount[],
 ): { passwordFile: string; aclFile: string } {
+  const centers = Array.isArray(center) ? center : [center];
   const missing = stations.filter((s) => !s.hash).map((s) => s.site);
   if (missing.length)
     throw new Error(
@@ -41,10 +65,13 @@ export function centerMosquittoFiles(
     );
   for (const s of stations) checkMosquittoUsername(s.site);
   const lines = stations.map((s) => `${s.site}:${s.hash}`);
-  const pw = passwordFile([], [center]) + (lines.length ? `${lines.join('\n')}\n` : '');
+  const names = new Set(stations.map((s) => s.site));
+  for (const c of centers)
+    if (names.has(c.username)) throw new Error(`the center's account ${c.username} is also a station's name`);
+  const pw = passwordFile([], centers) + (lines.length ? `${lines.join('\n')}\n` : '');
   const acl = aclFile(
     [],
-    [center, ...stations.map((s) => ({ username: s.site, password: '', topics: stationAcl(s.site) }))],
+    [...centers, ...stations.map((s) => ({ username: s.site, password: '', topics: stationAcl(s.site) }))],
   );
   return { passwordFile: pw, aclFile: acl };
 }

@@ -1,7 +1,9 @@
 // Small helpers over node:util parseArgs for the CLI commands.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-export class UsageError extends Error {}
+import { UsageError } from '@linli/shared/service';
+
+export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,7 +1,7 @@
 // center station add | list | remove | rotate: the station accounts of a center gateway;
 // center mosquitto-files: Mosquitto's files for a center behind an external Mosquitto.
 import { generateSecret } from '@linli/shared/service';
-import { centerGatewayAccount, centerMosquittoFiles } from '../center/mosquitto.ts';
+import { centerGatewayAccount, centerInstanceAccounts, centerMosquittoFiles } from '../center/mosquitto.ts';
 import { StationStore } from '../center/stations.ts';
 import { parse, str, UsageError } from './args.ts';
 import type { CliContext } from './context.ts';
@@ -73,7 +73,12 @@ export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: 
   const cmd = 'center mosquitto-files';
   const { values: v, positionals } = parse(
     argv,
-    { 'center-user': { type: 'string' }, listen: { type: 'string' }, 'persistence-dir': { type: 'string' } },
+    {
+      'center-user': { type: 'string' },
+      instances: { type: 'string' },
+      listen: { type: 'string' },
+      'persistence-dir': { type: 'string' },
+    },
     USAGE[cmd]!,
   );
   if (v.help) return help(cmd, out);
@@ -83,14 +88,26 @@ export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: 
   if (!listen || Number(listen[2]) > 65535)
     throw new UsageError(`--listen must be PORT or HOST:PORT, got "${str(v.listen)}"`);
   const user = str(v['center-user']) ?? env.LINLI_GW_BROKER_USERNAME ?? 'linli-center';
-  let pass = env.LINLI_GW_BROKER_PASSWORD;
+  const given = env.LINLI_GW_BROKER_PASSWORD;
   const shown: string[] = [];
-  if (!pass) {
-    pass = generateSecret();
-    shown.push(`${user}: ${pass}`);
+  const password = (name: string) => {
+    if (given) return given;
+    const p = generateSecret();
+    shown.push(`${name}: ${p}`);
+    return p;
+  };
+  // several center instances in a share group: one account each (docs/center-cluster.md)
+  const instances = (str(v.instances) ?? '').split(',').filter((s) => s.trim() !== '');
+  let centers: ReturnType<typeof centerInstanceAccounts>;
+  try {
+    centers = instances.length
+      ? centerInstanceAccounts(user, instances, password)
+      : [centerGatewayAccount(user, password(user))];
+  } catch (err) {
+    throw new UsageError(`--instances: ${(err as Error).message}`);
   }
   const stations = new StationStore(ctx.db, ctx.key).mosquittoAccounts();
-  const files = centerMosquittoFiles(stations, centerGatewayAccount(user, pass));
+  const files = centerMosquittoFiles(stations, centers);
   const { pw, acl } = writeMosquittoFiles(
     dir,
     { password: files.passwordFile, acl: files.aclFile },
@@ -102,11 +119,11 @@ export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: 
     },
   );
   out(
-    `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${stations.length} station(s) and the center's account ${user}`,
+    `wrote ${pw}, ${acl} and mosquitto-linli.conf: ${stations.length} station(s) and the center's account${centers.length > 1 ? 's' : ''} ${centers.map((c) => c.username).join(', ')}`,
   );
   if (shown.length)
     out(
-      `generated password (shown once; give it to the center as LINLI_GW_BROKER_PASSWORD):\n  ${shown.join('\n  ')}`,
+      `generated password${shown.length > 1 ? 's' : ''} (shown once; give each to its center as LINLI_GW_BROKER_PASSWORD${instances.length ? ', with LINLI_GW_BROKER_USERNAME and LINLI_GW_CENTER_INSTANCE' : ''}):\n  ${shown.join('\n  ')}`,
     );
   out('Make the files readable by the mosquitto user, then reload Mosquitto (kill -HUP).');
   return 0;

@@ -1,8 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // linli gateway admin CLI, on the gateway's SQLite file:
 //   npx tsx gateway/src/cli/main.ts <command> [options]      (--help on any command)
-import { LinliError } from '@linli/shared';
-import { UsageError } from './args.ts';
+import { cliFailure } from '@linli/shared/service';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { centerMosquitto, stationAdd, stationList, stationRemove, stationRotate } from './center.ts';
 import { type CliContext, openCli } from './context.ts';
@@ -70,16 +69,7 @@ export async function run(
     }
     return 2;
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(e.message);
-      return 2;
-    }
-    if (e instanceof LinliError) {
-      err(`error ${e.code}: ${e.message}`);
-      return 1;
-    }
-    err(`error: ${(e as Error).message}`);
-    return 1;
+    return cliFailure(e, err);
   } finally {
     ctx?.close();
   }

@@ -40,11 +40,13 @@ ${ENV_HELP}`,
   A station account at this center: prints the station's MQTT password (username = SITE) and
   its webhook secret once; give them to the station (uplink.password, uplink.webhookKey).`,
   'center station list': `Usage: center station list [--json]`,
-  'center mosquitto-files': `Usage: center mosquitto-files OUTDIR [--center-user USER] [--listen [HOST:]PORT] [--persistence-dir DIR]
+  'center mosquitto-files': `Usage: center mosquitto-files OUTDIR [--center-user USER] [--instances ID[,ID…]] [--listen [HOST:]PORT] [--persistence-dir DIR]
   Mosquitto's password_file, acl_file and mosquitto-linli.conf for a center behind Mosquitto: each
   station may publish only linli/v1/center/SITE/alert and read only linli/v1/center/SITE/ack; the
   center's account (USER, default linli-center; password LINLI_GW_BROKER_PASSWORD or generated
-  and shown once) reads and writes linli/v1/center/#. Run again after center station add/rotate.`,
+  and shown once) reads and writes linli/v1/center/#. Run again after center station add/rotate.
+  --instances c1,c2: several center instances in a share group (center.shareGroup), one account
+  each, USER-ID (linli-center-c1, …), each with that instance's LINLI_GW_CENTER_INSTANCE=ID.`,
   'center station remove': `Usage: center station remove SITE
   The station can no longer connect or post (its alerts stay).`,
   'center station rotate': `Usage: center station rotate SITE [--json]

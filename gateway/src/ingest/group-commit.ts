@@ -6,12 +6,13 @@
 //
 // asyncFsync: the batch is committed with synchronous=NORMAL (WAL frames written, no fsync) and
 // the WAL file is then fdatasync'ed in libuv's thread pool; the units resolve — and the broker
-// PUBACKs — only after that fdatasync has completed. Same guarantee as synchronous=FULL (nothing
-// is acknowledged before it is on disk), but the event loop keeps working while the disk
-// flushes, and the next batch can be written meanwhile.
+// PUBACKs — only after an fdatasync that started after their commit has completed. Same guarantee
+// as synchronous=FULL (nothing is acknowledged before it is on disk), but the event loop keeps
+// working while the disk flushes, and the next batches are committed meanwhile. One fdatasync at
+// a time: the batches committed while one runs share the next (an fsync per round, not per batch).
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Transaction } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
 import { TxScope } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
@@ -32,6 +33,13 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
+/** A batch committed (synchronous=NORMAL) and waiting for the fdatasync that makes it durable. */
+interface Committed {
+  jobs: Job[];
+  results: { ok: boolean; value: unknown }[];
+  outer: TxScope;
+}
+
 export class GroupCommitter {
   private queue: Job[] = [];
   private scheduled: NodeJS.Timeout | NodeJS.Immediate | undefined;
@@ -47,7 +55,12 @@ export class GroupCommitter {
 
   private readonly walPath: string | undefined;
   private walFd: number | undefined;
-  private syncing = 0;
+  /** Committed batches the running fdatasync covers, and those committed since (the next one's). */
+  private syncing: Committed[] = [];
+  private awaitingSync: Committed[] = [];
+  private syncRunning = false;
+  /** Prepared once: db.pragma() prepares its statement on every call. */
+  private readonly syncMode: { normal: Statement; full: Statement } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -58,6 +71,11 @@ export class GroupCommitter {
     private readonly observer?: CommitObserver,
   ) {
     this.walPath = asyncFsync && !db.memory && db.name !== '' ? `${db.name}-wal` : undefined;
+    if (this.walPath)
+      this.syncMode = {
+        normal: db.prepare('PRAGMA synchronous = NORMAL'),
+        full: db.prepare('PRAGMA synchronous = FULL'),
+      };
     this.inSavepoint = db.transaction((job: Job, scope: TxScope) => job.work(scope));
     this.batch = db.transaction((jobs: Job[], outer: TxScope, results: { ok: boolean; value: unknown }[]) => {
       for (const job of jobs) {
@@ -112,7 +130,7 @@ export class GroupCommitter {
     const outer = new TxScope();
     const results: { ok: boolean; value: unknown }[] = [];
     const wal = this.walPath;
-    if (wal) this.db.pragma('synchronous = NORMAL');
+    if (wal) this.syncMode?.normal.run();
     try {
       try {
         this.fastBatch.immediate(jobs, outer, results);
@@ -129,7 +147,7 @@ export class GroupCommitter {
       for (const job of jobs) job.reject(err);
       return;
     } finally {
-      if (wal) this.db.pragma('synchronous = FULL');
+      if (wal) this.syncMode?.full.run();
     }
     if (!wal) {
       this.finish(jobs, results, outer);
@@ -142,16 +160,29 @@ export class GroupCommitter {
       for (const job of jobs) job.reject(err);
       return;
     }
-    this.syncing++;
-    fdatasync(this.walFd, (err) => {
-      this.syncing--;
-      if (err) {
-        // committed but not known to be on disk: no acknowledgement; the device retries and
-        // its retry is recognised as a duplicate
-        this.observer?.failed(err);
-        for (const job of jobs) job.reject(err);
-      } else this.finish(jobs, results, outer);
-      if (this.closed && this.syncing === 0) this.closeWal();
+    this.awaitingSync.push({ jobs, results, outer });
+    if (!this.syncRunning) this.startSync();
+  }
+
+  /** One fdatasync for every batch committed so far; when it is done, the next round if any. */
+  private startSync(): void {
+    this.syncing = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncRunning = true;
+    fdatasync(this.walFd!, (err) => {
+      const done = this.syncing;
+      this.syncing = [];
+      this.syncRunning = false;
+      for (const b of done) {
+        if (err) {
+          // committed but not known to be on disk: no acknowledgement; the device retries and
+          // its retry is recognised as a duplicate
+          this.observer?.failed(err);
+          for (const job of b.jobs) job.reject(err);
+        } else this.finish(b.jobs, b.results, b.outer);
+      }
+      if (this.awaitingSync.length > 0) this.startSync();
+      else if (this.closed) this.closeWal();
     });
   }
 
@@ -177,17 +208,17 @@ export class GroupCommitter {
     }
     this.flush();
     this.closed = true;
-    if (this.syncing === 0) this.closeWal();
+    if (!this.syncRunning) this.closeWal();
   }
 
-  /** Durable commits still waiting for their fdatasync. */
+  /** Committed batches still waiting for their fdatasync. */
   get pendingSyncs(): number {
-    return this.syncing;
+    return this.syncing.length + this.awaitingSync.length;
   }
 
   /** Resolves once every commit so far is on disk (call before closing the database). */
   async whenSynced(): Promise<void> {
-    while (this.syncing > 0) await new Promise((r) => setTimeout(r, 1));
+    while (this.pendingSyncs > 0) await new Promise((r) => setTimeout(r, 1));
   }
 
   private closeWal(): void {

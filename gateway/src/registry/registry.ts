@@ -98,8 +98,15 @@ export class Registry implements DeviceDirectory {
     return this.devices.byZigbee(name);
   }
 
+  /** Every active device (list() without a filter): read once and kept until the next change,
+   *  own or external. The supervision pass reads it every few seconds; with 10,000 devices a
+   *  read is some 10,000 rows mapped on the event loop, which stalls ingest. */
+  private activeDevices: RegistryDevice[] | undefined;
+
   list(f: DeviceFilter = {}): RegistryDevice[] {
-    return this.devices.list(f);
+    for (const _ in f) return this.devices.list(f);
+    this.activeDevices ??= this.devices.list();
+    return [...this.activeDevices];
   }
 
   resident(id: string): RegistryResident | undefined {
@@ -139,6 +146,7 @@ export class Registry implements DeviceDirectory {
   }
 
   private announce(c: RegistryChange): void {
+    this.activeDevices = undefined;
     for (const fn of this.listeners) {
       try {
         fn(c);

@@ -1,7 +1,9 @@
 // The state of each device's clock, judged from the times it sends (events and heartbeats):
 // ok, skewed (plausible but off by more than the tolerance) or invalid (before 2020, more than
 // a year ahead). Written only when the state changes (or the skew moves by more than a minute),
-// so a heartbeat costs no write; read by the device API from the device_clock table.
+// so a heartbeat costs no write; read by the device API from the device_clock table. Every row
+// is read once at start (only devices whose clock was ever wrong have one; this class is the only
+// writer), so judging a message's time costs a map lookup, not a query.
 import type { DeviceTimeVerdict } from '@linli/shared';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
@@ -24,35 +26,37 @@ export const clockStateOf = (v: DeviceTimeVerdict): ClockState =>
 
 export class DeviceClocks {
   private readonly known = new Map<string, DeviceClock>();
-  private readonly stmt: { get: Statement; put: Statement };
+  private readonly put: Statement;
 
   constructor(
     db: Db,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.stmt = {
-      get: db.prepare('SELECT state, skew_ms, device_ts, checked_at FROM device_clock WHERE device_id = ?'),
-      put: db.prepare(
-        `INSERT INTO device_clock (device_id, state, skew_ms, device_ts, checked_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, skew_ms = excluded.skew_ms,
-         device_ts = excluded.device_ts, checked_at = excluded.checked_at`,
-      ),
-    };
+    this.put = db.prepare(
+      `INSERT INTO device_clock (device_id, state, skew_ms, device_ts, checked_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, skew_ms = excluded.skew_ms,
+       device_ts = excluded.device_ts, checked_at = excluded.checked_at`,
+    );
+    const rows = db
+      .prepare('SELECT device_id, state, skew_ms, device_ts, checked_at FROM device_clock')
+      .all() as {
+      device_id: string;
+      state: ClockState;
+      skew_ms: number | null;
+      device_ts: number | null;
+      checked_at: number;
+    }[];
+    for (const row of rows) {
+      const c: DeviceClock = { state: row.state, checkedAt: row.checked_at };
+      if (row.skew_ms !== null) c.skewMs = row.skew_ms;
+      if (row.device_ts !== null) c.deviceTs = row.device_ts;
+      this.known.set(row.device_id, c);
+    }
   }
 
   peek(deviceId: string): DeviceClock | undefined {
-    const cached = this.known.get(deviceId);
-    if (cached) return cached;
-    const row = this.stmt.get.get(deviceId) as
-      | { state: ClockState; skew_ms: number | null; device_ts: number | null; checked_at: number }
-      | undefined;
-    if (!row) return undefined;
-    const c: DeviceClock = { state: row.state, checkedAt: row.checked_at };
-    if (row.skew_ms !== null) c.skewMs = row.skew_ms;
-    if (row.device_ts !== null) c.deviceTs = row.device_ts;
-    this.known.set(deviceId, c);
-    return c;
+    return this.known.get(deviceId);
   }
 
   /** Note a device time judged at `at` (inside the caller's transaction `tx` when it has one). */
@@ -70,9 +74,12 @@ export class DeviceClocks {
     const next: DeviceClock = { state, checkedAt: at };
     if (skewMs !== undefined) next.skewMs = skewMs;
     if (state === 'invalid') next.deviceTs = deviceTs;
-    this.stmt.put.run(deviceId, state, next.skewMs ?? null, next.deviceTs ?? null, at);
+    this.put.run(deviceId, state, next.skewMs ?? null, next.deviceTs ?? null, at);
     this.known.set(deviceId, next);
-    tx?.onRollback(() => this.known.delete(deviceId));
+    tx?.onRollback(() => {
+      if (before) this.known.set(deviceId, before);
+      else this.known.delete(deviceId);
+    });
     if (before?.state !== state)
       this.log.warn(
         {

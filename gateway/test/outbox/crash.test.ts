@@ -1,9 +1,11 @@
 // kill -9 of the station gateway process during traffic (presses folding into alerts, center
 // acknowledgements coming down): after a restart every revision the station wrote reaches the
 // center, in order per alert, none lost (a row leaves the outbox only on the center's receipt).
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@linli/shared/service';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.ts';
@@ -57,17 +59,6 @@ function spawnStation(env: Record<string, string>): Promise<ChildProcess> {
     p.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`station exited (${code ?? signal}) before ready:\n${out}`));
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
     });
   });
 }

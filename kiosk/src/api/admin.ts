@@ -3,7 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { createService, type ServiceInput, saveWindow, updateService } from '../queue/admin.ts';
+import { createService, saveWindow, updateService } from '../queue/admin.ts';
 import { readAudit } from '../queue/audit.ts';
 import { QueueError } from '../queue/errors.ts';
 import { shiftDay } from '../queue/rollover.ts';
@@ -47,16 +47,13 @@ export function adminRoutes(root: FastifyInstance, ctx: ApiContext): void {
         body: obj({ id: SERVICE_ID, ...serviceProps }, ['id', 'nameZh', 'nameEn', 'prefix', 'hours']),
       },
     },
-    // The two casts left: HOURS lets a weekday be left out (no hours that day), which the
-    // queue's ServiceInput types as all seven (parseHours fills the missing ones).
-    async (req, reply) =>
-      reply.status(201).send({ service: createService(engine, req.body as ServiceInput, actor(req)) }),
+    async (req, reply) => reply.status(201).send({ service: createService(engine, req.body, actor(req)) }),
   );
   app.patch(
     '/api/admin/services/:id',
     { ...guard, schema: { params: params.service, body: obj(serviceProps, [], { minProperties: 1 }) } },
     async (req) => ({
-      service: updateService(engine, req.params.id, req.body as Partial<ServiceInput>, actor(req)),
+      service: updateService(engine, req.params.id, req.body, actor(req)),
     }),
   );
 

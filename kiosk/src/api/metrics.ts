@@ -10,6 +10,7 @@ import {
   scrapedCounter,
   scrapedGauge,
   serviceRegistry,
+  stopDefaultMetrics,
 } from '@linli/shared/service';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceName } from '../events.ts';
@@ -108,6 +109,7 @@ export function kioskRegistry(k: MetricsSources): Registry {
 
 export function metricsRoutes(app: FastifyInstance, k: MetricsSources): void {
   const registry = kioskRegistry(k);
+  app.addHook('onClose', async () => stopDefaultMetrics(registry));
   app.get('/metrics', async (_req, reply) => {
     reply.type(METRICS_CONTENT_TYPE);
     return registry.metrics();

@@ -40,7 +40,7 @@ export const HHMM = str(5, { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
 export const CLASS = str(32, { pattern: '^[a-z][a-z0-9-]{0,31}$' });
 export const NUM_PARAM = str(6, { pattern: '^[1-9][0-9]{0,5}$' });
 const DAY_HOURS = Type.Array(Type.String({ pattern: '^\\d{2}:\\d{2}-\\d{2}:\\d{2}$' }), { maxItems: 6 });
-/** Opening hours per weekday ('0' Sunday … '6'). */
+/** Opening hours per weekday ('0' Sunday … '6'); a weekday left out has none (HoursInput). */
 export const HOURS = obj({
   '0': DAY_HOURS,
   '1': DAY_HOURS,

@@ -5,15 +5,18 @@
 // restore refuses while it runs). Shared logic: @linli/shared/service/sqlite-backup.ts.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LinliError } from '@linli/shared';
-import { backupDatabase, restoreDatabase, type SqliteService } from '@linli/shared/service';
+import {
+  backupDatabase,
+  cliFailure,
+  restoreDatabase,
+  type SqliteService,
+  UsageError,
+} from '@linli/shared/service';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../config.ts';
 import { listMigrations } from '../db/migrate.ts';
 
 type Out = (s: string) => void;
-
-class UsageError extends Error {}
 
 const ENV_HELP = `Environment: LINLI_KIOSK_DATA_DIR (default ./data/kiosk; the database is kiosk.sqlite in it),
 or LINLI_KIOSK_CONFIG_FILE, as the kiosk service reads them.`;
@@ -123,16 +126,7 @@ export async function run(
   try {
     return cmd === 'backup' ? await backup(rest, out, env) : await restore(rest, out, env);
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(e.message);
-      return 2;
-    }
-    if (e instanceof LinliError) {
-      err(`error ${e.code}: ${e.message}`);
-      return 1;
-    }
-    err(`error: ${(e as Error).message}`);
-    return 1;
+    return cliFailure(e, err);
   }
 }
 

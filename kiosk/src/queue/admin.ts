@@ -4,6 +4,9 @@ import { QueueError } from './errors.ts';
 import { type Hours, parseHours } from './hours.ts';
 import type { Actor, Service, Window } from './types.ts';
 
+/** Hours as an admin sends them: a weekday left out has no hours (parseHours fills it in). */
+export type HoursInput = Partial<Hours>;
+
 export interface ServiceInput {
   id: string;
   nameZh: string;
@@ -12,7 +15,7 @@ export interface ServiceInput {
   rangeStart?: number;
   rangeEnd?: number;
   dailyCap?: number;
-  hours: Hours;
+  hours: HoursInput;
   idRequired?: boolean;
   expectedServiceS?: number;
   active?: boolean;
@@ -77,7 +80,9 @@ export function updateService(
 ): Service {
   const now = ctx.clock.now();
   ctx.store.transaction(() => {
-    const next = { ...ctx.services.get(id), ...patch, id };
+    const current = ctx.services.get(id);
+    const hours = patch.hours === undefined ? current.hours : parseHours(patch.hours);
+    const next = { ...current, ...patch, id, hours };
     check(ctx, next);
     ctx.services.save(next, false);
     ctx.store.audit(now, actor, 'service.update', `service:${id}`, patch);

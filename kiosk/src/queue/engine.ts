@@ -137,6 +137,7 @@ export class QueueEngine {
   }
 
   stop(): void {
+    this.issuing.flush();
     this.changes.stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -243,6 +244,11 @@ export class QueueEngine {
   /** Issues a ticket (or returns the person's open ticket of that service); `inTx` runs inside the same transaction. */
   issue(req: IssueRequest, actor?: Actor, inTx?: (ticketId: string) => void): IssueResult {
     return this.issuing.issue(req, actor, inTx);
+  }
+
+  /** As issue(), committed together with the other requests of this event-loop turn (issue.ts). */
+  issueGrouped(req: IssueRequest, actor?: Actor): Promise<IssueResult> {
+    return this.issuing.issueGrouped(req, actor);
   }
 
   reprint(ticketId: string, actor: Actor): IssueResult['print'] {

@@ -6,10 +6,10 @@
 // print-store transaction, one fsync) and forgotten. Paper still stored at start (the process
 // died in between) is handed again; the print queue takes a job id it already has as done, so
 // nothing prints twice.
-import { randomUUID } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { PrintJobInfo } from '../hardware/types.ts';
 import type { QueueContext } from './context.ts';
+import { timeOrderedId } from './ids.ts';
 import { ticketBytes } from './print.ts';
 import { localParts } from './time.ts';
 import type { Service, TicketRow } from './types.ts';
@@ -42,7 +42,7 @@ export class TicketPaper {
 
   /** Inside the ticket's transaction: stores its paper; returns the print job id it will have. */
   store(row: TicketRow, bytes: Buffer, at: number): string {
-    const jobId = randomUUID();
+    const jobId = timeOrderedId();
     this.ctx.store.addPrint(jobId, row.id, bytes, at);
     return jobId;
   }

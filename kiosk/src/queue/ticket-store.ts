@@ -152,10 +152,22 @@ export class TicketStore {
 
   /** Waiting tickets per service on a day (all, and those of a priority class). */
   waitingCounts(day: string): { service_id: string; n: number; p: number }[] {
-    return this.sql(
-      `SELECT service_id, COUNT(*) AS n, SUM(priority_class != 'normal') AS p FROM tickets
-       WHERE day = ? AND state = 'waiting' GROUP BY service_id`,
+    // From the trigger-kept counts (migration 005), plus the appointments of a priority class
+    // (counted in the 'appointment' class there): one short index range, not a scan of the day.
+    const counts = this.sql(
+      `SELECT service_id, SUM(n) AS n, SUM(CASE WHEN class = 'priority' THEN n ELSE 0 END) AS p
+         FROM waiting_counts WHERE service_id IN (SELECT id FROM services) AND day = ? GROUP BY service_id`,
     ).all(day) as { service_id: string; n: number; p: number }[];
+    const appointments = this.sql(
+      `SELECT service_id, COUNT(*) AS p FROM tickets INDEXED BY tickets_queue
+         WHERE service_id IN (SELECT id FROM services) AND day = ?
+         AND state = 'waiting' AND slot_at IS NOT NULL AND priority_class != 'normal' GROUP BY service_id`,
+    ).all(day) as { service_id: string; p: number }[];
+    for (const extra of appointments) {
+      const count = counts.find((found) => found.service_id === extra.service_id);
+      if (count) count.p += extra.p;
+    }
+    return counts.filter((count) => count.n > 0);
   }
 
   /** The tickets called or being served at windows on a day. */
@@ -196,7 +208,8 @@ export class TicketStore {
 
   // ---- writing ---------------------------------------------------------------------------
 
-  insert(ticket: NewTicket): void {
+  /** Inserts a new waiting ticket; returns its row as stored (every other column at its default). */
+  insert(ticket: NewTicket): TicketRow {
     this.sql(
       `INSERT INTO tickets (id, token, day, service_id, seq, number, priority_class, source, id_hash, id_masked,
            name_masked, appointment_id, slot_at, state, arrived_at, queued_at, order_at, transferred_from)
@@ -220,6 +233,42 @@ export class TicketStore {
       ticket.orderAt,
       ticket.transferredFrom,
     );
+    return {
+      id: ticket.id,
+      token: ticket.token,
+      day: ticket.day,
+      service_id: ticket.serviceId,
+      seq: ticket.seq,
+      number: ticket.number,
+      priority_class: ticket.priorityClass,
+      source: ticket.source as TicketRow['source'],
+      id_hash: ticket.idHash,
+      id_masked: ticket.idMasked,
+      name_masked: ticket.nameMasked,
+      appointment_id: ticket.appointmentId,
+      slot_at: ticket.slotAt,
+      state: 'waiting',
+      arrived_at: ticket.arrivedAt,
+      queued_at: ticket.queuedAt,
+      order_at: ticket.orderAt,
+      called_at: null,
+      first_called_at: null,
+      started_at: null,
+      finished_at: null,
+      recalls: 0,
+      window_id: null,
+      staff_id: null,
+      outcome: null,
+      note: null,
+      transferred_from: ticket.transferredFrom,
+      rating: null,
+      rating_reason: null,
+      rating_comment: null,
+      rated_at: null,
+      followup_at: null,
+      followup_by: null,
+      followup_note: null,
+    };
   }
 
   /**

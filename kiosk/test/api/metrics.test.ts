@@ -3,12 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runningDefaultMetrics } from '@linli/shared/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { KioskBus } from '../../src/events.ts';
 import { silentLogger, startHardware } from '../../src/hardware/index.ts';
-import { ADMIN_PASSWORD } from './helpers.ts';
+import { ADMIN_PASSWORD, testApp } from './helpers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -91,4 +92,14 @@ describe('GET /metrics (kiosk)', () => {
       'linli_kiosk_sse_clients',
     ]);
   });
+
+  it('leaves no default process collectors behind after starting and stopping the app 5 times', async () => {
+    const before = runningDefaultMetrics();
+    for (let i = 0; i < 5; i++) {
+      const t = await testApp();
+      expect(runningDefaultMetrics()).toBe(before + 1);
+      await t.close();
+    }
+    expect(runningDefaultMetrics()).toBe(before);
+  }, 120_000); // five whole apps on a loaded machine
 });

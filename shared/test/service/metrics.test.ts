@@ -1,14 +1,28 @@
 // The metrics helpers on prom-client: a registry per instance, cells read at scrape time, labels in
 // name order, the default process metrics.
+import perfHooks from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import {
   CounterFamily,
   GaugeFamily,
   HistogramFamily,
+  type Registry,
+  runningDefaultMetrics,
   scrapedCounter,
   scrapedGauge,
   serviceRegistry,
+  stopDefaultMetrics,
 } from '../../service/metrics.ts';
+
+/** Observations of nodejs_gc_duration_seconds in a registry (all kinds). */
+async function gcCount(registry: Registry): Promise<number> {
+  const metric = registry.getSingleMetric('nodejs_gc_duration_seconds');
+  // a histogram's values carry the series name (_bucket, _sum, _count), untyped in prom-client
+  const values = ((await metric?.get())?.values ?? []) as { metricName?: string; value: number }[];
+  return values
+    .filter((v) => v.metricName === 'nodejs_gc_duration_seconds_count')
+    .reduce((sum, v) => sum + v.value, 0);
+}
 
 describe('service metrics', () => {
   it('renders counters, gauges and histograms from their cells, labels in name order', async () => {
@@ -58,5 +72,34 @@ describe('service metrics', () => {
     const text = await one.metrics();
     expect(text).toMatch(/^# TYPE process_cpu_user_seconds_total counter$/m);
     expect(text).toMatch(/^# TYPE nodejs_eventloop_lag_p99_seconds gauge$/m);
+    stopDefaultMetrics(one);
+    stopDefaultMetrics(two);
+  });
+
+  it('stops the default collectors of a registry: its GC observer hears no more collections', async () => {
+    const { PerformanceObserver, monitorEventLoopDelay } = perfHooks;
+    const before = runningDefaultMetrics();
+    const stopped = serviceRegistry();
+    const live = serviceRegistry();
+    expect(runningDefaultMetrics()).toBe(before + 2);
+    stopDefaultMetrics(stopped);
+    stopDefaultMetrics(stopped); // twice is harmless
+    expect(runningDefaultMetrics()).toBe(before + 1);
+    // perf_hooks is itself again after the collectors were caught
+    expect(perfHooks.PerformanceObserver).toBe(PerformanceObserver);
+    expect(perfHooks.monitorEventLoopDelay).toBe(monitorEventLoopDelay);
+    const deadline = Date.now() + 30_000;
+    let garbage: number[][] = [];
+    while ((await gcCount(live)) === 0 && Date.now() < deadline) {
+      for (let i = 0; i < 2000; i++) garbage.push(new Array(100).fill(i));
+      garbage = [];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await gcCount(live)).toBeGreaterThan(0);
+    expect(await gcCount(stopped)).toBe(0);
+    // a stopped registry still answers a scrape
+    expect(await stopped.metrics()).toMatch(/^# TYPE process_cpu_user_seconds_total counter$/m);
+    stopDefaultMetrics(live);
+    expect(runningDefaultMetrics()).toBe(before);
   });
 });

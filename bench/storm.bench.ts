@@ -8,7 +8,8 @@
 // Mosquitto (anonymous), each in its own process. `npm run bench -- storm`.
 //   LINLI_BENCH_STORM_DEVICES (default 10,000), LINLI_BENCH_STORM_BROKERS (gateway,aedes,mosquitto),
 //   LINLI_BENCH_STORM_V5=1 (the devices speak MQTT 5), LINLI_BENCH_PROF=DIR (CPU profile of the gateway),
-//   LINLI_BENCH_STORM_NODE_FLAGS (extra node flags for the gateway process, to try V8 settings).
+//   LINLI_BENCH_STORM_NODE_FLAGS (extra node flags for the gateway process, to try V8 settings),
+//   LINLI_BENCH_STORM_GW_ENV (gateway settings as JSON, e.g. {"LINLI_GW_CONNECT_IN_FLIGHT":"128"}).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,7 +34,8 @@ async function gatewayChild(port: number, dataDir: string): Promise<void> {
   const { startGateway, silentLogger } = await import('../gateway/src/index.ts');
   const gw = await startGateway({
     config: { site: SITE, dataDir, mqtt: { port, wsPort: -1, host: '127.0.0.1' }, http: { port: -1 } },
-    env: {},
+    // LINLI_BENCH_STORM_GW_ENV: gateway settings to try, as JSON ({"LINLI_GW_CONNECT_IN_FLIGHT":"128"})
+    env: JSON.parse(process.env.LINLI_BENCH_STORM_GW_ENV ?? '{}') as Record<string, string>,
     log: silentLogger,
     noHttp: true,
   });

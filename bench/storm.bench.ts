@@ -7,7 +7,9 @@
 // Against the real gateway (SQLite registry, scrypt device credentials), raw aedes and
 // Mosquitto (anonymous), each in its own process. `npm run bench -- storm`.
 //   LINLI_BENCH_STORM_DEVICES (default 10,000), LINLI_BENCH_STORM_BROKERS (gateway,aedes,mosquitto),
-//   LINLI_BENCH_STORM_V5=1 (the devices speak MQTT 5), LINLI_BENCH_PROF=DIR (CPU profile of the gateway),
+//   LINLI_BENCH_STORM_V5=1 (the devices speak MQTT 5), LINLI_BENCH_PROF=DIR (CPU profile of the gateway during the storm),
+//   LINLI_BENCH_ALLOC=DIR (its sampling allocation profile during the storm),
+//   LINLI_BENCH_PERF=DIR (perf record of its main thread during the storm, by CPU time),
 //   LINLI_BENCH_STORM_NODE_FLAGS (extra node flags for the gateway process, to try V8 settings),
 //   LINLI_BENCH_STORM_GW_ENV (gateway settings as JSON, e.g. {"LINLI_GW_CONNECT_IN_FLIGHT":"128"}).
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -47,8 +49,37 @@ async function gatewayChild(port: number, dataDir: string): Promise<void> {
     }));
     for (let i = 0; i < items.length; i += 2000) gw.registry.provisionEach(items.slice(i, i + 2000));
   }
+  await profileUntilSignal(process.env.LINLI_BENCH_PROF, process.env.LINLI_BENCH_ALLOC);
   process.stdout.write('READY\n');
   process.on('SIGTERM', () => void gw.stop().then(() => process.exit(0)));
+}
+
+/** LINLI_BENCH_PROF=DIR: a CPU profile, LINLI_BENCH_ALLOC=DIR: a sampling allocation profile, of
+ *  the storm only: from the broker listening until the parent's SIGUSR2 (every device back). */
+async function profileUntilSignal(cpuDir: string | undefined, allocDir: string | undefined): Promise<void> {
+  if (!cpuDir && !allocDir) return;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  if (cpuDir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (allocDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384 });
+  }
+  process.once('SIGUSR2', async () => {
+    if (cpuDir) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(cpuDir, `storm-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
+    if (allocDir) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(join(allocDir, `storm-${process.pid}.heapprofile`), JSON.stringify(profile));
+    }
+    process.stdout.write('PROFILED\n');
+  });
 }
 
 // ---------------------------------------------------------------- the brokers
@@ -61,18 +92,12 @@ function spawnBroker(kind: string, port: number, dir: string): Promise<Broker> {
   let proc: ChildProcess;
   let ready: RegExp;
   if (kind === 'gateway') {
-    const prof = process.env.LINLI_BENCH_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LINLI_BENCH_PROF}`]
-      : [];
     const file = fileURLToPath(import.meta.url);
     const flags = (process.env.LINLI_BENCH_STORM_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    proc = spawn(
-      process.execPath,
-      [...prof, ...flags, '--import', 'tsx', file, '--child', String(port), dir],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    if (process.env.LINLI_BENCH_PERF) flags.push('--perf-basic-prof'); // JS names for perf
+    proc = spawn(process.execPath, [...flags, '--import', 'tsx', file, '--child', String(port), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     ready = /READY/;
   } else if (kind === 'aedes') {
     const file = fileURLToPath(new URL('../firmware-sim/src/broker/aedes-process.ts', import.meta.url));
@@ -167,6 +192,22 @@ function cpuSeconds(pid: number | undefined): { all: number; main: number; byThr
   }
 }
 
+/** LINLI_BENCH_PERF=DIR: `perf record` of the gateway's main thread during the storm, by CPU
+ *  time (the V8 profile samples wall time: a main thread preempted on a busy machine blames
+ *  whatever it was running). Read it with `perf report -i FILE --no-children --sort sym`. */
+function perfRecord(pid: number | undefined): ChildProcess | undefined {
+  const dir = process.env.LINLI_BENCH_PERF;
+  if (!dir || pid === undefined) return undefined;
+  const out = join(dir, `storm-${pid}.perf.data`);
+  return spawn(
+    'perf',
+    ['record', '-q', '-e', 'cpu-clock', '-F', '2000', '-g', '-t', String(pid), '-o', out],
+    {
+      stdio: 'ignore',
+    },
+  );
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -246,6 +287,7 @@ async function storm(kind: string): Promise<StormFigures> {
     broker = await spawnBroker(kind, port, dir);
     const restartS = (performance.now() - t) / 1000;
     const tListen = performance.now();
+    const perf = kind === 'gateway' ? perfRecord(broker.proc.pid) : undefined;
     const cpu0 = cpuSeconds(broker.proc.pid);
     const fleetCpu0 = process.cpuUsage();
     const connects0 = fleet.devices.reduce((k, d) => k + d.connects, 0);
@@ -255,6 +297,12 @@ async function storm(kind: string): Promise<StormFigures> {
     const complete = await waitFor(() => fleet.ready() === N, 120_000);
     const stormS = (performance.now() - tListen) / 1000;
     const cpu1 = cpuSeconds(broker.proc.pid);
+    if (perf) {
+      perf.kill('SIGINT');
+      await exited(perf);
+    }
+    if (kind === 'gateway' && (process.env.LINLI_BENCH_PROF || process.env.LINLI_BENCH_ALLOC))
+      broker.proc.kill('SIGUSR2'); // the storm's profile is written (profileUntilSignal)
     const fleetCpu = process.cpuUsage(fleetCpu0);
     const cpu = {
       all: cpu1.all - cpu0.all,

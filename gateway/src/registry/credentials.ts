@@ -9,6 +9,7 @@
 import { createHmac, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { DEVICE_COST, generateSecret, hashSecret, hashSecretSync, verifySecret } from '@linli/shared/service';
 import type { Database, Statement } from 'better-sqlite3';
+import type { Raw } from './devices.ts';
 import { RegistryError } from './errors.ts';
 import { mosquittoHash, mosquittoHashAsync } from './mosquitto.ts';
 
@@ -53,9 +54,15 @@ function verifyMosquittoAsync(password: Buffer | string, hash: string): Promise<
   );
 }
 
+/** An active device's row with its credential hashes (one read per login). */
+export type DeviceCredentialRow = Raw & CredentialRow;
+
 export class DeviceCredentials {
   /** username → keyed hash of the password that last verified, and the stored hash it matched. */
   private readonly cache = new Map<string, { mac: Buffer; hash: string }>();
+  /** Bumped by every credential or device change this process makes or notices (store, forget):
+   *  a verification that saw it move while hashing reads the row again before it may pass. */
+  private generation = 0;
   private readonly stmt: { credential: Statement; store: Statement };
 
   constructor(
@@ -64,7 +71,8 @@ export class DeviceCredentials {
   ) {
     this.stmt = {
       credential: db.prepare(
-        'SELECT c.secret_hash, c.mosquitto_hash FROM device_credentials c JOIN devices d ON d.id = c.device_id WHERE c.device_id = ? AND d.retired_at IS NULL',
+        `SELECT d.*, c.secret_hash, c.mosquitto_hash FROM devices d JOIN device_credentials c ON c.device_id = d.id
+         WHERE d.id = ? AND d.retired_at IS NULL`,
       ),
       store: db.prepare(
         `INSERT INTO device_credentials (device_id, secret_hash, mosquitto_hash, rotated_at) VALUES (?, ?, ?, ?)
@@ -74,25 +82,47 @@ export class DeviceCredentials {
     };
   }
 
-  /** True when `password` is the active device `username`'s secret. One indexed read each
-   *  time: a credential rotated or a device retired elsewhere (the CLI) is seen at once. */
+  /** True when `password` is the active device `username`'s secret. */
   async verify(username: string, password: Buffer | string): Promise<boolean> {
-    if (typeof username !== 'string' || username.length === 0 || username.length > 64) return false;
-    const row = this.stmt.credential.get(username) as CredentialRow | undefined;
+    return (await this.verifyRow(username, password)) !== undefined;
+  }
+
+  /** The active device `username`'s row when `password` is its secret. One indexed read each
+   *  time (a credential rotated or a device retired elsewhere, the CLI, is seen at the next
+   *  login), nothing else on the event loop; the hash on the thread pool. A change this process
+   *  makes or is told of while hashing (store/forget: its own API, the external-change poll)
+   *  sends the login back to the database; one committed elsewhere during the 0.1 ms of hashing
+   *  is noticed by that poll, which closes the sessions of the changed device. */
+  async verifyRow(username: string, password: Buffer | string): Promise<DeviceCredentialRow | undefined> {
+    if (typeof username !== 'string' || username.length === 0 || username.length > 64) return undefined;
+    const row = this.stmt.credential.get(username) as DeviceCredentialRow | undefined;
     if (!row) {
       this.cache.delete(username);
-      return false;
+      return undefined;
     }
-    const mac = createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
     const cached = this.cache.get(username);
-    if (cached && cached.hash === row.secret_hash && timingSafeEqual(cached.mac, mac)) return true;
+    if (
+      cached &&
+      cached.hash === row.secret_hash &&
+      timingSafeEqual(cached.mac, this.mac(username, password))
+    )
+      return row;
+    const generation = this.generation;
     const fast = row.mosquitto_hash ? verifyMosquittoAsync(password, row.mosquitto_hash) : undefined;
-    if (!(await (fast ?? verifySecret(password, row.secret_hash)))) return false;
-    // the credential may have changed while hashing: accept and cache only what is still stored
-    const now = this.stmt.credential.get(username) as CredentialRow | undefined;
-    if (now?.secret_hash !== row.secret_hash) return false;
-    this.cache.set(username, { mac, hash: row.secret_hash });
-    return true;
+    if (!(await (fast ?? verifySecret(password, row.secret_hash)))) return undefined;
+    if (this.generation !== generation) {
+      // changed while hashing: accept and cache only what is still stored
+      const now = this.stmt.credential.get(username) as DeviceCredentialRow | undefined;
+      if (now?.secret_hash !== row.secret_hash) return undefined;
+      this.cache.set(username, { mac: this.mac(username, password), hash: row.secret_hash });
+      return now;
+    }
+    this.cache.set(username, { mac: this.mac(username, password), hash: row.secret_hash });
+    return row;
+  }
+
+  private mac(username: string, password: Buffer | string): Buffer {
+    return createHmac('sha256', this.cacheKey).update(username).update('\0').update(password).digest();
   }
 
   /** Hash a device secret (given, or generated) off the event loop, for provision/rotate. */
@@ -122,10 +152,12 @@ export class DeviceCredentials {
   store(id: string, p: PreparedSecret, now: number): void {
     this.stmt.store.run(id, p.secretHash, p.mosquittoHash, now);
     this.cache.delete(id);
+    this.generation++;
   }
 
   /** Forget what was cached for a device (changed or retired, here or in another process). */
   forget(id: string): void {
     this.cache.delete(id);
+    this.generation++;
   }
 }

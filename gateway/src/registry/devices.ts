@@ -41,7 +41,7 @@ export interface Raw {
   updated_at: number;
 }
 
-function fromRow(r: Raw): RegistryDevice {
+export function fromRow(r: Raw): RegistryDevice {
   const location: DeviceRecord['location'] = {};
   if (r.building !== null) location.building = r.building;
   if (r.unit !== null) location.unit = r.unit;

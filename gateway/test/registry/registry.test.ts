@@ -102,6 +102,22 @@ describe('registry', () => {
     expect(await reg.authenticate('p3', next)).toBeDefined();
   });
 
+  it('a rotation or retirement made while the password is being hashed is not accepted', async () => {
+    const { secret } = reg.provision({ id: 'p5', site: 's', kind: 'pendant' });
+    // the login reads the row, then hashes on the thread pool; the rotation lands meanwhile
+    const during = reg.authenticate('p5', secret!);
+    const next = reg.rotateSecret('p5');
+    expect(await during).toBeUndefined();
+    const retiring = reg.authenticate('p5', next);
+    reg.retire('p5');
+    expect(await retiring).toBeUndefined();
+    // an unrelated change while hashing only costs a second read: the login still passes
+    const { secret: s6 } = reg.provision({ id: 'p6', site: 's', kind: 'pendant' });
+    const login = reg.authenticate('p6', s6!);
+    reg.provision({ id: 'p7', site: 's', kind: 'pendant' });
+    expect((await login)?.id).toBe('p6');
+  });
+
   it('a rotation or retirement by another process is seen at once despite the cache', async () => {
     const { secret } = reg.provision({ id: 'p4', site: 's', kind: 'pendant' });
     expect(await reg.authenticate('p4', secret!)).toBeDefined(); // now cached here

@@ -97,7 +97,8 @@ describe('print queue', () => {
     // plus 3 if the queue's first idle poll ran before they were queued; asking before each job
     // as well would be 18 or more.
     const jobs = ['011', '012', '013'].map((n) => queue.enqueue({ ticketId: `t${n}`, bytes: ticket(n) }));
-    for (const job of jobs) await events.next('print.job', (e) => e.state === 'printed' && e.jobId === job.jobId);
+    for (const job of jobs)
+      await events.next('print.job', (e) => e.state === 'printed' && e.jobId === job.jobId);
     expect(printer.queries).toBeGreaterThanOrEqual(12);
     expect(printer.queries).toBeLessThanOrEqual(15);
     // A job queued later than freshStatusMs (250 ms) after the last one: its status is asked again.

@@ -95,6 +95,49 @@ function startPrinterChild(link: string): Promise<{ child: ChildProcess; printed
   });
 }
 
+/** The bare fastify route (bench/http-floor-child.ts) in its own process: the HTTP floor. */
+function startFloorChild(): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'http-floor-child.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`HTTP floor child exited with ${code}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+    });
+  });
+}
+
+/** 50 clients, each sending its next request as soon as the last is answered: sorted latencies. */
+async function closedLoop(
+  send: () => Promise<{ status: number; body: Record<string, unknown> }>,
+  perClient: number,
+  onAnswer: (r: { status: number; body: Record<string, unknown> }) => void = () => {},
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const t0 = performance.now();
+        const r = await send();
+        latencies.push(performance.now() - t0);
+        onAnswer(r);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { latencies, seconds };
+}
+
 /** CPU time (user + system, ms) the kiosk process has used so far; undefined off Linux. */
 function cpuMs(pid: number | undefined): number | undefined {
   try {
@@ -155,7 +198,7 @@ export async function run(): Promise<BenchResult[]> {
     );
     const lat: number[] = [];
     let errors = 0;
-    let started = performance.now();
+    const started = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         for (let i = 0; i < PER_CLIENT; i++) {
@@ -176,27 +219,18 @@ export async function run(): Promise<BenchResult[]> {
     );
 
     // 1b. Saturation: the same 50 clients with no pause (closed loop) — throughput and its latency.
-    const sat: number[] = [];
     let unprinted = 0;
     const cpuBefore = cpuMs(server.child.pid);
-    started = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        for (let i = 0; i < SAT_PER_CLIENT; i++) {
-          const t0 = performance.now();
-          const r = await issue();
-          sat.push(performance.now() - t0);
-          if (r.status !== 201) errors++;
-          else if ((r.body.print as { state?: string } | undefined)?.state !== 'queued') unprinted++;
-        }
-      }),
-    );
-    seconds = (performance.now() - started) / 1000;
+    const loop = await closedLoop(issue, SAT_PER_CLIENT, (r) => {
+      if (r.status !== 201) errors++;
+      else if ((r.body.print as { state?: string } | undefined)?.state !== 'queued') unprinted++;
+    });
+    const sat = loop.latencies;
+    seconds = loop.seconds;
     const cpuAfter = cpuMs(server.child.pid);
     // The kiosk's CPU per ticket in the closed loop: what bounds its rate (≤ ~0.35 ms for 20 ms p99).
     const cpuPerTicket =
       cpuBefore === undefined || cpuAfter === undefined ? undefined : r2((cpuAfter - cpuBefore) / sat.length);
-    sat.sort((a, b) => a - b);
     const satRate = r2(sat.length / seconds);
     const issueP99 = pct(sat, 99);
     console.log(
@@ -210,6 +244,22 @@ export async function run(): Promise<BenchResult[]> {
       printedTotal = await printer.printed();
     }
     console.log(`printer: ${printedTotal} of ${issuedTotal} tickets issued came out`);
+
+    // The floor: the same client and closed loop against a bare fastify route of the same shape
+    // (no database, no printer), the kiosk idle meanwhile.
+    const floorApp = await startFloorChild();
+    let floor: { latencies: number[]; seconds: number };
+    try {
+      const floorIssue = () =>
+        http(floorApp.base, 'POST', '/api/tickets', { serviceId: 'general', identity: 'anonymous' });
+      await closedLoop(floorIssue, 2); // warm-up: connections open, code compiled
+      floor = await closedLoop(floorIssue, SAT_PER_CLIENT);
+    } finally {
+      floorApp.child.kill('SIGTERM');
+    }
+    const floorRate = r2(floor.latencies.length / floor.seconds);
+    const floorText = `bare fastify route of the same shape (no database, no printer), same client and loop: ${floorRate} req/s, p50 ${r2(pct(floor.latencies, 50))} ms, p99 ${r2(pct(floor.latencies, 99))} ms`;
+    console.log(`issue-ticket floor: ${floorText}`);
 
     // 2. call-next → event on the SSE stream (three UIs connected: board, console, kiosk).
     const streams = await Promise.all(
@@ -241,6 +291,7 @@ export async function run(): Promise<BenchResult[]> {
         value: r2(issueP99),
         unit: 'ms',
         target: '≤ 20 ms',
+        baseline: floorText,
         pass: issueP99 <= 20 && errors === 0 && unprinted === 0 && printedTotal >= issuedTotal,
         detail: `${sat.length} requests at ${satRate} req/s, p50 ${r2(pct(sat, 50))} ms, max ${r2(sat.at(-1) ?? 0)} ms, errors ${errors}, tickets without a queued print job ${unprinted}, printed ${printedTotal} of ${issuedTotal} issued (printer simulator in its own process), kiosk process CPU ${cpuPerTicket ?? '?'} ms per ticket; paced (each client pauses 0–1 s): ${lat.length} requests at ${rate} req/s, p50 ${r2(pct(lat, 50))} ms, p99 ${r2(pacedP99)} ms`,
       },

@@ -199,13 +199,13 @@ function perfRecord(pid: number | undefined): ChildProcess | undefined {
   const dir = process.env.LINLI_BENCH_PERF;
   if (!dir || pid === undefined) return undefined;
   const out = join(dir, `storm-${pid}.perf.data`);
-  return spawn(
+  const perf = spawn(
     'perf',
     ['record', '-q', '-e', 'cpu-clock', '-F', '2000', '-g', '-t', String(pid), '-o', out],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore' },
   );
+  perf.once('error', (err) => console.log(`    perf record failed: ${err.message}`));
+  return perf;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -297,9 +297,9 @@ async function storm(kind: string): Promise<StormFigures> {
     const complete = await waitFor(() => fleet.ready() === N, 120_000);
     const stormS = (performance.now() - tListen) / 1000;
     const cpu1 = cpuSeconds(broker.proc.pid);
-    if (perf) {
+    if (perf && perf.exitCode === null && perf.pid !== undefined) {
       perf.kill('SIGINT');
-      await exited(perf);
+      await Promise.race([exited(perf), new Promise((r) => setTimeout(r, 30_000))]);
     }
     if (kind === 'gateway' && (process.env.LINLI_BENCH_PROF || process.env.LINLI_BENCH_ALLOC))
       broker.proc.kill('SIGUSR2'); // the storm's profile is written (profileUntilSignal)

@@ -24,6 +24,7 @@ import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
 import { PgSessionStore } from './center/pg/sessions.ts';
 import { PgStaffStore } from './center/pg/staff.ts';
+import { PgStationStore, warnLocalStations } from './center/pg/stations.ts';
 import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -321,6 +322,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   // unreachable); otherwise in this SQLite file
   let centerData: CenterData | undefined;
   let sharedAudit: SharedAudit | undefined;
+  let pgStations: PgStationStore | undefined;
   if (config.role === 'center' && config.center.databaseUrl) {
     try {
       centerData = await PgCenterData.open({
@@ -338,6 +340,22 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     mirrorLocalAlerts(engine.alerts, centerData as PgCenterData, instanceOrigin(config.dataDir), log);
     sharedAudit = new SharedAudit(db, (centerData as PgCenterData).pool, instanceOrigin(config.dataDir), log);
     sharedAudit.start();
+    // ... and the station accounts: one added or rotated on any instance is so on all
+    try {
+      pgStations = await PgStationStore.open({
+        pool: (centerData as PgCenterData).pool,
+        url: config.center.databaseUrl,
+        gatewayKey: config.hmacKey,
+        log,
+      });
+    } catch (err) {
+      await sharedAudit.stop();
+      await centerData.close();
+      engine.close();
+      db.close();
+      throw err;
+    }
+    warnLocalStations(db, config.hmacKey, pgStations, log);
   }
   const center =
     config.role === 'center'
@@ -350,6 +368,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
               ? transportRef.publish(topic, payload, { qos: 1 })
               : Promise.reject(new Error('broker not started')),
           centerData,
+          pgStations,
         )
       : undefined;
   const stopNotify =
@@ -507,6 +526,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       engine.close();
       await engine.committer.whenSynced();
       await sharedAudit?.stop();
+      await pgStations?.close();
       await centerData?.close();
       db.close();
     },

@@ -22,6 +22,7 @@ import { SharedAudit } from './center/pg/audit.ts';
 import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
+import { PgLoginCounts } from './center/pg/login-counts.ts';
 import { PgSessionStore } from './center/pg/sessions.ts';
 import { PgStaffStore } from './center/pg/staff.ts';
 import { PgStationStore, warnLocalStations } from './center/pg/stations.ts';
@@ -452,6 +453,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
             accounts: (a: { sessionTtlMs: number }) => ({
               staff: new PgStaffStore((centerData as PgCenterData).pool, db),
               sessions: new PgSessionStore((centerData as PgCenterData).pool, a.sessionTtlMs),
+              // failed logins counted where every instance counts them
+              loginCounts: new PgLoginCounts((centerData as PgCenterData).pool),
             }),
           }
         : {}),

@@ -20,9 +20,9 @@ import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
 import { SharedAudit } from './center/pg/audit.ts';
 import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
+import { PgLoginCounts } from './center/pg/login-counts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
-import { PgLoginCounts } from './center/pg/login-counts.ts';
 import { PgSessionStore } from './center/pg/sessions.ts';
 import { PgStaffStore } from './center/pg/staff.ts';
 import { PgStationStore, warnLocalStations } from './center/pg/stations.ts';
@@ -209,6 +209,7 @@ export function createTransport(o: TransportOptions): Transport {
       log: engine.log,
       ...(c.center.instanceId ? { instanceId: c.center.instanceId } : {}),
       ...(c.center.shareGroup ? { shareGroup: c.center.shareGroup } : {}),
+      keepAliveS: c.center.keepAliveS,
       ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
       ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
       ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),

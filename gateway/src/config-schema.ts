@@ -406,7 +406,7 @@ export const GatewaySchema = Type.Object({
     }),
     databaseUrl: optionalText(
       'LINLI_GW_CENTER_DATABASE_URL',
-      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries, audit log, staff accounts and login sessions) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
+      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries, audit log, staff accounts, login sessions and failed-login counts, station accounts) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
     ),
     keepAliveS: Type.Integer({
       minimum: 1,

@@ -53,6 +53,8 @@ export class PgStationStore implements StationAccounts {
   /** Sites told about during a full reload: re-read after it */
   private toldDuringReload: Set<string> | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** Counts the listener's connects and losses: a reload spanning one proves nothing */
+  private listenGen = 0;
 
   private constructor(o: PgStationOptions) {
     this.pool = o.pool;
@@ -78,15 +80,24 @@ export class PgStationStore implements StationAccounts {
         void s.reread(site);
       },
       onListening: async () => {
+        s.listenGen++;
         await s.reload();
         s.current = true;
       },
       onLost: () => {
+        s.listenGen++;
         s.current = false;
       },
     });
     s.reloadTimer = setInterval(() => {
-      s.reload().catch((err: Error) => s.log.warn({ err }, 'center station accounts: reload failed'));
+      const gen = s.listenGen;
+      s.reload().then(
+        () => {
+          // current again after a change that could not be read, if listening all along
+          if (s.listener?.up && s.listenGen === gen) s.current = true;
+        },
+        (err: Error) => s.log.warn({ err }, 'center station accounts: reload failed'),
+      );
     }, RELOAD_MS);
     s.reloadTimer.unref();
     return s;
@@ -122,10 +133,11 @@ export class PgStationStore implements StationAccounts {
       // the copy may now be stale for this site: read it from the database until the next reload
       this.current = false;
       this.log.warn({ err, site }, 'center station accounts: change not read; reading through');
+      const gen = this.listenGen;
       if (this.listener?.up)
         void this.reload().then(
           () => {
-            if (this.listener?.up) this.current = true;
+            if (this.listener?.up && this.listenGen === gen) this.current = true;
           },
           () => {},
         );

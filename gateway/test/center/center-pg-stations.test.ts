@@ -8,10 +8,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryLogger } from '@linli/shared/service';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgStationStore } from '../../src/center/pg/stations.ts';
+import { PgStationStore, warnLocalStations } from '../../src/center/pg/stations.ts';
 import { StationStore } from '../../src/center/stations.ts';
 import { run } from '../../src/cli/main.ts';
 import { migrate, openDb } from '../../src/db/index.ts';
@@ -263,11 +264,21 @@ describe('center on PostgreSQL: station accounts shared by the instances', { tim
     const local = new StationStore(db, KEY);
     const s3 = local.add('s3');
     local.add('s1'); // already in the database: left as it is there
-    db.close();
+    // at start, an instance with accounts only in its SQLite file says so, with the command
+    const store = b.gw.center!.center.stations as PgStationStore;
+    const warned = memoryLogger('warn');
+    warnLocalStations(db, KEY, store, warned.log);
+    expect(warned.records).toMatchObject([{ level: 'warn', fields: { sites: ['s3'], count: 1 } }]);
+    expect(warned.records[0]!.msg).toMatch(/center station copy-to-database/);
     const r = await cli('center', 'station', 'copy-to-database');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/copied 1 station account.*1 already there/);
     await until(() => admits(a, 's3', s3.password), 's3 admitted on A');
     expect(await webhookStatus(b, 's3', s3.webhookSecret)).toBe(200);
+    await until(async () => store.list().some((x) => x.site === 's3'), "s3 in B's copy");
+    const quiet = memoryLogger('warn');
+    warnLocalStations(db, KEY, store, quiet.log);
+    expect(quiet.records).toEqual([]);
+    db.close();
   });
 });

@@ -91,6 +91,25 @@ describe('print queue', () => {
     expect(queue.list()[0]!.printedAt).toBeTypeOf('number');
   });
 
+  it('jobs back to back: the good status read after one job stands for the next; a stale one does not', async () => {
+    const { queue, events, printer } = await rig();
+    // Three jobs queued at once print back to back: 3 queries before the first, 3 after each (12),
+    // plus 3 if the queue's first idle poll ran before they were queued; asking before each job
+    // as well would be 18 or more.
+    const jobs = ['011', '012', '013'].map((n) => queue.enqueue({ ticketId: `t${n}`, bytes: ticket(n) }));
+    for (const job of jobs)
+      await events.next('print.job', (e) => e.state === 'printed' && e.jobId === job.jobId);
+    expect(printer.queries).toBeGreaterThanOrEqual(12);
+    expect(printer.queries).toBeLessThanOrEqual(15);
+    // A job queued later than freshStatusMs (250 ms) after the last one: its status is asked again.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = printer.queries;
+    const late = queue.enqueue({ ticketId: 't014', bytes: ticket('014') });
+    await events.next('print.job', (e) => e.state === 'printed' && e.jobId === late.jobId);
+    expect(printer.queries - before).toBeGreaterThanOrEqual(6);
+    for (const n of ['011', '012', '013', '014']) expect(printer.occurrences(ticket(n))).toBe(1);
+  });
+
   it('holds a job while out of paper and prints it exactly once when paper returns', async () => {
     const printer = new ScriptedPrinter();
     printer.status.paperOut = true;

@@ -7,6 +7,8 @@
 // A job is 'printed' only after its bytes drained and the status afterwards is good; otherwise
 // it is 'failed' (never re-sent by itself: staff check the ticket and POST …/retry).
 // While idle the status is asked every `idleStatusMs` so health shows "out of paper" early.
+// Jobs back to back: the good status read right after one job (at most `freshStatusMs` ago, on
+// the same printer) is the status before the next; it is used once, then asked again.
 import { randomUUID } from 'node:crypto';
 import type { PrinterStatus } from '@linli/shared';
 import type { KioskBus } from '../../events.ts';
@@ -41,6 +43,8 @@ export interface PrintQueueOptions {
    * sent after the job (it comes once the ticket has printed to its end). Default 3 s.
    */
   confirmMs: number;
+  /** How old the status read after a job may be to stand for the next job's check. Default 250 ms. */
+  freshStatusMs: number;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
@@ -51,6 +55,7 @@ export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
   maxJobBytes: 1 << 20,
   printWithoutStatus: false,
   confirmMs: 3000,
+  freshStatusMs: 250,
 };
 
 const CHECK_TICKET =
@@ -63,6 +68,8 @@ export class PrintQueue {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
+  /** The good status read right after the last job, for the next job's check (used once). */
+  private afterJob: { printer: EscPosPrinter; status: PrinterStatus; at: number } | undefined;
   printed = 0;
 
   constructor(
@@ -192,8 +199,13 @@ export class PrintQueue {
       return;
     }
     let status: PrinterStatus;
+    const fresh = this.afterJob;
+    this.afterJob = undefined;
     try {
-      status = await printer.status();
+      status =
+        job && fresh && fresh.printer === printer && performance.now() - fresh.at <= this.o.freshStatusMs
+          ? fresh.status
+          : await printer.status();
     } catch (err) {
       if (this.printer !== printer) return; // detached meanwhile
       if (this.o.printWithoutStatus) {
@@ -269,6 +281,7 @@ export class PrintQueue {
       this.fail(job, printer.confirms ? `${NOT_COMPLETE}; ${bad}` : `${bad}; ${CHECK_TICKET}`, after);
       return;
     }
+    if (after) this.afterJob = { printer, status: after, at: performance.now() };
     this.done(printer, job, after);
   }
 

@@ -43,8 +43,12 @@ export class ApiError extends Error {
 export interface RequestOptions {
   /** Extra headers, e.g. a bearer token */
   headers?: Record<string, string>;
-  referrerPolicy?: ReferrerPolicy;
+  /** e.g. 'no-referrer' for a page whose URL holds a credential */
+  referrerPolicy?: 'no-referrer' | 'same-origin' | 'strict-origin';
 }
+
+/** The browser's RequestInit (this file is also type-checked against Node's, without `cache`). */
+type BrowserInit = RequestInit & { cache?: 'no-store'; referrerPolicy?: RequestOptions['referrerPolicy'] };
 
 /**
  * Sends `body` as JSON (when given) and returns the parsed answer; a 204 gives `undefined`.
@@ -58,7 +62,7 @@ export async function request<R>(
 ): Promise<R> {
   let res: Response;
   try {
-    res = await fetch(path, {
+    const init: BrowserInit = {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
@@ -68,7 +72,8 @@ export async function request<R>(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(options.referrerPolicy ? { referrerPolicy: options.referrerPolicy } : {}),
-    });
+    };
+    res = await fetch(path, init);
   } catch (err) {
     throw new ApiError(0, ApiError.NETWORK, { message: err instanceof Error ? err.message : String(err) });
   }

@@ -3,7 +3,7 @@
 // and SharedAudit on a real PostgreSQL (helpers/postgres.ts). Both map their rows with the same
 // functions (auth/staff.ts staffFromRow, verifyStaffRow; auth/audit.ts toAuditRow): an account,
 // a sign-in and an audit line read the same whichever store holds them.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type AuditRow, listAudit, writeAudit } from '../../src/auth/audit.ts';
 import { type StaffAccounts, StaffStore } from '../../src/auth/staff.ts';
 import { SharedAudit } from '../../src/center/pg/audit.ts';
@@ -29,119 +29,133 @@ interface Stores {
 
 function contract(name: string, open: () => Promise<Stores>) {
   describe(`staff accounts and audit log: ${name}`, () => {
-    let s: Stores;
-    beforeEach(async () => {
-      s = await open();
-    });
-    afterEach(async () => {
-      await s.close();
-    });
+    /** A test on fresh stores, closed after it whatever happens. */
+    const fresh = (test: (s: Stores) => Promise<void>) => async () => {
+      const s = await open();
+      try {
+        await test(s);
+      } finally {
+        await s.close();
+      }
+    };
 
-    it('an account reads back as made: display name present or absent, enabled, its times', async () => {
-      const staff = s.accounts(TEST_STAFF_COST);
-      const before = Date.now();
-      const made = await staff.create({
-        username: 'wang',
-        password: 'wang-password-1',
-        role: 'operator',
-        displayName: '王芳',
-      });
-      await staff.create({ username: 'li', password: 'li-password-12', role: 'admin' });
-      expect(made).toEqual({
-        username: 'wang',
-        displayName: '王芳',
-        role: 'operator',
-        disabled: false,
-        createdAt: made.createdAt,
-        passwordChangedAt: made.createdAt,
-      });
-      expect(made.createdAt).toBeGreaterThanOrEqual(before);
-      expect(await staff.get('wang')).toEqual(made);
-      const li = await staff.get('li');
-      expect(li).not.toHaveProperty('displayName');
-      expect((await staff.list()).map((a) => a.username)).toEqual(['li', 'wang']);
-      expect(await staff.count()).toBe(2);
-      expect(await staff.createFirst({ username: 'x', password: 'x-password-12', role: 'admin' })).toBe(
-        undefined,
-      );
-    });
+    it(
+      'an account reads back as made: display name present or absent, enabled, its times',
+      fresh(async (s) => {
+        const staff = s.accounts(TEST_STAFF_COST);
+        const before = Date.now();
+        const made = await staff.create({
+          username: 'wang',
+          password: 'wang-password-1',
+          role: 'operator',
+          displayName: '王芳',
+        });
+        await staff.create({ username: 'li', password: 'li-password-12', role: 'admin' });
+        expect(made).toEqual({
+          username: 'wang',
+          displayName: '王芳',
+          role: 'operator',
+          disabled: false,
+          createdAt: made.createdAt,
+          passwordChangedAt: made.createdAt,
+        });
+        expect(made.createdAt).toBeGreaterThanOrEqual(before);
+        expect(await staff.get('wang')).toEqual(made);
+        const li = await staff.get('li');
+        expect(li).not.toHaveProperty('displayName');
+        expect((await staff.list()).map((a) => a.username)).toEqual(['li', 'wang']);
+        expect(await staff.count()).toBe(2);
+        expect(await staff.createFirst({ username: 'x', password: 'x-password-12', role: 'admin' })).toBe(
+          undefined,
+        );
+      }),
+    );
 
-    it('a sign-in: right password, wrong password, unknown name, disabled account', async () => {
-      const staff = s.accounts(TEST_STAFF_COST);
-      await staff.create({ username: 'wang', password: 'wang-password-1', role: 'operator' });
-      expect(await staff.verify('wang', 'wang-password-1')).toMatchObject({
-        username: 'wang',
-        disabled: false,
-      });
-      expect(await staff.verify('wang', 'wrong-password-1')).toBeUndefined();
-      expect(await staff.verify('nobody', 'wang-password-1')).toBeUndefined();
-      expect(await staff.update('wang', { disabled: true })).toMatchObject({ disabled: true });
-      expect(await staff.verify('wang', 'wang-password-1')).toBeUndefined();
-      expect(await staff.update('wang', { disabled: false, role: 'supervisor' })).toMatchObject({
-        disabled: false,
-        role: 'supervisor',
-      });
-      expect(await staff.verify('wang', 'wang-password-1')).toMatchObject({ role: 'supervisor' });
-    });
+    it(
+      'a sign-in: right password, wrong password, unknown name, disabled account',
+      fresh(async (s) => {
+        const staff = s.accounts(TEST_STAFF_COST);
+        await staff.create({ username: 'wang', password: 'wang-password-1', role: 'operator' });
+        expect(await staff.verify('wang', 'wang-password-1')).toMatchObject({
+          username: 'wang',
+          disabled: false,
+        });
+        expect(await staff.verify('wang', 'wrong-password-1')).toBeUndefined();
+        expect(await staff.verify('nobody', 'wang-password-1')).toBeUndefined();
+        expect(await staff.update('wang', { disabled: true })).toMatchObject({ disabled: true });
+        expect(await staff.verify('wang', 'wang-password-1')).toBeUndefined();
+        expect(await staff.update('wang', { disabled: false, role: 'supervisor' })).toMatchObject({
+          disabled: false,
+          role: 'supervisor',
+        });
+        expect(await staff.verify('wang', 'wang-password-1')).toMatchObject({ role: 'supervisor' });
+      }),
+    );
 
-    it('a cheaper hash is replaced at a sign-in that proves the password, not at a failed one', async () => {
-      await s
-        .accounts(TEST_STAFF_COST)
-        .create({ username: 'wang', password: 'wang-password-1', role: 'operator' });
-      const dearer = s.accounts(DEARER);
-      expect(await s.hashOf('wang')).toMatch(/^scrypt\$1024\$/);
-      expect(await dearer.verify('wang', 'wrong-password-1')).toBeUndefined();
-      expect(await s.hashOf('wang')).toMatch(/^scrypt\$1024\$/);
-      const before = await dearer.get('wang');
-      expect(await dearer.verify('wang', 'wang-password-1')).toEqual(before);
-      expect(await s.hashOf('wang')).toMatch(/^scrypt\$2048\$8\$1\$/);
-      expect(await dearer.verify('wang', 'wang-password-1')).toEqual(before);
-      expect((await dearer.get('wang'))?.passwordChangedAt).toBe(before?.passwordChangedAt);
-    });
+    it(
+      'a cheaper hash is replaced at a sign-in that proves the password, not at a failed one',
+      fresh(async (s) => {
+        await s
+          .accounts(TEST_STAFF_COST)
+          .create({ username: 'wang', password: 'wang-password-1', role: 'operator' });
+        const dearer = s.accounts(DEARER);
+        expect(await s.hashOf('wang')).toMatch(/^scrypt\$1024\$/);
+        expect(await dearer.verify('wang', 'wrong-password-1')).toBeUndefined();
+        expect(await s.hashOf('wang')).toMatch(/^scrypt\$1024\$/);
+        const before = await dearer.get('wang');
+        expect(await dearer.verify('wang', 'wang-password-1')).toEqual(before);
+        expect(await s.hashOf('wang')).toMatch(/^scrypt\$2048\$8\$1\$/);
+        expect(await dearer.verify('wang', 'wang-password-1')).toEqual(before);
+        expect((await dearer.get('wang'))?.passwordChangedAt).toBe(before?.passwordChangedAt);
+      }),
+    );
 
-    it('audit lines read back as written: target, detail and ip present or absent; filters; newest first', async () => {
-      const staff = s.accounts(TEST_STAFF_COST);
-      await staff.create(
-        { username: 'wang', password: 'wang-password-1', role: 'operator' },
-        {
-          actor: 'admin',
-          ip: '10.0.0.7',
-        },
-      );
-      writeAudit(s.local.db, { actor: 'system', action: 'gateway.start', at: 1000 });
-      writeAudit(s.local.db, {
-        actor: 'admin',
-        action: 'device.add',
-        target: 'device:p-1',
-        detail: { kind: 'pendant', site: '幸福里' },
-        at: 2000,
-      });
-      const all = await s.audit();
-      expect(all.map(({ id: _, ...line }) => line)).toEqual([
-        {
-          at: 2000,
+    it(
+      'audit lines read back as written: target, detail and ip present or absent; filters; newest first',
+      fresh(async (s) => {
+        const staff = s.accounts(TEST_STAFF_COST);
+        await staff.create(
+          { username: 'wang', password: 'wang-password-1', role: 'operator' },
+          {
+            actor: 'admin',
+            ip: '10.0.0.7',
+          },
+        );
+        writeAudit(s.local.db, { actor: 'system', action: 'gateway.start', at: 1000 });
+        writeAudit(s.local.db, {
           actor: 'admin',
           action: 'device.add',
           target: 'device:p-1',
           detail: { kind: 'pendant', site: '幸福里' },
-        },
-        { at: 1000, actor: 'system', action: 'gateway.start' },
-        {
-          at: all[2]!.at,
-          actor: 'admin',
-          action: 'staff.create',
-          target: 'staff:wang',
-          detail: { role: 'operator' },
-          ip: '10.0.0.7',
-        },
-      ]);
-      expect(all[0]!.id).toBeGreaterThan(all[1]!.id);
-      expect((await s.audit({ actor: 'system' })).map((l) => l.action)).toEqual(['gateway.start']);
-      expect((await s.audit({ target: 'staff:wang' })).map((l) => l.action)).toEqual(['staff.create']);
-      expect((await s.audit({ before: all[0]!.id, limit: 1 })).map((l) => l.action)).toEqual([
-        'gateway.start',
-      ]);
-    });
+          at: 2000,
+        });
+        const all = await s.audit();
+        expect(all.map(({ id: _, ...line }) => line)).toEqual([
+          {
+            at: 2000,
+            actor: 'admin',
+            action: 'device.add',
+            target: 'device:p-1',
+            detail: { kind: 'pendant', site: '幸福里' },
+          },
+          { at: 1000, actor: 'system', action: 'gateway.start' },
+          {
+            at: all[2]!.at,
+            actor: 'admin',
+            action: 'staff.create',
+            target: 'staff:wang',
+            detail: { role: 'operator' },
+            ip: '10.0.0.7',
+          },
+        ]);
+        expect(all[0]!.id).toBeGreaterThan(all[1]!.id);
+        expect((await s.audit({ actor: 'system' })).map((l) => l.action)).toEqual(['gateway.start']);
+        expect((await s.audit({ target: 'staff:wang' })).map((l) => l.action)).toEqual(['staff.create']);
+        expect((await s.audit({ before: all[0]!.id, limit: 1 })).map((l) => l.action)).toEqual([
+          'gateway.start',
+        ]);
+      }),
+    );
   });
 }
 
@@ -163,17 +177,16 @@ contract('SQLite', async () => {
   };
 });
 
-let pg: RunningPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
+/** One PostgreSQL for the file, started by its first test; a database of its own per test. */
+let server: Promise<RunningPostgres> | undefined;
 afterAll(async () => {
-  await pg?.stop();
+  await (await server)?.stop();
 });
 
 contract('PostgreSQL', async () => {
   const local = openTestDb();
-  const pool: PgPool = await openPg(await pg.newDatabase(), { max: 2 });
+  server ??= startPostgres();
+  const pool: PgPool = await openPg(await (await server).newDatabase(), { max: 2 });
   await migratePg(pool);
   const shared = new SharedAudit(local.db, pool, 'instance-a', silentLogger);
   return {

@@ -3,6 +3,7 @@
 import { query, request } from '@linli/shared/ui/http.ts';
 // The shapes the gateway answers with: one definition, on the server; type-only, so nothing of
 // the server reaches the browser bundle.
+import type { Durations } from '../src/api/routes/reports.ts';
 import type { Plan, Responder, ResponderInput, ResponderPatch } from '../src/responders/schemas.ts';
 import type { AlertHistoryEntry, AlertRecord, CenterActionRecord } from '../src/types.ts';
 
@@ -13,6 +14,7 @@ export type ActionRequest = CenterActionRecord;
 export type HistoryEntry = AlertHistoryEntry;
 
 export { ApiError } from '@linli/shared/ui/http.ts';
+export type { Durations };
 export type Role = 'window' | 'operator' | 'supervisor' | 'admin';
 export interface User {
   username: string;
@@ -85,13 +87,6 @@ export interface StoredEvent {
   type: string;
   ts: number;
   receivedAt: number;
-}
-export interface Durations {
-  count: number;
-  ackMedianMs: number | null;
-  ackWorstMs: number | null;
-  resolveMedianMs: number | null;
-  resolveWorstMs: number | null;
 }
 export interface Summary {
   total: Durations;

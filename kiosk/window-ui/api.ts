@@ -2,6 +2,7 @@
 // a refusal throws the shared ApiError (shared/ui/http.ts) with the service's code and sentences.
 import { request } from '@linli/shared/ui/http.ts';
 // The shapes shared with the service have one definition (kiosk/src/queue/api-types.ts), type-only.
+import type { WindowFigures } from '../src/api/window-figures.ts';
 import type { StaffTicket, Window } from '../src/queue/api-types.ts';
 
 export { ApiError } from '@linli/shared/ui/http.ts';
@@ -16,16 +17,8 @@ export interface Staff {
 export type WindowInfo = Window;
 /** A ticket as staff see it; `position` in a window's waiting list. */
 export type Ticket = StaffTicket & { position?: number };
-export interface Figures {
-  served: number;
-  called: number;
-  noShow: number;
-  transferred: number;
-  avgWaitS: number | null;
-  avgServiceS: number | null;
-  ratings: Record<'1' | '2' | '3' | '4' | '5', number>;
-  ratingMean: number | null;
-}
+/** Today's figures of the window (GET /api/windows/:id/today). */
+export type Figures = WindowFigures;
 export interface Device {
   device: string;
   state: string;

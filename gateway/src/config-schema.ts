@@ -406,8 +406,17 @@ export const GatewaySchema = Type.Object({
     }),
     databaseUrl: optionalText(
       'LINLI_GW_CENTER_DATABASE_URL',
-      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries, audit log, staff accounts and login sessions) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
+      "Role center: keep the center's data (station alert revisions and current state, action requests, link state, device summaries, audit log, staff accounts, login sessions and failed-login counts, station accounts) in this PostgreSQL database, postgres://user:password@host:port/db, shared by several center instances. Unset: the embedded SQLite file. Refused at start when unreachable.",
     ),
+    keepAliveS: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 15,
+      env: 'LINLI_GW_CENTER_KEEPALIVE_S',
+      description:
+        "Role center behind an external broker: the MQTT keep-alive of the center's connection, seconds. The broker drops an instance that sent nothing for 1.5 × this (a member that lost power: until then it is still given its share of the group's messages, which the stations send again); the center reconnects when the broker stops answering. (MQTT.js's default was 60.)",
+      expect: 'whole seconds 1..65535',
+    }),
     stationTimeoutS: positive(
       'LINLI_GW_CENTER_STATION_TIMEOUT_S',
       120,

@@ -20,10 +20,12 @@ import { CenterBrokerClient } from './center/external-broker.ts';
 import { type CenterRole, startCenterRole } from './center/index.ts';
 import { SharedAudit } from './center/pg/audit.ts';
 import { centerAlertReader, instanceOrigin, mirrorLocalAlerts } from './center/pg/local-alerts.ts';
+import { PgLoginCounts } from './center/pg/login-counts.ts';
 import { followOtherCenters } from './center/pg/notify.ts';
 import { pgReportSource } from './center/pg/reports.ts';
 import { PgSessionStore } from './center/pg/sessions.ts';
 import { PgStaffStore } from './center/pg/staff.ts';
+import { PgStationStore, warnLocalStations } from './center/pg/stations.ts';
 import { PgCenterData } from './center/pg/store.ts';
 import { WebhookGuard } from './center/webhook-guard.ts';
 import { type DeepPartial, type GatewayConfig, loadConfig } from './config.ts';
@@ -207,6 +209,7 @@ export function createTransport(o: TransportOptions): Transport {
       log: engine.log,
       ...(c.center.instanceId ? { instanceId: c.center.instanceId } : {}),
       ...(c.center.shareGroup ? { shareGroup: c.center.shareGroup } : {}),
+      keepAliveS: c.center.keepAliveS,
       ...(c.mqtt.username !== undefined ? { username: c.mqtt.username } : {}),
       ...(c.mqtt.password !== undefined ? { password: c.mqtt.password } : {}),
       ...(c.mqtt.tlsCa ? { mqttOptions: { ca: readFileSync(c.mqtt.tlsCa), rejectUnauthorized: true } } : {}),
@@ -321,6 +324,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
   // unreachable); otherwise in this SQLite file
   let centerData: CenterData | undefined;
   let sharedAudit: SharedAudit | undefined;
+  let pgStations: PgStationStore | undefined;
   if (config.role === 'center' && config.center.databaseUrl) {
     try {
       centerData = await PgCenterData.open({
@@ -338,6 +342,22 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
     mirrorLocalAlerts(engine.alerts, centerData as PgCenterData, instanceOrigin(config.dataDir), log);
     sharedAudit = new SharedAudit(db, (centerData as PgCenterData).pool, instanceOrigin(config.dataDir), log);
     sharedAudit.start();
+    // ... and the station accounts: one added or rotated on any instance is so on all
+    try {
+      pgStations = await PgStationStore.open({
+        pool: (centerData as PgCenterData).pool,
+        url: config.center.databaseUrl,
+        gatewayKey: config.hmacKey,
+        log,
+      });
+    } catch (err) {
+      await sharedAudit.stop();
+      await centerData.close();
+      engine.close();
+      db.close();
+      throw err;
+    }
+    warnLocalStations(db, config.hmacKey, pgStations, log);
   }
   const center =
     config.role === 'center'
@@ -350,6 +370,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
               ? transportRef.publish(topic, payload, { qos: 1 })
               : Promise.reject(new Error('broker not started')),
           centerData,
+          pgStations,
         )
       : undefined;
   const stopNotify =
@@ -433,6 +454,8 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
             accounts: (a: { sessionTtlMs: number }) => ({
               staff: new PgStaffStore((centerData as PgCenterData).pool, db),
               sessions: new PgSessionStore((centerData as PgCenterData).pool, a.sessionTtlMs),
+              // failed logins counted where every instance counts them
+              loginCounts: new PgLoginCounts((centerData as PgCenterData).pool),
             }),
           }
         : {}),
@@ -507,6 +530,7 @@ export async function startGateway(o: StartOptions = {}): Promise<RunningGateway
       engine.close();
       await engine.committer.whenSynced();
       await sharedAudit?.stop();
+      await pgStations?.close();
       await centerData?.close();
       db.close();
     },

@@ -11,6 +11,8 @@ export {
   CenterInputError,
   centerTopics,
   provisionStation,
+  provisionStationIn,
+  type StationAccounts,
   type StationSecrets,
   StationStore,
   signBody,

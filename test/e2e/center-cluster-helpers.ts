@@ -1,15 +1,16 @@
 // Several center instances behind one Mosquitto and one PostgreSQL (docs/center-cluster.md), as
 // real processes: a PostgreSQL cluster (gateway/test/helpers/postgres.ts), Mosquitto with the
 // files `center mosquitto-files --instances` writes, center instances in one share group (each its
-// own data dir for the station accounts, one shared database), station gateways each with its
+// own data dir, one shared database with the station accounts), station gateways each with its
 // pendants and an MQTT-only uplink to the broker. close() tears everything down.
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SimDevice, startDevice } from '@linli/firmware-sim';
-import { migrate, openDb, provisionStation, StationStore } from '@linli/gateway';
+import { openDb, provisionStationIn, silentLogger } from '@linli/gateway';
 import { centerInstanceAccounts, centerMosquittoFiles } from '@linli/gateway/center/mosquitto.ts';
-import { pgClient } from '@linli/gateway/db/pg.ts';
+import { PgStationStore } from '@linli/gateway/center/pg/stations.ts';
+import { migratePg, openPg, pgClient } from '@linli/gateway/db/pg.ts';
 import { mosquittoConf } from '@linli/gateway/registry/mosquitto.ts';
 import { type RunningPostgres, startPostgres } from '../../gateway/test/helpers/postgres.ts';
 import { ADMIN_PASSWORD, START_TIMEOUT_MS } from './center-link-helpers.ts';
@@ -68,17 +69,22 @@ export class CenterCluster {
       LINLI_GW_HMAC_KEY: HMAC_KEY,
       LINLI_GW_ADMIN_PASSWORD: ADMIN_PASSWORD,
     };
-    // each center instance: the station accounts in its own data dir, the alerts in the shared database
+    // the station accounts in the shared database (made once, as `center station add` does
+    // there); each center instance its own data dir
     const accounts = centerInstanceAccounts(CENTER_USER, o.centers, (u) => `${u}-broker-password-0123`);
-    let stationAccounts: ReturnType<StationStore['mosquittoAccounts']> = [];
+    const pool = await openPg(this.databaseUrl, { max: 1 });
+    let stationAccounts: { site: string; hash: string | null }[];
+    try {
+      await migratePg(pool);
+      const store = await PgStationStore.open({ pool, gatewayKey: HMAC_KEY, log: silentLogger });
+      for (const site of Object.keys(o.stations)) await provisionStationIn(store, site, stationSecrets(site));
+      stationAccounts = await store.mosquittoAccounts();
+      await store.close();
+    } finally {
+      await pool.end();
+    }
     for (const [i, id] of o.centers.entries()) {
       const dir = this.dir();
-      const db = openDb(join(dir, 'gateway.db'));
-      migrate(db);
-      for (const site of Object.keys(o.stations))
-        await provisionStation(db, HMAC_KEY, site, stationSecrets(site));
-      stationAccounts = new StationStore(db, HMAC_KEY).mosquittoAccounts();
-      db.close();
       const http = await freePort();
       this.centers.set(id, {
         http,

@@ -115,7 +115,7 @@ beforeAll(async () => {
   provisionStation(stationDir);
   center = await startCenter();
   centerBase = `http://127.0.0.1:${center.ports.http}`;
-  link = center.center!.center.stations.add(SITE);
+  link = await center.center!.center.stations.add(SITE);
   station = await startStation();
   stationBase = `http://127.0.0.1:${station.ports.http}`;
   await addOperators(centerBase, [

@@ -6,9 +6,11 @@ import { randomBytes } from 'node:crypto';
 import {
   createLogger,
   installCookies,
+  type LoginCountStore,
   LoginLimiter,
   type ScryptCost,
   type ServiceLogger,
+  SharedLoginLimiter,
   urlErrors,
 } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
@@ -74,10 +76,12 @@ export interface ApiDeps {
   /** Where reports read the alerts; default the SQLite file (`db`). */
   reports?: ReportSource;
   /** Where staff accounts and sessions are kept; default the SQLite file (`db`). A center on
-   *  PostgreSQL passes the shared database's (center/pg/staff.ts, sessions.ts). */
+   *  PostgreSQL passes the shared database's (center/pg/staff.ts, sessions.ts), and where failed
+   *  logins are counted (center/pg/login-counts.ts; default in memory). */
   accounts?: (o: { sessionTtlMs: number; staffCost?: ScryptCost }) => {
     staff: StaffAccounts;
     sessions: SessionKeeper;
+    loginCounts?: LoginCountStore;
   };
   /** The audit log GET /api/audit lists; default the SQLite file's. */
   audit?: RouteContext['audit'];
@@ -114,7 +118,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  const { staff, sessions } = deps.accounts
+  const { staff, sessions, loginCounts } = deps.accounts
     ? deps.accounts({
         sessionTtlMs: config.sessionTtlS * 1000,
         ...(deps.staffCost ? { staffCost: deps.staffCost } : {}),
@@ -122,6 +126,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     : {
         staff: new StaffStore(deps.db, deps.staffCost),
         sessions: new SessionStore(deps.db, config.sessionTtlS * 1000),
+        loginCounts: undefined,
       };
   await sessions.purgeExpired();
   if (config.bootstrapAdmin) {
@@ -134,6 +139,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (msg) (deps.print ?? console.log)(msg);
   }
   const windowMs = config.loginWindowS * 1000;
+  const limits = {
+    perAccountAddress: config.loginMaxFailures,
+    perAddress: config.loginIpMaxFailures,
+    windowMs,
+  };
   const ctx: RouteContext = {
     db: deps.db,
     registry: deps.registry,
@@ -144,11 +154,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     config,
     staff,
     sessions,
-    loginLimiter: new LoginLimiter({
-      perAccountAddress: config.loginMaxFailures,
-      perAddress: config.loginIpMaxFailures,
-      windowMs,
-    }),
+    // counted in memory, or where every instance of a center on PostgreSQL counts
+    loginLimiter: loginCounts ? new SharedLoginLimiter(limits, loginCounts) : new LoginLimiter(limits),
     deviceState: deviceStateSource(deps.db, deps.deviceState, deps.engine),
     ...(deps.health ? { health: deps.health } : {}),
     ...(deps.deviceClocks ? { deviceClocks: deps.deviceClocks } : {}),

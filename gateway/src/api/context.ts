@@ -1,6 +1,6 @@
 // What the route modules share: the dependencies given to buildApi, resolved once.
 
-import type { LoginLimiter } from '@linli/shared/service';
+import type { LoginLimiting } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import type { AuditFilter, AuditRow } from '../auth/audit.ts';
 import type { SessionKeeper } from '../auth/sessions.ts';
@@ -44,7 +44,7 @@ export interface RouteContext {
   staff: StaffAccounts;
   sessions: SessionKeeper;
   /** Failed logins per (username, address) and per address (never per username alone). */
-  loginLimiter: LoginLimiter;
+  loginLimiter: LoginLimiting;
   deviceState: DeviceStateSource;
   /** What /healthz reports (database, broker link, forwarding); else the database alone */
   health?: HealthSource;

@@ -21,7 +21,7 @@ export function stationHooks(
     authenticate: (site, password) => center.stations.authenticate(site, password),
     async receive(site, payload) {
       // removed (by the CLI, perhaps in another process) while connected: cut off
-      if (!center.stations.has(site)) {
+      if (!(await center.stations.has(site))) {
         center.refuseWebhook('unknown-site', 'station account removed', site, 'mqtt');
         throw new Error(`station ${site} is no longer registered`);
       }

@@ -21,7 +21,7 @@ import {
   parseStationMessage,
   type StationMessage,
 } from './protocol.ts';
-import type { StationStore } from './stations.ts';
+import type { StationAccounts } from './stations.ts';
 import { type ActionRecord, actionRequest, CenterRefusal, type StoredRevision } from './store.ts';
 import { StationWatch } from './supervision.ts';
 
@@ -58,7 +58,8 @@ export class Center {
     /** Where the center keeps its data: the SQLite file or a shared PostgreSQL (data.ts) */
     readonly data: CenterData,
     private readonly engine: CenterEngine,
-    readonly stations: StationStore,
+    /** In the SQLite file or the shared PostgreSQL (stations.ts, pg/stations.ts) */
+    readonly stations: StationAccounts,
     private readonly config: GatewayConfig['center'],
   ) {
     this.devices = data.devices;

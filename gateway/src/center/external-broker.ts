@@ -41,6 +41,8 @@ export interface CenterBrokerOptions {
   instanceId?: string;
   /** center.shareGroup: subscribe through this shared-subscription group, clean session */
   shareGroup?: string;
+  /** center.keepAliveS: the broker drops this instance after 1.5 × this of silence */
+  keepAliveS?: number;
   mqttOptions?: IClientOptions;
   stations: StationHooks;
   log: Logger;
@@ -64,7 +66,10 @@ export class CenterBrokerClient implements Transport {
       url: o.url,
       account: { clientId, username: o.username, password: o.password, mqttOptions: o.mqttOptions },
       // a group member's session ends with its connection (see the header)
-      extra: o.shareGroup ? { clean: true, properties: { sessionExpiryInterval: 0 } } : {},
+      extra: {
+        ...(o.keepAliveS !== undefined ? { keepalive: o.keepAliveS } : {}),
+        ...(o.shareGroup ? { clean: true, properties: { sessionExpiryInterval: 0 } } : {}),
+      },
       name: 'center broker',
       log: o.log,
       link: o.link,

@@ -65,7 +65,7 @@ export function centerRoutes(app: FastifyInstance, o: CenterRouteOptions): void 
         return fail('BAD_SIGNATURE', 'no-signature', `missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER}`);
       if (Math.abs(o.now() - Number(ts)) > o.replayWindowS * 1000)
         return fail('REPLAY_WINDOW', 'replay-window', `timestamp outside ±${o.replayWindowS} s`);
-      const key = center.stations.webhookSecret(site);
+      const key = await center.stations.webhookSecret(site);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       // an unknown site and a wrong signature answer alike (which sites exist is not told)
       if (!key) return fail('BAD_SIGNATURE', 'unknown-site', 'signature does not verify');

@@ -1,83 +1,44 @@
-// The center's station accounts: site id, MQTT password (scrypt hash) and webhook secret. The
-// webhook secret must be usable to verify signatures, so it is kept encrypted (AES-256-GCM under
-// an HKDF subkey of the gateway key, bound to the site) rather than hashed. Never logged.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { LinliError } from '@linli/shared';
-import {
-  DEVICE_COST,
-  deriveSubkey,
-  generateSecret,
-  hashSecretSync,
-  verifySecret,
-} from '@linli/shared/service';
+// The center's station accounts in this gateway's SQLite file (the default; a center on a shared
+// PostgreSQL keeps them there instead: pg/stations.ts). Site id, MQTT password (scrypt and `$7$`
+// hashes) and webhook secret (sealed, station-secrets.ts). Never logged.
+import { verifySecret } from '@linli/shared/service';
 import type { Db } from '../db/open.ts';
-import { mosquittoHash } from '../registry/mosquitto.ts';
-import { SITE_PATTERN } from './protocol.ts';
+import {
+  provisionStationIn,
+  type StationAccount,
+  type StationAccounts,
+  StationError,
+  type StationRow,
+  StationSealer,
+  type StationSecrets,
+  stationAccount,
+  stationSecrets,
+} from './station-secrets.ts';
 
-export interface StationAccount {
-  site: string;
-  createdAt: number;
-  rotatedAt?: number;
-}
+export {
+  provisionStationIn,
+  type StationAccount,
+  type StationAccounts,
+  StationError,
+  type StationSecrets,
+} from './station-secrets.ts';
 
-export interface StationSecrets {
-  password: string;
-  webhookSecret: string;
-}
-
-export class StationError extends LinliError {}
-
-const SITE_RE = new RegExp(SITE_PATTERN);
-const MIN_SECRET = 16;
-
-interface Row {
-  site: string;
-  password_hash: string;
-  webhook_secret: string;
-  created_at: number;
-  rotated_at: number | null;
-}
-
-export class StationStore {
-  private readonly key: Buffer;
+export class StationStore implements StationAccounts {
+  private readonly sealer: StationSealer;
 
   constructor(
     private readonly db: Db,
     gatewayKey: string | Buffer,
   ) {
-    this.key = deriveSubkey(gatewayKey, 'center-webhook-secret');
-  }
-
-  private seal(site: string, secret: string): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    c.setAAD(Buffer.from(`station:${site}`));
-    const ct = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
-    return ['v1', iv, c.getAuthTag(), ct]
-      .map((x) => (typeof x === 'string' ? x : x.toString('base64url')))
-      .join(':');
-  }
-
-  private open(site: string, sealed: string): Buffer {
-    const [v, iv, tag, ct] = sealed.split(':');
-    if (v !== 'v1' || !iv || !tag || ct === undefined)
-      throw new StationError('STATION_SECRET', `station ${site}: webhook secret unreadable`);
-    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    d.setAAD(Buffer.from(`station:${site}`));
-    d.setAuthTag(Buffer.from(tag, 'base64url'));
-    try {
-      return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]);
-    } catch {
-      throw new StationError('STATION_SECRET', `station ${site}: webhook secret does not open with this key`);
-    }
+    this.sealer = new StationSealer(gatewayKey);
   }
 
   /** Prepared once: read on every message a station sends (has) and every webhook (secret). */
   private rowStmt: ReturnType<Db['prepare']> | undefined;
 
-  private row(site: string): Row | undefined {
+  private row(site: string): StationRow | undefined {
     this.rowStmt ??= this.db.prepare('SELECT * FROM center_stations WHERE site = ?');
-    return this.rowStmt.get(site) as Row | undefined;
+    return this.rowStmt.get(site) as StationRow | undefined;
   }
 
   has(site: string): boolean {
@@ -85,57 +46,34 @@ export class StationStore {
   }
 
   list(): StationAccount[] {
-    return (this.db.prepare('SELECT * FROM center_stations ORDER BY site').all() as Row[]).map((r) => ({
-      site: r.site,
-      createdAt: r.created_at,
-      ...(r.rotated_at !== null ? { rotatedAt: r.rotated_at } : {}),
-    }));
-  }
-
-  private check(site: string, given: Partial<StationSecrets>): StationSecrets {
-    if (!SITE_RE.test(site)) throw new StationError('STATION_SITE', `site must match ${SITE_PATTERN}`);
-    for (const [k, v] of Object.entries(given))
-      if (v !== undefined && v.length < MIN_SECRET)
-        throw new StationError('STATION_SECRET', `${k} must have at least ${MIN_SECRET} characters`);
-    return {
-      password: given.password ?? generateSecret(24),
-      webhookSecret: given.webhookSecret ?? generateSecret(32),
-    };
+    return (this.db.prepare('SELECT * FROM center_stations ORDER BY site').all() as StationRow[]).map(
+      stationAccount,
+    );
   }
 
   /** A new station; throws STATION_EXISTS. Returns the secrets (shown once). */
   add(site: string, given: Partial<StationSecrets> = {}, now = Date.now()): StationSecrets {
-    const s = this.check(site, given);
+    const s = stationSecrets(site, given);
     if (this.has(site))
       throw new StationError('STATION_EXISTS', `station ${site} exists (rotate it instead)`);
+    const x = this.sealer.stored(site, s);
     this.db
       .prepare(
         'INSERT INTO center_stations (site, password_hash, webhook_secret, created_at, mosquitto_hash) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(
-        site,
-        hashSecretSync(s.password, DEVICE_COST),
-        this.seal(site, s.webhookSecret),
-        now,
-        mosquittoHash(s.password),
-      );
+      .run(site, x.passwordHash, x.sealed, now, x.mosquittoHash);
     return s;
   }
 
   /** New secrets for a station; the old ones stop working. */
   rotate(site: string, given: Partial<StationSecrets> = {}, now = Date.now()): StationSecrets {
-    const s = this.check(site, given);
+    const s = stationSecrets(site, given);
+    const x = this.sealer.stored(site, s);
     const r = this.db
       .prepare(
         'UPDATE center_stations SET password_hash = ?, webhook_secret = ?, rotated_at = ?, mosquitto_hash = ? WHERE site = ?',
       )
-      .run(
-        hashSecretSync(s.password, DEVICE_COST),
-        this.seal(site, s.webhookSecret),
-        now,
-        mosquittoHash(s.password),
-        site,
-      );
+      .run(x.passwordHash, x.sealed, now, x.mosquittoHash, site);
     if (r.changes === 0) throw new StationError('STATION_NOT_FOUND', `no station ${site}`);
     return s;
   }
@@ -149,6 +87,11 @@ export class StationStore {
         mosquitto_hash: string | null;
       }[]
     ).map((r) => ({ site: r.site, hash: r.mosquitto_hash }));
+  }
+
+  /** Every row as stored (to copy the accounts into a shared database: pg/stations.ts). */
+  rows(): StationRow[] {
+    return this.db.prepare('SELECT * FROM center_stations ORDER BY site').all() as StationRow[];
   }
 
   remove(site: string): boolean {
@@ -166,32 +109,17 @@ export class StationStore {
    *  Read each time (no cache): a rotation by the CLI in another process takes effect at once. */
   webhookSecret(site: string): Buffer | undefined {
     const r = this.row(site);
-    return r && this.open(site, r.webhook_secret);
+    return r && this.sealer.open(site, r.webhook_secret);
   }
 }
 
-/** Provision a station idempotently (scripts/start.ts): created with the given secrets when
- *  missing, rotated to them when they differ, left alone when they match. */
+/** Provision a station idempotently in this SQLite file (scripts/start.ts): created with the
+ *  given secrets when missing, rotated to them when they differ, left alone when they match. */
 export async function provisionStation(
   db: Db,
   gatewayKey: string | Buffer,
   site: string,
   secrets: StationSecrets,
 ): Promise<'created' | 'updated' | 'unchanged'> {
-  const store = new StationStore(db, gatewayKey);
-  if (!store.has(site)) {
-    store.add(site, secrets);
-    return 'created';
-  }
-  let same = false;
-  try {
-    same =
-      (await store.authenticate(site, secrets.password)) &&
-      store.webhookSecret(site)?.toString('utf8') === secrets.webhookSecret;
-  } catch {
-    same = false; // sealed under another key: replace
-  }
-  if (same) return 'unchanged';
-  store.rotate(site, secrets);
-  return 'updated';
+  return provisionStationIn(new StationStore(db, gatewayKey), site, secrets);
 }

@@ -1,8 +1,13 @@
-// center station add | list | remove | rotate: the station accounts of a center gateway;
+// center station add | list | remove | rotate: the station accounts of a center gateway (in its
+// SQLite file, or with center.databaseUrl in the shared PostgreSQL database every instance reads);
+// center station copy-to-database: this file's accounts into that database;
 // center mosquitto-files: Mosquitto's files for a center behind an external Mosquitto.
 import { generateSecret } from '@linli/shared/service';
 import { centerGatewayAccount, centerInstanceAccounts, centerMosquittoFiles } from '../center/mosquitto.ts';
-import { StationStore } from '../center/stations.ts';
+import { PgStationStore } from '../center/pg/stations.ts';
+import { type StationAccounts, StationStore } from '../center/stations.ts';
+import { migratePg, openPg } from '../db/pg.ts';
+import { silentLogger } from '../ingest/refusals.ts';
 import { parse, str, UsageError } from './args.ts';
 import type { CliContext } from './context.ts';
 import { writeMosquittoFiles } from './mosquitto.ts';
@@ -23,30 +28,48 @@ function printSecrets(out: Out, site: string, s: { password: string; webhookSecr
   out('  (shown once)');
 }
 
-export function stationAdd(ctx: CliContext, argv: string[], out: Out): number {
+/** The center's station accounts: in the shared PostgreSQL database when center.databaseUrl is
+ *  set (every instance sees a change at once: pg/stations.ts), else in the SQLite file. */
+async function withStations<T>(ctx: CliContext, fn: (s: StationAccounts) => Promise<T> | T): Promise<T> {
+  if (!ctx.databaseUrl) return fn(new StationStore(ctx.db, ctx.key));
+  const pool = await openPg(ctx.databaseUrl, { max: 1 });
+  try {
+    await migratePg(pool);
+    const store = await PgStationStore.open({ pool, gatewayKey: ctx.key, log: silentLogger });
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function stationAdd(ctx: CliContext, argv: string[], out: Out): Promise<number> {
   const cmd = 'center station add';
   const { values: v, positionals } = parse(argv, { json: { type: 'boolean' } }, USAGE[cmd]!);
   if (v.help) return help(cmd, out);
   const site = siteArg(positionals, cmd);
-  printSecrets(out, site, new StationStore(ctx.db, ctx.key).add(site), Boolean(v.json));
+  printSecrets(out, site, await withStations(ctx, (s) => s.add(site)), Boolean(v.json));
   return 0;
 }
 
-export function stationRotate(ctx: CliContext, argv: string[], out: Out): number {
+export async function stationRotate(ctx: CliContext, argv: string[], out: Out): Promise<number> {
   const cmd = 'center station rotate';
   const { values: v, positionals } = parse(argv, { json: { type: 'boolean' } }, USAGE[cmd]!);
   if (v.help) return help(cmd, out);
   const site = siteArg(positionals, cmd);
-  printSecrets(out, site, new StationStore(ctx.db, ctx.key).rotate(site), Boolean(v.json));
+  printSecrets(out, site, await withStations(ctx, (s) => s.rotate(site)), Boolean(v.json));
   return 0;
 }
 
-export function stationRemove(ctx: CliContext, argv: string[], out: Out): number {
+export async function stationRemove(ctx: CliContext, argv: string[], out: Out): Promise<number> {
   const cmd = 'center station remove';
   const { values: v, positionals } = parse(argv, {}, USAGE[cmd]!);
   if (v.help) return help(cmd, out);
   const site = siteArg(positionals, cmd);
-  if (!new StationStore(ctx.db, ctx.key).remove(site)) {
+  if (!(await withStations(ctx, (s) => s.remove(site)))) {
     out(`no station ${site}`);
     return 1;
   }
@@ -54,11 +77,29 @@ export function stationRemove(ctx: CliContext, argv: string[], out: Out): number
   return 0;
 }
 
-export function stationList(ctx: CliContext, argv: string[], out: Out): number {
+/** This SQLite file's station accounts into the shared database (a center moving to PostgreSQL);
+ *  a site already there is left as it is there. */
+export async function stationCopyToDatabase(ctx: CliContext, argv: string[], out: Out): Promise<number> {
+  const cmd = 'center station copy-to-database';
+  const { values: v, positionals } = parse(argv, {}, USAGE[cmd]!);
+  if (v.help) return help(cmd, out);
+  if (positionals.length) throw new UsageError(USAGE[cmd]!);
+  if (!ctx.databaseUrl)
+    throw new UsageError('center station copy-to-database needs role center with center.databaseUrl');
+  const rows = new StationStore(ctx.db, ctx.key).rows();
+  const copied = await withStations(ctx, (s) => (s as PgStationStore).copyIn(rows));
+  const skipped = rows.length - copied.length;
+  out(
+    `copied ${copied.length} station account(s) into the shared database${skipped ? `; ${skipped} already there, left as they are` : ''}`,
+  );
+  return 0;
+}
+
+export async function stationList(ctx: CliContext, argv: string[], out: Out): Promise<number> {
   const cmd = 'center station list';
   const { values: v } = parse(argv, { json: { type: 'boolean' } }, USAGE[cmd]!);
   if (v.help) return help(cmd, out);
-  const list = new StationStore(ctx.db, ctx.key).list();
+  const list = await withStations(ctx, (s) => s.list());
   if (v.json) out(JSON.stringify(list));
   else if (list.length === 0) out('no stations');
   else
@@ -69,7 +110,12 @@ export function stationList(ctx: CliContext, argv: string[], out: Out): number {
   return 0;
 }
 
-export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: NodeJS.ProcessEnv): number {
+export async function centerMosquitto(
+  ctx: CliContext,
+  argv: string[],
+  out: Out,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const cmd = 'center mosquitto-files';
   const { values: v, positionals } = parse(
     argv,
@@ -106,7 +152,7 @@ export function centerMosquitto(ctx: CliContext, argv: string[], out: Out, env: 
   } catch (err) {
     throw new UsageError(`--instances: ${(err as Error).message}`);
   }
-  const stations = new StationStore(ctx.db, ctx.key).mosquittoAccounts();
+  const stations = await withStations(ctx, (s) => s.mosquittoAccounts());
   const files = centerMosquittoFiles(stations, centers);
   const { pw, acl } = writeMosquittoFiles(
     dir,

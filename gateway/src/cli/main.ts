@@ -3,7 +3,14 @@
 //   npx tsx gateway/src/cli/main.ts <command> [options]      (--help on any command)
 import { cliFailure } from '@linli/shared/service';
 import { backupCommand, restoreCommand } from './backup.ts';
-import { centerMosquitto, stationAdd, stationList, stationRemove, stationRotate } from './center.ts';
+import {
+  centerMosquitto,
+  stationAdd,
+  stationCopyToDatabase,
+  stationList,
+  stationRemove,
+  stationRotate,
+} from './center.ts';
 import { type CliContext, openCli } from './context.ts';
 import { deviceAdd, deviceImport, deviceList, deviceRetire, deviceRotate } from './devices.ts';
 import { mosquittoFiles } from './mosquitto.ts';
@@ -55,15 +62,17 @@ export async function run(
       case 'staff add':
         return await staffAdd(ctx, rest, out);
       case 'center mosquitto-files':
-        return centerMosquitto(ctx, rest, out, env);
+        return await centerMosquitto(ctx, rest, out, env);
       case 'center station add':
-        return stationAdd(ctx, rest, out);
+        return await stationAdd(ctx, rest, out);
       case 'center station list':
-        return stationList(ctx, rest, out);
+        return await stationList(ctx, rest, out);
       case 'center station remove':
-        return stationRemove(ctx, rest, out);
+        return await stationRemove(ctx, rest, out);
       case 'center station rotate':
-        return stationRotate(ctx, rest, out);
+        return await stationRotate(ctx, rest, out);
+      case 'center station copy-to-database':
+        return await stationCopyToDatabase(ctx, rest, out);
       case 'mosquitto-files':
         return mosquittoFiles(ctx, rest, out, env);
     }

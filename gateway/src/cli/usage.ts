@@ -3,7 +3,8 @@ import { ROLES } from '../auth/roles.ts';
 import { DEVICE_KINDS } from '../registry/schemas.ts';
 
 export const ENV_HELP = `Environment: LINLI_GW_DATA_DIR (default ./data/gateway), LINLI_GW_DB_FILE (default gateway.db),
-LINLI_GW_HMAC_KEY (the gateway's key; must be the same as the running gateway's).`;
+LINLI_GW_HMAC_KEY (the gateway's key; must be the same as the running gateway's). Role center
+with LINLI_GW_CENTER_DATABASE_URL: station and staff accounts are in that shared database.`;
 
 export const USAGE: Record<string, string> = {
   main: `Usage: linli-gateway <command> [options]
@@ -17,8 +18,9 @@ Commands:
   resident add      add a resident
   resident list     list residents
   staff add         add a staff account
-  center station add|list|remove|rotate
-                    station accounts of a center (role center; docs/center-link.md)
+  center station add|list|remove|rotate|copy-to-database
+                    station accounts of a center (role center; docs/center-link.md; in the
+                    shared PostgreSQL with center.databaseUrl: docs/center-cluster.md)
   center mosquitto-files
                     password_file and acl_file for a center behind Mosquitto
   mosquitto-files   write password_file and acl_file for an external Mosquitto
@@ -40,6 +42,10 @@ ${ENV_HELP}`,
   A station account at this center: prints the station's MQTT password (username = SITE) and
   its webhook secret once; give them to the station (uplink.password, uplink.webhookKey).`,
   'center station list': `Usage: center station list [--json]`,
+  'center station copy-to-database': `Usage: center station copy-to-database
+  A center on PostgreSQL (center.databaseUrl) reads its station accounts from that database only:
+  copies the accounts of this SQLite file there (same gateway key). A site already in the
+  database is left as it is there.`,
   'center mosquitto-files': `Usage: center mosquitto-files OUTDIR [--center-user USER] [--instances ID[,ID…]] [--listen [HOST:]PORT] [--persistence-dir DIR]
   Mosquitto's password_file, acl_file and mosquitto-linli.conf for a center behind Mosquitto: each
   station may publish only linli/v1/center/SITE/alert and read only linli/v1/center/SITE/ack; the

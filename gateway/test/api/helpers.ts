@@ -164,7 +164,7 @@ export async function makeApi(
       centerEngine.config.center,
     );
     await center.load();
-    center.stations.add('s1');
+    await center.stations.add('s1');
     const guard = new WebhookGuard({
       limit: 20,
       windowS: 600,

@@ -1,5 +1,5 @@
 // Role center with its data in a real PostgreSQL (center.databaseUrl): two center instances
-// (each its own embedded broker, HTTP API and SQLite file for staff and station accounts) share
+// (each its own embedded broker, HTTP API and SQLite file) share
 // one database. A revision is stored once whichever instance gets it, the alarm API of either
 // serves it, an operator's console on one sees what the other ingested (LISTEN/NOTIFY), and a
 // bad or unreachable database is refused at start.
@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgCenterData } from '../../src/center/pg/store.ts';
-import { migratePg, openPg } from '../../src/db/pg.ts';
+import { provisionStationIn } from '../../src/center/stations.ts';
+import { readMigrations } from '../../src/db/migrate.ts';
+import { migratePg, openPg, PG_MIGRATIONS_DIR } from '../../src/db/pg.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
 import { type RunningPostgres, startPostgres } from '../helpers/postgres.ts';
 import { actionResult, alertMessage, type Json, MqttStation, postSigned } from './station-sim.ts';
 
 const ADMIN_PASSWORD = 'center-pg-admin-1';
+const PG_MIGRATIONS = readMigrations(PG_MIGRATIONS_DIR).map((m) => m.name);
 const SECRETS = { password: 'station-s1-password-0001', webhookSecret: 'station-s1-webhook-secret-0001' };
 
 async function until<T>(
@@ -55,7 +58,8 @@ async function startCenter(databaseUrl: string): Promise<Instance> {
     log: silentLogger,
     print: () => {},
   });
-  gw.center!.center.stations.add('s1', SECRETS);
+  // the account is in the shared database: the second instance finds it made
+  await provisionStationIn(gw.center!.center.stations, 's1', SECRETS);
   const base = `http://127.0.0.1:${gw.ports.http}`;
   const res = await fetch(`${base}/api/login`, {
     method: 'POST',
@@ -106,7 +110,7 @@ describe('center on PostgreSQL: two instances, one database', () => {
     Number((await sql.query<{ n: string }>(q, p)).rows[0]!.n);
 
   it('both instances started on one schema, applied once; health says postgres, reachable', async () => {
-    expect(await count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(2);
+    expect(await count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(PG_MIGRATIONS.length);
     const health = await fetch(`${a.base}/healthz`);
     expect(health.status).toBe(200);
     expect((await health.json()) as Json).toMatchObject({
@@ -312,7 +316,7 @@ describe('center on PostgreSQL: refused at start', () => {
       const url = await server.newDatabase();
       const pools = await Promise.all([openPg(url), openPg(url), openPg(url)]);
       const applied = await Promise.all(pools.map((p) => migratePg(p)));
-      expect(applied.flat()).toEqual(['001_center.sql', '002_staff.sql']);
+      expect(applied.flat()).toEqual(PG_MIGRATIONS);
       const opened = await PgCenterData.open({ url, now: Date.now, onAlertChange: () => {} });
       await opened.close();
       await Promise.all(pools.map((p) => p.end()));

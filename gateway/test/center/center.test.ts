@@ -58,7 +58,7 @@ describe('center: stations on both paths', () => {
     });
     base = `http://127.0.0.1:${gw.ports.http}`;
     url = `mqtt://127.0.0.1:${gw.ports.mqtt}`;
-    for (const site of ['s1', 's2', 'w1']) secrets.set(site, gw.center!.center.stations.add(site));
+    for (const site of ['s1', 's2', 'w1']) secrets.set(site, await gw.center!.center.stations.add(site));
     const res = await fetch(`${base}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -2,12 +2,14 @@
 // and instance id keys, refused loudly where they cannot work, and what they make of the
 // center's MQTT subscription and client id.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { centerAlertFilter, centerClientId } from '../../src/center/external-broker.ts';
+import { CenterBrokerClient, centerAlertFilter, centerClientId } from '../../src/center/external-broker.ts';
 import { run } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/ingest/refusals.ts';
 import { verifyMosquittoHash } from '../../src/registry/mosquitto.ts';
 
 const CENTER = {
@@ -49,6 +51,60 @@ describe('center cluster config', () => {
       /center.shareGroup/,
     );
     expect(() => loadConfig({}, { ...CENTER, LINLI_GW_CENTER_INSTANCE: 'c+1' })).toThrow(/center.instanceId/);
+  });
+
+  it('center.keepAliveS: default 15 s, whole seconds 1..65535, at a center', () => {
+    expect(loadConfig({}, CENTER).center.keepAliveS).toBe(15);
+    expect(loadConfig({}, { ...CENTER, LINLI_GW_CENTER_KEEPALIVE_S: '5' }).center.keepAliveS).toBe(5);
+    for (const bad of ['0', '1.5', '65536', 'soon'])
+      expect(() => loadConfig({}, { ...CENTER, LINLI_GW_CENTER_KEEPALIVE_S: bad }), bad).toThrow(
+        /center.keepAliveS/,
+      );
+  });
+
+  it("the center's CONNECT carries center.keepAliveS (read off the wire)", async () => {
+    // a bare TCP listener: the first packet MQTT.js sends is the CONNECT
+    let received: (b: Buffer) => void = () => {};
+    const first = new Promise<Buffer>((r) => {
+      received = r;
+    });
+    const socks = new Set<import('node:net').Socket>();
+    const server = createServer((sock) => {
+      socks.add(sock);
+      let buf = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 12) received(buf);
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const c = new CenterBrokerClient({
+      url: `mqtt://127.0.0.1:${port}`,
+      instanceId: 'c1',
+      shareGroup: 'centers',
+      keepAliveS: 7,
+      stations: { authenticate: async () => false, receive: async () => {}, onSubscribe: () => {} },
+      log: silentLogger,
+    });
+    const started = c.start().catch(() => {});
+    try {
+      const b = await first;
+      expect(b[0]).toBe(0x10); // CONNECT
+      // remaining length (1 byte here), then 00 04 "MQTT", level 5, flags, keep-alive
+      let i = 1;
+      while (b[i]! & 0x80) i++;
+      i++;
+      expect(b.subarray(i, i + 6).toString('latin1')).toBe('\u0000\u0004MQTT');
+      expect(b[i + 6]).toBe(5);
+      expect(b.readUInt16BE(i + 8)).toBe(7);
+    } finally {
+      await c.stop().catch(() => {});
+      for (const s of socks) s.destroy();
+      void started; // (start() stays pending when stopped before a first CONNACK)
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('subscribes through the share group and names the client by instance', () => {

@@ -33,7 +33,7 @@ describe('center: station supervision', () => {
       log: silentLogger,
       print: () => {},
     });
-    for (const site of ['s1', 's2']) secrets.set(site, gw.center!.center.stations.add(site));
+    for (const site of ['s1', 's2']) secrets.set(site, await gw.center!.center.stations.add(site));
     gw.engine.bus.on('center.station', (e) => events.push(e));
   });
   afterAll(async () => {

@@ -75,7 +75,7 @@ describe('center webhook: a flood of bad signatures', () => {
       log,
       print: () => {},
     });
-    secret = gw.center!.center.stations.add('s1').webhookSecret;
+    secret = (await gw.center!.center.stations.add('s1')).webhookSecret;
   });
 
   afterAll(async () => {

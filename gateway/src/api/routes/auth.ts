@@ -30,7 +30,7 @@ export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/api/login', { schema: { body: LoginBody } }, async (req, reply) => {
     const { username, password } = req.body;
-    const wait = ctx.loginLimiter.retryAfterS(req.ip, username);
+    const wait = await ctx.loginLimiter.retryAfterS(req.ip, username);
     if (wait > 0) {
       ctx.apiMetrics.loginFailures++;
       writeAudit(ctx.db, { actor: username, action: 'staff.login-limited', ip: req.ip });
@@ -39,11 +39,11 @@ export function authRoutes(root: FastifyInstance, ctx: RouteContext): void {
     const staff = await ctx.staff.verify(username, password);
     if (!staff) {
       ctx.apiMetrics.loginFailures++;
-      ctx.loginLimiter.fail(req.ip, username);
+      await ctx.loginLimiter.fail(req.ip, username);
       writeAudit(ctx.db, { actor: username, action: 'staff.login-failed', ip: req.ip });
       throw new AuthError('AUTH', 'wrong username or password');
     }
-    ctx.loginLimiter.succeed(req.ip, username);
+    await ctx.loginLimiter.succeed(req.ip, username);
     const { token, expiresAt } = await ctx.sessions.create(staff.username, req.ip);
     writeAudit(ctx.db, { actor: staff.username, action: 'staff.login', ip: req.ip });
     setSessionCookie(reply, token, ctx.config.sessionTtlS, ctx.config.secureCookies);

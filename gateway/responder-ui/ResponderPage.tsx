@@ -20,7 +20,8 @@ export function ResponderPage({ token }: { token: string }) {
     document.title = t.t('app.title');
   }, [t]);
 
-  const fail = (err: unknown) => setError(err instanceof ApiError ? err.code : 'generic');
+  const fail = (err: unknown) =>
+    setError(!(err instanceof ApiError) ? 'generic' : err.network ? 'network' : err.code);
   useEffect(() => {
     load(token).then(setView, fail);
     const timer = setInterval(() => load(token).then(setView, fail), 15_000);

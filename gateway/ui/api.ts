@@ -1,4 +1,20 @@
-// The gateway API as the console uses it (docs/gateway-api.md). Same origin, session cookie.
+// The gateway API as the console uses it (docs/gateway-api.md). Same origin, session cookie;
+// a refusal throws the shared ApiError (shared/ui/http.ts) with the service's code and message.
+import { query, request } from '@linli/shared/ui/http.ts';
+// The shapes the gateway answers with: one definition, on the server; type-only, so nothing of
+// the server reaches the browser bundle.
+import type { Durations } from '../src/api/routes/reports.ts';
+import type { Plan, Responder, ResponderInput, ResponderPatch } from '../src/responders/schemas.ts';
+import type { AlertHistoryEntry, AlertRecord, CenterActionRecord } from '../src/types.ts';
+
+export type { Plan, Responder, ResponderInput, ResponderKind } from '../src/responders/schemas.ts';
+export type Alert = AlertRecord;
+/** At the center: an operator's action on a station's alert, sent down to the station. */
+export type ActionRequest = CenterActionRecord;
+export type HistoryEntry = AlertHistoryEntry;
+
+export { ApiError } from '@linli/shared/ui/http.ts';
+export type { Durations };
 export type Role = 'window' | 'operator' | 'supervisor' | 'admin';
 export interface User {
   username: string;
@@ -10,23 +26,6 @@ export interface Location {
   unit?: string;
   room?: string;
   grid?: string;
-}
-export interface Alert {
-  id: string;
-  rev: number;
-  site: string;
-  deviceId?: string;
-  type: string;
-  severity: 'critical' | 'major' | 'minor' | 'warning';
-  state: 'raised' | 'acknowledged' | 'resolved' | 'cancelled';
-  count: number;
-  raisedAt: number;
-  lastAt: number;
-  acknowledgedAt?: number;
-  acknowledgedBy?: string;
-  resolvedAt?: number;
-  resolvedBy?: string;
-  outcome?: string;
 }
 export interface Resident {
   id: string;
@@ -53,21 +52,6 @@ export interface Device {
 }
 /** Which program answers: a station's gateway or the community center (GET /api/me). */
 export type GatewayRole = 'station' | 'center';
-/** At the center: an operator's action on a station's alert, sent down to the station. */
-export interface ActionRequest {
-  id: string;
-  site: string;
-  alertId: string;
-  action: 'acknowledge' | 'resolve' | 'note';
-  by: string;
-  at: number;
-  outcome?: string;
-  note?: string;
-  state: 'pending' | 'applied' | 'refused';
-  resultAt?: number;
-  resultRev?: number;
-  reason?: string;
-}
 export interface PathState {
   lastSeen: number;
   up: boolean;
@@ -83,13 +67,6 @@ export interface Station {
   paths: { mqtt?: PathState; webhook?: PathState };
   openAlerts: number;
   pendingActions: number;
-}
-export interface HistoryEntry {
-  rev: number;
-  at: number;
-  by: string;
-  action: string;
-  note?: string;
 }
 export interface Feedback {
   type: string;
@@ -110,13 +87,6 @@ export interface StoredEvent {
   type: string;
   ts: number;
   receivedAt: number;
-}
-export interface Durations {
-  count: number;
-  ackMedianMs: number | null;
-  ackWorstMs: number | null;
-  resolveMedianMs: number | null;
-  resolveWorstMs: number | null;
 }
 export interface Summary {
   total: Durations;
@@ -140,100 +110,46 @@ export interface PastAlert {
   residentName: string | null;
 }
 
-export type ResponderKind = 'family' | 'volunteer' | 'grid-worker';
-export interface Responder {
-  id: string;
-  residentId: string;
-  name: string;
-  kind: ResponderKind;
-  phone: string;
-  order: number;
-  hours: string | null;
-  consent: { givenBy: string; at: number; recordedBy: string; recordedAt: number };
-  active: boolean;
-}
-export interface Plan {
-  residentId: string;
-  immediate: boolean;
-  notes: string | null;
-}
-export interface ResponderInput {
-  name: string;
-  kind: ResponderKind;
-  phone: string;
-  order: number;
-  hours?: string | null;
-  consent: { givenBy: string; at: number };
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function call<R>(method: string, path: string, body?: unknown): Promise<R> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (res.status === 204) return undefined as R;
-  const json = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!res.ok)
-    throw new ApiError(res.status, json.error?.code ?? 'HTTP', json.error?.message ?? res.statusText);
-  return json as R;
-}
-
-const qs = (q: Record<string, string | number | boolean | undefined>) => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
-  return p.toString();
-};
-
 export const api = {
-  me: () => call<{ user: User; gateway?: { role: GatewayRole } }>('GET', '/api/me'),
+  me: () => request<{ user: User; gateway?: { role: GatewayRole } }>('GET', '/api/me'),
   login: (username: string, password: string) =>
-    call<{ user: User; gateway?: { role: GatewayRole } }>('POST', '/api/login', { username, password }),
-  logout: () => call<void>('POST', '/api/logout'),
+    request<{ user: User; gateway?: { role: GatewayRole } }>('POST', '/api/login', { username, password }),
+  logout: () => request<void>('POST', '/api/logout'),
   /** The open alerts (one site's when `site`), and at the center the requests still pending. */
   openAlerts: async (site?: string) => {
     type Page = { alerts: Alert[]; pendingActions?: ActionRequest[] };
     const [raised, acked] = await Promise.all([
-      call<Page>('GET', `/api/alerts?${qs({ state: 'raised', limit: 1000, site })}`),
-      call<Page>('GET', `/api/alerts?${qs({ state: 'acknowledged', limit: 1000, site })}`),
+      request<Page>('GET', `/api/alerts?${query({ state: 'raised', limit: 1000, site })}`),
+      request<Page>('GET', `/api/alerts?${query({ state: 'acknowledged', limit: 1000, site })}`),
     ]);
     return { alerts: [...raised.alerts, ...acked.alerts], pending: acked.pendingActions ?? [] };
   },
-  stations: () => call<{ stations: Station[] }>('GET', '/api/center/stations').then((r) => r.stations),
+  stations: () => request<{ stations: Station[] }>('GET', '/api/center/stations').then((r) => r.stations),
   feedback: (id: string) =>
-    call<{ feedback: Feedback[] }>('GET', `/api/alerts/${encodeURIComponent(id)}/feedback`).then(
+    request<{ feedback: Feedback[] }>('GET', `/api/alerts/${encodeURIComponent(id)}/feedback`).then(
       (r) => r.feedback,
       () => [] as Feedback[],
     ),
-  device: (id: string) => call<{ device: Device }>('GET', `/api/devices/${encodeURIComponent(id)}`),
-  alert: (id: string) => call<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(id)}`),
-  ack: (id: string) => call<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/ack`),
+  device: (id: string) => request<{ device: Device }>('GET', `/api/devices/${encodeURIComponent(id)}`),
+  alert: (id: string) => request<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(id)}`),
+  ack: (id: string) => request<{ alert: Alert }>('POST', `/api/alerts/${encodeURIComponent(id)}/ack`),
   resolve: (id: string, outcome: string, note?: string) =>
-    call<{ alert: Alert }>(
+    request<{ alert: Alert }>(
       'POST',
       `/api/alerts/${encodeURIComponent(id)}/resolve`,
       note ? { outcome, note } : { outcome },
     ),
   note: (id: string, note: string) =>
-    call<unknown>('POST', `/api/alerts/${encodeURIComponent(id)}/notes`, { note }),
+    request<unknown>('POST', `/api/alerts/${encodeURIComponent(id)}/notes`, { note }),
   devices: (q: { building?: string; grid?: string; site?: string }) =>
-    call<{ total: number; devices: Device[] }>('GET', `/api/devices?${qs({ ...q, limit: 1000 })}`),
-  events: (limit = 200) => call<{ events: StoredEvent[] }>('GET', `/api/events?limit=${limit}`),
+    request<{ total: number; devices: Device[] }>('GET', `/api/devices?${query({ ...q, limit: 1000 })}`),
+  events: (limit = 200) => request<{ events: StoredEvent[] }>('GET', `/api/events?limit=${limit}`),
   /** Days and months cut in the browser's time zone, as the date pickers are. */
   summary: (q: { from: number; to: number; bucket: 'day' | 'month'; site?: string }) =>
-    call<Summary>('GET', `/api/reports/summary?${qs({ ...q, tz: -new Date(q.from).getTimezoneOffset() })}`),
+    request<Summary>(
+      'GET',
+      `/api/reports/summary?${query({ ...q, tz: -new Date(q.from).getTimezoneOffset() })}`,
+    ),
   search: (q: {
     from: number;
     to: number;
@@ -241,25 +157,26 @@ export const api = {
     outcome?: string;
     resident?: string;
     site?: string;
-  }) => call<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${qs(q)}`),
-  resident: (id: string) => call<{ resident: Resident }>('GET', `/api/residents/${encodeURIComponent(id)}`),
+  }) => request<{ alerts: PastAlert[] }>('GET', `/api/reports/alerts?${query(q)}`),
+  resident: (id: string) =>
+    request<{ resident: Resident }>('GET', `/api/residents/${encodeURIComponent(id)}`),
   responders: (id: string) =>
-    call<{ responders: Responder[]; plan: Plan }>(
+    request<{ responders: Responder[]; plan: Plan }>(
       'GET',
       `/api/residents/${encodeURIComponent(id)}/responders`,
     ),
   addResponder: (id: string, body: ResponderInput) =>
-    call<{ responder: Responder }>('POST', `/api/residents/${encodeURIComponent(id)}/responders`, body),
-  patchResponder: (id: string, rid: string, patch: Partial<ResponderInput> & { active?: boolean }) =>
-    call<{ responder: Responder }>(
+    request<{ responder: Responder }>('POST', `/api/residents/${encodeURIComponent(id)}/responders`, body),
+  patchResponder: (id: string, rid: string, patch: ResponderPatch) =>
+    request<{ responder: Responder }>(
       'PATCH',
       `/api/residents/${encodeURIComponent(id)}/responders/${encodeURIComponent(rid)}`,
       patch,
     ),
   removeResponder: (id: string, rid: string) =>
-    call<void>('DELETE', `/api/residents/${encodeURIComponent(id)}/responders/${encodeURIComponent(rid)}`),
+    request<void>('DELETE', `/api/residents/${encodeURIComponent(id)}/responders/${encodeURIComponent(rid)}`),
   setPlan: (id: string, plan: { immediate: boolean; notes?: string }) =>
-    call<{ plan: Plan }>('PUT', `/api/residents/${encodeURIComponent(id)}/responders/plan`, plan),
+    request<{ plan: Plan }>('PUT', `/api/residents/${encodeURIComponent(id)}/responders/plan`, plan),
   /** The download link of a month's volunteer hours (CSV). */
-  hoursCsvUrl: (month: string) => `/api/volunteer-hours?${qs({ month })}`,
+  hoursCsvUrl: (month: string) => `/api/volunteer-hours?${query({ month })}`,
 };

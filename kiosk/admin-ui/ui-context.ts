@@ -28,9 +28,12 @@ export function useRoute(): string {
 
 export type Status = { kind: 'ok' | 'error'; text: string } | null;
 
-/** The words of a refusal in the current language. */
+/** The words of a refusal in the current language (the service's sentence, then its details). */
 export function reason(t: T, err: unknown): string {
-  if (err instanceof ApiError) return t.lang.tag === 'zh-CN' ? err.zh : err.en;
+  if (err instanceof ApiError) {
+    const words = (t.lang.tag === 'zh-CN' ? err.zh : err.en) ?? err.message;
+    return Array.isArray(err.details) ? `${words}: ${err.details.join('; ')}` : words;
+  }
   return err instanceof Error ? err.message : String(err);
 }
 

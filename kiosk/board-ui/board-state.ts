@@ -2,6 +2,7 @@
 // the public live stream (GET /api/stream/public), then the calls as they come. A call is shown at
 // once from its event and announced once per (ticket, recall); the lengths and windows are
 // refreshed from the snapshot shortly after each move. Says when the picture may be stale.
+import { request } from '@linli/shared/ui/http.ts';
 import { connectLive, type LiveClient } from '@linli/shared/ui/live.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from './announcer.ts';
@@ -110,9 +111,7 @@ export function useBoard(): BoardState {
       });
     };
     const resync = async () => {
-      const res = await fetch('/api/queue', { cache: 'no-store' });
-      if (!res.ok) throw new Error(`queue ${res.status}`);
-      apply((await res.json()) as Snapshot);
+      apply(await request<Snapshot>('GET', '/api/queue'));
     };
     const soon = () => {
       if (refresh) return;
@@ -154,9 +153,8 @@ export function useBoard(): BoardState {
         return { ...s, snapshot: snap, current: call, announced: s.announced + (sayIt ? 1 : 0) };
       });
     };
-    fetch('/api/meta')
-      .then((r) => r.json())
-      .then((m: { timeZone?: string }) => m.timeZone && setState((s) => ({ ...s, timeZone: m.timeZone! })))
+    request<{ timeZone?: string }>('GET', '/api/meta')
+      .then((m) => m.timeZone && setState((s) => ({ ...s, timeZone: m.timeZone! })))
       .catch(() => {});
     const client: LiveClient = connectLive({
       url: '/api/stream/public',

@@ -1,4 +1,9 @@
-// The kiosk service's HTTP API as the resident screens use it (docs/kiosk-queue.md).
+// The kiosk service's HTTP API as the resident screens use it (docs/kiosk-queue.md). A refusal
+// throws the shared ApiError (shared/ui/http.ts): its code is never shown to a resident.
+import { ApiError, request } from '@linli/shared/ui/http.ts';
+
+export { ApiError };
+
 export interface Service {
   id: string;
   nameZh: string;
@@ -58,49 +63,24 @@ export interface DeviceHealth {
   state: 'ok' | 'warning' | 'error' | 'disconnected';
 }
 
-/** An API refusal: the queue's error code (never shown to a resident) and its details. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(code);
-  }
-}
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    cache: 'no-store',
-  });
-  const json = (await res.json().catch(() => ({}))) as {
-    error?: { code: string; details?: Record<string, unknown> };
-  };
-  if (!res.ok) throw new ApiError(res.status, json.error?.code ?? `HTTP_${res.status}`, json.error?.details);
-  return json as T;
-}
-
 export const api = {
-  services: () => call<{ services: Service[] }>('GET', '/api/services').then((r) => r.services),
-  card: () => call<Card>('GET', '/api/kiosk/card'),
-  health: () => call<{ devices: DeviceHealth[] }>('GET', '/api/hardware/health').then((r) => r.devices),
+  services: () => request<{ services: Service[] }>('GET', '/api/services').then((r) => r.services),
+  card: () => request<Card>('GET', '/api/kiosk/card'),
+  health: () => request<{ devices: DeviceHealth[] }>('GET', '/api/hardware/health').then((r) => r.devices),
   issue: (serviceId: string, identity: 'card' | 'anonymous') =>
-    call<Issued>('POST', '/api/tickets', { serviceId, identity }),
-  checkIn: (code: string) => call<Issued>('POST', '/api/appointments/check-in', { code }),
-  follow: (token: string) => call<FollowView>('GET', `/api/follow/${encodeURIComponent(token)}`),
+    request<Issued>('POST', '/api/tickets', { serviceId, identity }),
+  checkIn: (code: string) => request<Issued>('POST', '/api/appointments/check-in', { code }),
+  follow: (token: string) => request<FollowView>('GET', `/api/follow/${encodeURIComponent(token)}`),
   rate: (token: string, rating: number, reason?: string) =>
-    call<unknown>('POST', `/api/follow/${encodeURIComponent(token)}/rating`, { rating, reason }),
-  scannedTicket: () => call<{ token: string | null }>('GET', '/api/kiosk/scanned-ticket'),
+    request<unknown>('POST', `/api/follow/${encodeURIComponent(token)}/rating`, { rating, reason }),
+  scannedTicket: () => request<{ token: string | null }>('GET', '/api/kiosk/scanned-ticket'),
   /** The resident leaves: the card session is dropped (DELETE when the service has it, else the older POST). */
   async clearCard(): Promise<void> {
     try {
-      await call('DELETE', '/api/kiosk/card');
+      await request('DELETE', '/api/kiosk/card');
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 405))
-        await call('POST', '/api/kiosk/card/clear');
+        await request('POST', '/api/kiosk/card/clear');
       else throw err;
     }
   },

@@ -1,9 +1,9 @@
 // After sign-in: choose the window to work at (POST /api/windows/:id/sign-in). A window another
 // member of staff holds is shown as taken (an admin may still take it over).
 import { useEffect, useState } from 'preact/hooks';
-import { type ApiError, api, type ServiceInfo, type Staff, type WindowInfo } from './api.ts';
+import { api, type ServiceInfo, type Staff, type WindowInfo } from './api.ts';
 import css from './console.module.css';
-import { useUi } from './ui-context.ts';
+import { reason, useUi } from './ui-context.ts';
 
 export function ChooseWindow({ staff, onChosen }: { staff: Staff; onChosen(w: WindowInfo): void }) {
   const { t, lang } = useUi();
@@ -13,7 +13,7 @@ export function ChooseWindow({ staff, onChosen }: { staff: Staff; onChosen(w: Wi
   useEffect(() => {
     api.windows().then(
       (r) => setWindows(r.windows.filter((w) => w.active)),
-      (e: ApiError) => setError(e.zh),
+      (err: unknown) => setError(reason(t, err)),
     );
     api.services().then(
       (r) => setServices(r.services),
@@ -25,8 +25,7 @@ export function ChooseWindow({ staff, onChosen }: { staff: Staff; onChosen(w: Wi
       const r = await api.signIn(w.id);
       onChosen(r.window);
     } catch (err) {
-      const e = err as ApiError;
-      setError(lang === 'zh-CN' ? e.zh : e.en);
+      setError(reason(t, err));
     }
   };
   const name = (id: string) => {

@@ -22,7 +22,7 @@ import css from './console.module.css';
 import { LANGUAGES } from './i18n/index.ts';
 import { shortcutOf } from './shortcuts.ts';
 import { useConsole } from './state/useConsole.ts';
-import { useUi } from './ui-context.ts';
+import { reason, useUi } from './ui-context.ts';
 
 /** Refusals that mean the ticket is no longer where the console saw it. */
 const MOVED = new Set(['CONFLICT', 'BAD_STATE', 'NOT_FOUND', 'NOT_SERVED_HERE']);
@@ -72,14 +72,13 @@ export function Console({ staff, win, onLang, onSignOut, onSessionEnded }: Props
       const r = await fn();
       setMsg({ kind: 'ok', text: done(r.ticket) });
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError(0, 'ERROR', String(err), String(err));
-      if (e.status === 401) return onSessionEnded();
-      const reason = lang === 'zh-CN' ? e.zh : e.en;
-      const moved = MOVED.has(e.code);
+      const code = err instanceof ApiError ? err.code : 'ERROR';
+      if (err instanceof ApiError && err.status === 401) return onSessionEnded();
+      const moved = MOVED.has(code);
       setMsg({
         kind: moved ? 'moved' : 'refused',
-        code: e.code,
-        text: t.t(moved ? 'msg.moved' : 'msg.refused', { reason }),
+        code,
+        text: t.t(moved ? 'msg.moved' : 'msg.refused', { reason: reason(t, err) }),
       });
     } finally {
       busy.current = false;

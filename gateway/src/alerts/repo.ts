@@ -96,6 +96,22 @@ export function publicAlert(a: StoredAlert): AlertRecord {
   return rest;
 }
 
+/** A row of alert_history (SQLite and the center's PostgreSQL). */
+export interface HistoryRow {
+  alert_id: string;
+  rev: number;
+  at: number;
+  by: string;
+  action: AlertHistoryEntry['action'];
+  note: string | null;
+}
+
+export function toHistoryEntry(r: HistoryRow): AlertHistoryEntry {
+  const e: AlertHistoryEntry = { alertId: r.alert_id, rev: r.rev, at: r.at, by: r.by, action: r.action };
+  if (r.note !== null) e.note = r.note;
+  return e;
+}
+
 export class AlertRepo {
   private readonly s;
   constructor(private readonly db: Db) {
@@ -163,20 +179,7 @@ export class AlertRepo {
     this.s.history.run(e.alertId, e.rev, e.at, e.by, e.action, e.note ?? null);
   }
   history(alertId: string): AlertHistoryEntry[] {
-    return (
-      this.s.historyOf.all(alertId) as {
-        alert_id: string;
-        rev: number;
-        at: number;
-        by: string;
-        action: AlertHistoryEntry['action'];
-        note: string | null;
-      }[]
-    ).map((r) => {
-      const e: AlertHistoryEntry = { alertId: r.alert_id, rev: r.rev, at: r.at, by: r.by, action: r.action };
-      if (r.note !== null) e.note = r.note;
-      return e;
-    });
+    return (this.s.historyOf.all(alertId) as HistoryRow[]).map(toHistoryEntry);
   }
   dueForEscalation(now: number): StoredAlert[] {
     return (this.s.due.all(now) as AlertRow[]).map(toRecord);

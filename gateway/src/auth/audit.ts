@@ -45,7 +45,8 @@ export function writeAudit(db: Database, e: AuditEntry): void {
   );
 }
 
-interface Raw {
+/** A row of audit_log as stored (SQLite, and the center's shared PostgreSQL table). */
+export interface AuditDbRow {
   id: number;
   at: number;
   actor: string;
@@ -53,6 +54,18 @@ interface Raw {
   target: string | null;
   detail: string | null;
   ip: string | null;
+}
+
+export function toAuditRow(r: AuditDbRow): AuditRow {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    ...(r.target !== null ? { target: r.target } : {}),
+    ...(r.detail !== null ? { detail: JSON.parse(r.detail) as Record<string, unknown> } : {}),
+    ...(r.ip !== null ? { ip: r.ip } : {}),
+  };
 }
 
 export function listAudit(db: Database, f: AuditFilter = {}): AuditRow[] {
@@ -79,14 +92,6 @@ export function listAudit(db: Database, f: AuditFilter = {}): AuditRow[] {
     .prepare(
       `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`,
     )
-    .all(...args) as Raw[];
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    ...(r.target !== null ? { target: r.target } : {}),
-    ...(r.detail !== null ? { detail: JSON.parse(r.detail) as Record<string, unknown> } : {}),
-    ...(r.ip !== null ? { ip: r.ip } : {}),
-  }));
+    .all(...args) as AuditDbRow[];
+  return rows.map(toAuditRow);
 }

@@ -41,6 +41,25 @@ export const staffFromRow = (r: StaffRow): StaffRecord => ({
   passwordChangedAt: r.password_changed_at,
 });
 
+/** A sign-in against an account's row (either store): the account when the password is right
+ *  and the account enabled, the same time spent on an unknown username so that they cannot be
+ *  told apart; and, when the stored hash was made at a lower cost than `cost`, a new hash for the
+ *  caller to store (the login proved the password). */
+export async function verifyStaffRow(
+  r: StaffRow | undefined,
+  password: string,
+  cost: ScryptCost,
+): Promise<{ staff?: StaffRecord; rehash?: string }> {
+  if (!r) {
+    await dummyVerify(password, cost);
+    return {};
+  }
+  const ok = await verifyPassword(password, r.password_hash);
+  if (!ok || r.disabled !== 0) return {};
+  const rehash = needsRehash(r.password_hash, cost) ? await hashPassword(password, cost) : undefined;
+  return { staff: staffFromRow(r), ...(rehash ? { rehash } : {}) };
+}
+
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;
@@ -69,6 +88,13 @@ export function checkNewStaff(s: NewStaff): void {
   }
   if (!isRole(s.role)) throw new ValidationError(`unknown role ${s.role}`, ['/role: unknown role']);
   checkPassword(s.password);
+}
+
+/** A new account checked and its password hashed, before the store's transaction (scrypt is
+ *  slow): the hash and the creation time. */
+export async function hashNewStaff(s: NewStaff, cost: ScryptCost): Promise<{ hash: string; now: number }> {
+  checkNewStaff(s);
+  return { hash: await hashPassword(s.password, cost), now: Date.now() };
 }
 
 export type StaffPatch = { role?: Role; disabled?: boolean; displayName?: string };
@@ -121,9 +147,7 @@ export class StaffStore implements StaffAccounts {
   }
 
   private async insert(s: NewStaff, by: Actor, onlyFirst: boolean): Promise<StaffRecord | undefined> {
-    checkNewStaff(s);
-    const hash = await hashPassword(s.password, this.cost);
-    const now = Date.now();
+    const { hash, now } = await hashNewStaff(s, this.cost);
     const made = this.db.transaction(() => {
       if (onlyFirst && this.count() > 0) return false;
       if (this.get(s.username))
@@ -144,27 +168,15 @@ export class StaffStore implements StaffAccounts {
     return made ? this.get(s.username) : undefined;
   }
 
-  /** The account when the password is right and the account enabled; the same time is spent
-   *  on unknown usernames so that they cannot be told apart. */
   async verify(username: string, password: string): Promise<StaffRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as Raw | undefined;
-    if (!r) {
-      await dummyVerify(password, this.cost);
-      return undefined;
-    }
-    const ok = await verifyPassword(password, r.password_hash);
-    if (!ok || r.disabled !== 0) return undefined;
-    if (needsRehash(r.password_hash, this.cost)) await this.rehash(r.username, r.password_hash, password);
-    return staffFromRow(r);
-  }
-
-  /** A hash made with a lower cost than today's is replaced, at a login that proved the password
-   *  (not a password change: sessions and password_changed_at stay). */
-  private async rehash(username: string, old: string, password: string): Promise<void> {
-    const hash = await hashPassword(password, this.cost);
-    this.db
-      .prepare('UPDATE staff SET password_hash = ? WHERE username = ? AND password_hash = ?')
-      .run(hash, username, old);
+    const { staff, rehash } = await verifyStaffRow(r, password, this.cost);
+    // not a password change: sessions and password_changed_at stay
+    if (r && rehash)
+      this.db
+        .prepare('UPDATE staff SET password_hash = ? WHERE username = ? AND password_hash = ?')
+        .run(rehash, username, r.password_hash);
+    return staff;
   }
 
   async setPassword(username: string, password: string, by: Actor = SYSTEM): Promise<void> {

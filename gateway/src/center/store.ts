@@ -4,9 +4,11 @@
 import { LinliError } from '@linli/shared';
 import { alertParams } from '../alerts/repo.ts';
 import type { Db } from '../db/open.ts';
-import { withPresent } from '../db/rows.ts';
 import type { AlertHistoryEntry, AlertRecord, CenterActionRecord } from '../types.ts';
 import type { ActionRequest, AlertContext, AlertMessage, CenterAction, LinkPath } from './protocol.ts';
+import * as rows from './rows.ts';
+
+export type LinkRow = rows.LinkRow;
 
 /** A message the center will not apply (another site's alert): counted and refused. */
 export class CenterRefusal extends LinliError {}
@@ -20,28 +22,6 @@ export interface StoredRevision {
 
 export type ActionRecord = CenterActionRecord;
 export type ActionState = CenterActionRecord['state'];
-interface ActionRow {
-  id: string;
-  site: string;
-  alert_id: string;
-  action: CenterAction;
-  by: string;
-  at: number;
-  outcome: string | null;
-  note: string | null;
-  state: ActionState;
-  result_at: number | null;
-  result_rev: number | null;
-  reason: string | null;
-}
-function toAction(r: ActionRow): ActionRecord {
-  return withPresent<ActionRecord, ActionRow>(
-    { id: r.id, site: r.site, alertId: r.alert_id, action: r.action, by: r.by, at: r.at, state: r.state },
-    r,
-    { outcome: 'outcome', note: 'note', result_at: 'resultAt', result_rev: 'resultRev', reason: 'reason' },
-  );
-}
-
 export function actionRequest(a: ActionRecord): ActionRequest {
   return {
     v: 1,
@@ -54,15 +34,6 @@ export function actionRequest(a: ActionRecord): ActionRequest {
     ...(a.outcome !== undefined ? { outcome: a.outcome } : {}),
     ...(a.note !== undefined ? { note: a.note } : {}),
   };
-}
-
-export interface LinkRow {
-  site: string;
-  path: LinkPath;
-  lastSeen: number;
-  outboxDepth?: number;
-  outboxOldestAgeS?: number;
-  version?: string;
 }
 
 export class CenterStore {
@@ -98,7 +69,7 @@ export class CenterStore {
       contextOf: db.prepare('SELECT context FROM center_alert_context WHERE alert_id = ?'),
       insertAction:
         db.prepare(`INSERT INTO center_action_requests (id, site, alert_id, action, by, at, outcome, note, state)
-        VALUES (@id, @site, @alertId, @action, @by, @at, @outcome, @note, 'pending')`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`),
       action: db.prepare('SELECT * FROM center_action_requests WHERE id = ?'),
       pendingOf: db.prepare(
         "SELECT * FROM center_action_requests WHERE site = ? AND state = 'pending' ORDER BY at, id",
@@ -113,7 +84,7 @@ export class CenterStore {
         WHERE id = ? AND site = ? AND state = 'pending'`),
       sent: db.prepare('UPDATE center_action_requests SET sent_at = ? WHERE id = ?'),
       link: db.prepare(`INSERT INTO center_station_links (site, path, last_seen, outbox_depth, outbox_oldest_age_s, version)
-        VALUES (@site, @path, @lastSeen, @outboxDepth, @outboxOldestAgeS, @version)
+        VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (site, path) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen),
           outbox_depth = COALESCE(excluded.outbox_depth, outbox_depth),
           outbox_oldest_age_s = COALESCE(excluded.outbox_oldest_age_s, outbox_oldest_age_s),
@@ -154,22 +125,22 @@ export class CenterStore {
   }
 
   insertAction(a: ActionRecord): void {
-    this.s.insertAction.run({ ...a, outcome: a.outcome ?? null, note: a.note ?? null });
+    this.s.insertAction.run(...rows.actionValues(a));
   }
   action(id: string): ActionRecord | undefined {
-    const r = this.s.action.get(id) as ActionRow | undefined;
-    return r && toAction(r);
+    const r = this.s.action.get(id) as rows.ActionRow | undefined;
+    return r && rows.toAction(r);
   }
   pendingAction(alertId: string, action: CenterAction): ActionRecord | undefined {
-    const r = this.s.pendingFor.get(alertId, action) as ActionRow | undefined;
-    return r && toAction(r);
+    const r = this.s.pendingFor.get(alertId, action) as rows.ActionRow | undefined;
+    return r && rows.toAction(r);
   }
   pendingActions(site?: string): ActionRecord[] {
-    const rows = (site === undefined ? this.s.allPending.all() : this.s.pendingOf.all(site)) as ActionRow[];
-    return rows.map(toAction);
+    const found = site === undefined ? this.s.allPending.all() : this.s.pendingOf.all(site);
+    return (found as rows.ActionRow[]).map(rows.toAction);
   }
   actionsOf(alertId: string): ActionRecord[] {
-    return (this.s.actionsOf.all(alertId) as ActionRow[]).map(toAction);
+    return (this.s.actionsOf.all(alertId) as rows.ActionRow[]).map(rows.toAction);
   }
   /** Record a station's answer; false when the action is unknown or already answered. */
   actionResult(
@@ -190,32 +161,10 @@ export class CenterStore {
   }
 
   saveLink(l: LinkRow): void {
-    this.s.link.run({
-      site: l.site,
-      path: l.path,
-      lastSeen: l.lastSeen,
-      outboxDepth: l.outboxDepth ?? null,
-      outboxOldestAgeS: l.outboxOldestAgeS ?? null,
-      version: l.version ?? null,
-    });
+    this.s.link.run(...rows.linkValues(l));
   }
   links(): LinkRow[] {
-    return (
-      this.s.links.all() as {
-        site: string;
-        path: LinkPath;
-        last_seen: number;
-        outbox_depth: number | null;
-        outbox_oldest_age_s: number | null;
-        version: string | null;
-      }[]
-    ).map((r) =>
-      withPresent<LinkRow, typeof r>({ site: r.site, path: r.path, lastSeen: r.last_seen }, r, {
-        outbox_depth: 'outboxDepth',
-        outbox_oldest_age_s: 'outboxOldestAgeS',
-        version: 'version',
-      }),
-    );
+    return (this.s.links.all() as rows.StationLinkRow[]).map(rows.toLink);
   }
   openAlertsBySite(): Map<string, number> {
     return new Map(

@@ -4,7 +4,7 @@ import { ApiError } from '../api.ts';
 import type { ProblemKind } from './types.ts';
 
 export function problemOfIssue(err: unknown): ProblemKind | 'needCard' {
-  if (!(err instanceof ApiError)) return 'network';
+  if (!(err instanceof ApiError) || err.network) return 'network';
   switch (err.code) {
     case 'SERVICE_CLOSED':
       return 'serviceClosed';

@@ -102,6 +102,8 @@ export const en: Language<Key> = {
     'msg.moved':
       'The queue changed (another window may have taken that ticket): {reason}. The list is refreshed; try again.',
     'msg.refused': 'Not done: {reason}',
+    'error.network': 'service unreachable',
+    'error.failed': 'failed',
     'msg.done.call': 'Called {number}',
     'msg.done.recall': 'Recalled {number}',
     'msg.done.start': '{number}: serving',

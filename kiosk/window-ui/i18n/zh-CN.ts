@@ -96,6 +96,8 @@ export const strings = {
   'keys.help': '在输入框外按键即可：',
   'msg.moved': '队列已变化（可能另一窗口已处理该号）：{reason}。列表已刷新，请重新操作。',
   'msg.refused': '操作未完成：{reason}',
+  'error.network': '无法连接服务',
+  'error.failed': '操作失败',
   'msg.done.call': '已呼叫 {number}',
   'msg.done.recall': '已重呼 {number}',
   'msg.done.start': '{number} 开始办理',

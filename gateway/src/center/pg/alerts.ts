@@ -3,27 +3,16 @@
 // acknowledged/resolved/noted by operators). Stations' alerts change only by their revisions
 // (store.ts); operators' actions on them are action requests (center.ts).
 import { AlertError, alertSeverity, newAlertId } from '../../alerts/engine.ts';
-import { type AlertRow, publicAlert, toRecord } from '../../alerts/repo.ts';
+import { type AlertRow, type HistoryRow, publicAlert, toHistoryEntry, toRecord } from '../../alerts/repo.ts';
 import { type PgClient, type PgPool, pgTx } from '../../db/pg.ts';
 import type { AlertFilter, AlertHistoryEntry, AlertRecord, TechnicalAlertType } from '../../types.ts';
 import type { CenterAlerts } from '../data.ts';
 
-interface HistoryRow {
-  alert_id: string;
-  rev: number;
-  at: number;
-  by: string;
-  action: AlertHistoryEntry['action'];
-  note: string | null;
-}
-
-function toEntry(r: HistoryRow): AlertHistoryEntry {
-  const e: AlertHistoryEntry = { alertId: r.alert_id, rev: r.rev, at: r.at, by: r.by, action: r.action };
-  if (r.note !== null) e.note = r.note;
-  return e;
-}
-
-export async function addHistory(c: PgClient | PgPool, e: AlertHistoryEntry): Promise<void> {
+/** One history line: the engine's own, or a station's as it sent it (its action unchecked). */
+export async function addHistory(
+  c: PgClient | PgPool,
+  e: Omit<AlertHistoryEntry, 'action'> & { action: string },
+): Promise<void> {
   await c.query(
     'INSERT INTO alert_history (alert_id, rev, at, "by", action, note) VALUES ($1, $2, $3, $4, $5, $6)',
     [e.alertId, e.rev, e.at, e.by, e.action, e.note ?? null],
@@ -66,7 +55,7 @@ export class PgCenterAlerts implements CenterAlerts {
       this.pool.query<HistoryRow>('SELECT * FROM alert_history WHERE alert_id = $1 ORDER BY rev, id', [id]),
     ]);
     const row = a.rows[0];
-    return row && { alert: publicAlert(toRecord(row)), history: h.rows.map(toEntry) };
+    return row && { alert: publicAlert(toRecord(row)), history: h.rows.map(toHistoryEntry) };
   }
 
   /** Load one alert for an update (row locked until the transaction ends). */

@@ -4,19 +4,9 @@
 // GET /api/audit reads the shared table after copying this instance's own rows first, so a
 // person sees their own action at once and every instance's within a second.
 import type { Database } from 'better-sqlite3';
-import type { AuditFilter, AuditRow } from '../../auth/audit.ts';
+import { type AuditDbRow, type AuditFilter, type AuditRow, toAuditRow } from '../../auth/audit.ts';
 import type { PgPool } from '../../db/pg.ts';
 import type { Logger } from '../../ingest/refusals.ts';
-
-interface LocalRow {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: string | null;
-  ip: string | null;
-}
 
 export class SharedAudit {
   private copied = -1;
@@ -56,7 +46,7 @@ export class SharedAudit {
         this.copied = r.rows[0]?.n ?? 0;
       }
       for (;;) {
-        const rows = this.newRows.all(this.copied) as LocalRow[];
+        const rows = this.newRows.all(this.copied) as AuditDbRow[];
         if (rows.length === 0) return;
         const values: unknown[] = [];
         const tuples = rows.map((r, i) => {
@@ -91,20 +81,12 @@ export class SharedAudit {
     if (f.target) add('target =', f.target);
     if (f.before !== undefined) add('id <', f.before);
     const limit = Math.min(Math.max(f.limit ?? 100, 1), 1000);
-    const { rows } = await this.pool.query<LocalRow>(
+    const { rows } = await this.pool.query<AuditDbRow>(
       `SELECT id, at, actor, action, target, detail, ip FROM audit_log
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${limit}`,
       args,
     );
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      ...(r.target !== null ? { target: r.target } : {}),
-      ...(r.detail !== null ? { detail: JSON.parse(r.detail) as Record<string, unknown> } : {}),
-      ...(r.ip !== null ? { ip: r.ip } : {}),
-    }));
+    return rows.map(toAuditRow);
   }
 
   async stop(): Promise<void> {

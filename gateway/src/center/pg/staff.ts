@@ -3,27 +3,21 @@
 // disabled on one instance is so on every instance. The audit lines go to this instance's SQLite
 // audit log, which center/pg/audit.ts copies into the shared one.
 import { ValidationError } from '@linli/shared';
-import {
-  dummyVerify,
-  hashPassword,
-  needsRehash,
-  type ScryptCost,
-  STAFF_COST,
-  verifyPassword,
-} from '@linli/shared/service';
+import { hashPassword, type ScryptCost, STAFF_COST } from '@linli/shared/service';
 import type { Database } from 'better-sqlite3';
 import { type Actor, SYSTEM, writeAudit } from '../../auth/audit.ts';
 import { AuthError } from '../../auth/errors.ts';
 import { isRole } from '../../auth/roles.ts';
 import {
-  checkNewStaff,
   checkPassword,
+  hashNewStaff,
   type NewStaff,
   type StaffAccounts,
   type StaffPatch,
   type StaffRecord,
   type StaffRow,
   staffFromRow,
+  verifyStaffRow,
 } from '../../auth/staff.ts';
 import { type PgPool, pgTx } from '../../db/pg.ts';
 
@@ -64,9 +58,7 @@ export class PgStaffStore implements StaffAccounts {
   }
 
   private async insert(s: NewStaff, by: Actor, onlyFirst: boolean): Promise<StaffRecord | undefined> {
-    checkNewStaff(s);
-    const hash = await hashPassword(s.password, this.cost);
-    const now = Date.now();
+    const { hash, now } = await hashNewStaff(s, this.cost);
     const row = await pgTx(this.pool, async (c) => {
       if (onlyFirst) {
         // instances bootstrapping at once: one at a time, the later ones see the account
@@ -92,24 +84,15 @@ export class PgStaffStore implements StaffAccounts {
     return staffFromRow(row);
   }
 
-  /** The account when the password is right and the account enabled; the same time is spent
-   *  on unknown usernames so that they cannot be told apart. */
   async verify(username: string, password: string): Promise<StaffRecord | undefined> {
     const r = await this.row(username);
-    if (!r) {
-      await dummyVerify(password, this.cost);
-      return undefined;
-    }
-    const ok = await verifyPassword(password, r.password_hash);
-    if (!ok || r.disabled !== 0) return undefined;
-    if (needsRehash(r.password_hash, this.cost)) {
-      const hash = await hashPassword(password, this.cost);
+    const { staff, rehash } = await verifyStaffRow(r, password, this.cost);
+    if (r && rehash)
       await this.pool.query(
         'UPDATE staff SET password_hash = $1 WHERE username = $2 AND password_hash = $3',
-        [hash, username, r.password_hash],
+        [rehash, username, r.password_hash],
       );
-    }
-    return staffFromRow(r);
+    return staff;
   }
 
   async setPassword(username: string, password: string, by: Actor = SYSTEM): Promise<void> {

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { alertParams, publicAlert, type StoredAlert } from '../../alerts/repo.ts';
 import { migratePg, openPg, type PgPool, pgTx, redactUrl } from '../../db/pg.ts';
-import { withPresent } from '../../db/rows.ts';
 import type { Logger } from '../../ingest/refusals.ts';
 import type { AlertHistoryEntry, AlertRecord, TechnicalAlertType } from '../../types.ts';
 import type { CenterData } from '../data.ts';
@@ -19,9 +18,18 @@ import type {
   LinkPath,
   RegistryMessage,
 } from '../protocol.ts';
-import { type ActionRecord, CenterRefusal, type LinkRow, type StoredRevision } from '../store.ts';
+import {
+  type ActionRow,
+  actionValues,
+  type LinkRow,
+  linkValues,
+  type StationLinkRow,
+  toAction,
+  toLink,
+} from '../rows.ts';
+import { type ActionRecord, CenterRefusal, type StoredRevision } from '../store.ts';
 import { UNREACHABLE } from '../supervision.ts';
-import { type OnAlertChange, PgCenterAlerts } from './alerts.ts';
+import { addHistory, type OnAlertChange, PgCenterAlerts } from './alerts.ts';
 
 /** The channel center instances sharing the database tell each other their changes on. */
 export const NOTIFY_CHANNEL = 'linli_center';
@@ -29,28 +37,6 @@ export interface CenterNotice {
   from: string;
   kind: 'alert' | 'action';
   id: string;
-}
-
-interface ActionRow {
-  id: string;
-  site: string;
-  alert_id: string;
-  action: CenterAction;
-  by: string;
-  at: number;
-  outcome: string | null;
-  note: string | null;
-  state: ActionRecord['state'];
-  result_at: number | null;
-  result_rev: number | null;
-  reason: string | null;
-}
-function toAction(r: ActionRow): ActionRecord {
-  return withPresent<ActionRecord, ActionRow>(
-    { id: r.id, site: r.site, alertId: r.alert_id, action: r.action, by: r.by, at: r.at, state: r.state },
-    r,
-    { outcome: 'outcome', note: 'note', result_at: 'resultAt', result_rev: 'resultRev', reason: 'reason' },
-  );
 }
 
 const ALERT_COLUMNS = [
@@ -213,11 +199,7 @@ export class PgCenterData implements CenterData {
           'UPDATE center_revisions SET applied = 1 WHERE site = $1 AND alert_id = $2 AND rev = $3',
           [site, m.alertId, m.rev],
         );
-      for (const h of m.history)
-        await c.query(
-          'INSERT INTO alert_history (alert_id, rev, at, "by", action, note) VALUES ($1, $2, $3, $4, $5, $6)',
-          [h.alertId, h.rev, h.at, h.by, h.action, h.note ?? null],
-        );
+      for (const h of m.history) await addHistory(c, h);
       if (m.context)
         await c.query(
           `INSERT INTO center_alert_context (alert_id, site, rev, context) VALUES ($1, $2, $3, $4)
@@ -242,10 +224,7 @@ export class PgCenterData implements CenterData {
     const write = () =>
       pgTx(this.pool, async (c) => {
         await c.query(MIRROR_ALERT, [...ALERT_COLUMNS.map((col) => params[PARAM_OF[col]]), origin]);
-        await c.query(
-          'INSERT INTO alert_history (alert_id, rev, at, "by", action, note) VALUES ($1, $2, $3, $4, $5, $6)',
-          [entry.alertId, entry.rev, entry.at, entry.by, entry.action, entry.note ?? null],
-        );
+        await addHistory(c, entry);
         await c.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.notice('alert', a.id)]);
       });
     this.mirrors = this.mirrors.then(async () => {
@@ -290,7 +269,7 @@ export class PgCenterData implements CenterData {
     await this.pool.query(
       `INSERT INTO center_action_requests (id, site, alert_id, action, "by", at, outcome, note, state)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`,
-      [a.id, a.site, a.alertId, a.action, a.by, a.at, a.outcome ?? null, a.note ?? null],
+      actionValues(a),
     );
     this.notify('action', a.id);
   }
@@ -358,26 +337,15 @@ export class PgCenterData implements CenterData {
           outbox_depth = COALESCE(excluded.outbox_depth, center_station_links.outbox_depth),
           outbox_oldest_age_s = COALESCE(excluded.outbox_oldest_age_s, center_station_links.outbox_oldest_age_s),
           version = COALESCE(excluded.version, center_station_links.version)`,
-      [l.site, l.path, l.lastSeen, l.outboxDepth ?? null, l.outboxOldestAgeS ?? null, l.version ?? null],
+      linkValues(l),
     );
   }
 
   async links(): Promise<LinkRow[]> {
-    const { rows } = await this.pool.query<{
-      site: string;
-      path: LinkPath;
-      last_seen: number;
-      outbox_depth: number | null;
-      outbox_oldest_age_s: number | null;
-      version: string | null;
-    }>('SELECT * FROM center_station_links ORDER BY site, path');
-    return rows.map((r) =>
-      withPresent<LinkRow, typeof r>({ site: r.site, path: r.path, lastSeen: r.last_seen }, r, {
-        outbox_depth: 'outboxDepth',
-        outbox_oldest_age_s: 'outboxOldestAgeS',
-        version: 'version',
-      }),
+    const { rows } = await this.pool.query<StationLinkRow>(
+      'SELECT * FROM center_station_links ORDER BY site, path',
     );
+    return rows.map(toLink);
   }
 
   async openAlertsBySite() {

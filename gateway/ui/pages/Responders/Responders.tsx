@@ -11,7 +11,7 @@ import css from './responders.module.css';
 
 /** An API error in words: the refusal by status, with the API's own message for a bad request. */
 export function errorWords(t: T, e: unknown): string {
-  if (!(e instanceof ApiError)) return t.t('responders.error.network');
+  if (!(e instanceof ApiError) || e.network) return t.t('responders.error.network');
   if (e.status === 401) return t.t('responders.error.session');
   if (e.status === 403) return t.t('responders.error.forbidden');
   if (e.status === 404) return t.t('responders.error.notFound');

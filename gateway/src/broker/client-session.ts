@@ -62,11 +62,15 @@ export function openClientSession(o: ClientSessionOptions): ClientSession {
   };
   const ready = new Promise<void>((resolve, reject) => {
     const onErr = (err: Error) => reject(err);
+    // stopped (client.end) before the first CONNACK: say so instead of never settling
+    const onEnd = () => reject(new Error(`${o.name}: stopped before it connected`));
     client.once('connect', () => {
       client.off('error', onErr);
+      client.off('end', onEnd);
       resolve();
     });
     client.once('error', onErr);
+    client.once('end', onEnd);
   });
   return { client, quietLog, ready };
 }

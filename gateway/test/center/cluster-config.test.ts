@@ -88,7 +88,10 @@ describe('center cluster config', () => {
       stations: { authenticate: async () => false, receive: async () => {}, onSubscribe: () => {} },
       log: silentLogger,
     });
-    const started = c.start().catch(() => {});
+    const started = c.start().then(
+      () => 'connected',
+      (err: Error) => err.message,
+    );
     try {
       const b = await first;
       expect(b[0]).toBe(0x10); // CONNECT
@@ -102,9 +105,10 @@ describe('center cluster config', () => {
     } finally {
       await c.stop().catch(() => {});
       for (const s of socks) s.destroy();
-      void started; // (start() stays pending when stopped before a first CONNACK)
       await new Promise((r) => server.close(r));
     }
+    // stopped before any CONNACK: start() settles, saying so
+    expect(await started).toMatch(/stopped before it connected/);
   });
 
   it('subscribes through the share group and names the client by instance', () => {

@@ -16,17 +16,8 @@ import { migratePg, openPg } from '../../src/db/pg.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
 import { TEST_STAFF_COST } from '../api/helpers.ts';
 import { type RunningPostgres, startPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 import type { Json } from './station-sim.ts';
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Instance {
   gw: RunningGateway;

@@ -19,19 +19,10 @@ import { migrate, openDb } from '../../src/db/index.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
 import { verifyMosquittoHash } from '../../src/registry/mosquitto.ts';
 import { type RunningPostgres, startPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 import { postSigned, supervisionMessage } from './station-sim.ts';
 
 const KEY = 'center-pg-stations-hmac-key-0123456789';
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Instance {
   gw: RunningGateway;

@@ -14,25 +14,12 @@ import { readMigrations } from '../../src/db/migrate.ts';
 import { migratePg, openPg, PG_MIGRATIONS_DIR } from '../../src/db/pg.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
 import { type RunningPostgres, startPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 import { actionResult, alertMessage, type Json, MqttStation, postSigned } from './station-sim.ts';
 
 const ADMIN_PASSWORD = 'center-pg-admin-1';
 const PG_MIGRATIONS = readMigrations(PG_MIGRATIONS_DIR).map((m) => m.name);
 const SECRETS = { password: 'station-s1-password-0001', webhookSecret: 'station-s1-webhook-secret-0001' };
-
-async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  ms = 15_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Instance {
   gw: RunningGateway;

@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centerTopics } from '../../src/center/protocol.ts';
 import { type RunningGateway, silentLogger, startGateway } from '../../src/index.ts';
+import { until } from '../helpers/until.ts';
 import {
   actionResult,
   alertMessage,
@@ -17,20 +18,6 @@ import {
 } from './station-sim.ts';
 
 const ADMIN_PASSWORD = 'center-test-admin-1';
-
-async function until<T>(
-  fn: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('center: stations on both paths', () => {
   let dir: string;

@@ -168,6 +168,55 @@ describe('center on PostgreSQL: station accounts shared by the instances', { tim
     expect(await webhookStatus(b, 's1', fresh.webhookSecret)).toBe(200);
   });
 
+  it('a full reload whose snapshot predates a rotation does not bring the old password back', async () => {
+    const store = b.gw.center!.center.stations as unknown as {
+      pool: pg.Pool;
+      reload(): Promise<void>;
+      authenticate(site: string, password: string): Promise<boolean>;
+    };
+    const first = await a.gw.center!.center.stations.rotate('s1', {
+      password: 'reload-station-password-0001',
+      webhookSecret: 'reload-station-webhook-secret-0001',
+    });
+    await until(() => store.authenticate('s1', first.password), 'the first rotation on B');
+    // B's full reload reads the table now, but its answer is held back; so is every re-read of s1
+    const query = store.pool.query;
+    let openSnapshot!: () => void;
+    const snapshotHeld = new Promise<void>((resolve) => {
+      openSnapshot = resolve;
+    });
+    let holdRereads = false;
+    let openRereads!: () => void;
+    const rereadsHeld = new Promise<void>((resolve) => {
+      openRereads = resolve;
+    });
+    store.pool.query = (async (...args: unknown[]) => {
+      const result = await (query as (...x: unknown[]) => Promise<unknown>).apply(store.pool, args);
+      const text = String(args[0]);
+      if (text === 'SELECT * FROM center_stations') await snapshotHeld;
+      else if (holdRereads && text.includes('FROM center_stations WHERE site')) await rereadsHeld;
+      return result;
+    }) as pg.Pool['query'];
+    try {
+      const reloading = store.reload();
+      await new Promise((r) => setTimeout(r, 200)); // the snapshot (first password) is taken
+      const fresh = await a.gw.center!.center.stations.rotate('s1'); // B re-reads s1 on the NOTIFY
+      await until(() => store.authenticate('s1', fresh.password), 'the second rotation on B');
+      holdRereads = true; // the reload's own re-read of what it was told: held back
+      openSnapshot();
+      await new Promise((r) => setTimeout(r, 200)); // the reload installs its snapshot
+      expect(await store.authenticate('s1', fresh.password)).toBe(true);
+      expect(await store.authenticate('s1', first.password)).toBe(false);
+      openRereads();
+      await reloading;
+      expect(await store.authenticate('s1', fresh.password)).toBe(true);
+    } finally {
+      store.pool.query = query;
+      openSnapshot();
+      openRereads();
+    }
+  });
+
   it('CONNECTs are authenticated from the copy: no database round trip per CONNECT', async () => {
     const s = await a.gw.center!.center.stations.rotate('s1', {
       password: 'copy-station-password-0001',

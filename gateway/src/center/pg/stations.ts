@@ -49,9 +49,13 @@ export class PgStationStore implements StationAccounts {
   private current = false;
   /** Per site, the newest re-read issued: an older one answering later is ignored */
   private readonly reads = new Map<string, number>();
+  /** The newest re-read of each site still in flight */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readSeq = 0;
   /** Sites told about during a full reload: re-read after it */
   private toldDuringReload: Set<string> | undefined;
+  /** Sites re-read while a full reload was in flight: the reload's older snapshot must not undo them */
+  private rereadDuringReload: Set<string> | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
   /** Counts the listener's connects and losses: a reload spanning one proves nothing */
   private listenGen = 0;
@@ -106,18 +110,43 @@ export class PgStationStore implements StationAccounts {
   /** Read the whole table again (after the listener reconnected, and every minute). */
   async reload(): Promise<void> {
     const told = new Set<string>();
+    const reread = new Set<string>();
     this.toldDuringReload = told;
+    this.rereadDuringReload = reread;
     try {
       const r = await this.pool.query<StationRow>('SELECT * FROM center_stations');
-      this.rows = new Map(r.rows.map((row) => [row.site, row]));
+      const rows = new Map(r.rows.map((row) => [row.site, row]));
+      // a site re-read after this snapshot was taken keeps what that read found
+      for (const site of reread) {
+        const current = this.rows.get(site);
+        if (current) rows.set(site, current);
+        else rows.delete(site);
+      }
+      this.rows = rows;
     } finally {
       if (this.toldDuringReload === told) this.toldDuringReload = undefined;
+      if (this.rereadDuringReload === reread) this.rereadDuringReload = undefined;
     }
     // a change told while the table was read may be older or newer than what was read
     await Promise.all([...told].map((site) => this.reread(site)));
   }
 
-  private async reread(site: string): Promise<StationRow | undefined> {
+  private reread(site: string): Promise<StationRow | undefined> {
+    const read = this.readOnce(site);
+    this.inFlight.set(site, read);
+    const done = () => {
+      if (this.inFlight.get(site) === read) this.inFlight.delete(site);
+    };
+    read.then(done, done);
+    return read;
+  }
+
+  /** Until no re-read of `site` is in flight (a newer one may have superseded ours). */
+  private async settled(site: string): Promise<void> {
+    for (let read = this.inFlight.get(site); read; read = this.inFlight.get(site)) await read.catch(() => {});
+  }
+
+  private async readOnce(site: string): Promise<StationRow | undefined> {
     const seq = ++this.readSeq;
     this.reads.set(site, seq);
     try {
@@ -127,6 +156,7 @@ export class PgStationStore implements StationAccounts {
         this.reads.delete(site);
         if (r) this.rows.set(site, r);
         else this.rows.delete(site);
+        this.rereadDuringReload?.add(site);
       }
       return r;
     } catch (err) {
@@ -189,7 +219,11 @@ export class PgStationStore implements StationAccounts {
     } finally {
       c.release();
     }
-    if (n > 0) await this.reread(site).catch(() => {});
+    if (n > 0) {
+      await this.reread(site).catch(() => {});
+      // a re-read started meanwhile (a NOTIFY) supersedes ours: the copy is current once it lands
+      await this.settled(site);
+    }
     return n;
   }
 

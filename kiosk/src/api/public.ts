@@ -136,7 +136,7 @@ export function publicRoutes(root: FastifyInstance, ctx: ApiContext): void {
     async (req, reply) => {
       const body = req.body;
       const identity = body.identity === 'card' ? cards.require() : undefined;
-      const res = await engine.issueGrouped({ serviceId: body.serviceId, source: body.identity, identity });
+      const res = engine.issue({ serviceId: body.serviceId, source: body.identity, identity });
       if (identity) cards.clear();
       return reply.status(res.reused ? 200 : 201).send(issuedBody(res));
     },

@@ -50,13 +50,18 @@ function tempDir(): string {
   return dir;
 }
 
-async function rig(dir = tempDir(), printer = new ScriptedPrinter(), attach = true): Promise<Rig> {
+async function rig(
+  dir = tempDir(),
+  printer = new ScriptedPrinter(),
+  attach = true,
+  options: Partial<PrintQueueOptions> = {},
+): Promise<Rig> {
   const bus = new KioskBus();
   const events = new Events(bus);
   const health = new HealthRegistry(bus);
   health.add('printer', { connected: true, state: 'ok' });
   const store = new PrintStore(dir);
-  const queue = new PrintQueue(store, bus, health, log, fast);
+  const queue = new PrintQueue(store, bus, health, log, { ...fast, ...options });
   const line = await openMockLine(createMockPath(), (bytes, l) => printer.feed(bytes, (b) => l.emitData(b)));
   queue.start();
   if (attach) queue.attach(line.transport);
@@ -92,7 +97,7 @@ describe('print queue', () => {
   });
 
   it('jobs back to back: the good status read after one job stands for the next; a stale one does not', async () => {
-    const { queue, events, printer } = await rig();
+    const { queue, events, printer } = await rig(undefined, undefined, true, { freshStatusMs: 250 });
     // Three jobs queued at once print back to back: 3 queries before the first, 3 after each (12),
     // plus 3 if the queue's first idle poll ran before they were queued; asking before each job
     // as well would be 18 or more.

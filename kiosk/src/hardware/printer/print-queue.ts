@@ -43,7 +43,11 @@ export interface PrintQueueOptions {
    * sent after the job (it comes once the ticket has printed to its end). Default 3 s.
    */
   confirmMs: number;
-  /** How old the status read after a job may be to stand for the next job's check. Default 250 ms. */
+  /**
+   * How old the status read after a job may be to stand for the next job's check. Default 0 (off):
+   * with it on (250 ms) and the group commit, a kill -9 chaos run lost one ticket (2026-12-02 CI,
+   * CHAOS_SEED=737829); kept off until that is understood.
+   */
   freshStatusMs: number;
 }
 
@@ -55,7 +59,7 @@ export const DEFAULT_QUEUE_OPTIONS: PrintQueueOptions = {
   maxJobBytes: 1 << 20,
   printWithoutStatus: false,
   confirmMs: 3000,
-  freshStatusMs: 250,
+  freshStatusMs: 0,
 };
 
 const CHECK_TICKET =
@@ -203,7 +207,11 @@ export class PrintQueue {
     this.afterJob = undefined;
     try {
       status =
-        job && fresh && fresh.printer === printer && performance.now() - fresh.at <= this.o.freshStatusMs
+        job &&
+        fresh &&
+        this.o.freshStatusMs > 0 &&
+        fresh.printer === printer &&
+        performance.now() - fresh.at <= this.o.freshStatusMs
           ? fresh.status
           : await printer.status();
     } catch (err) {
